@@ -1,0 +1,333 @@
+package org.vaadin.addons.livesync.capture;
+
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.decode.Lsn;
+import org.vaadin.addons.livesync.decode.Transaction;
+import org.vaadin.addons.livesync.decode.TransactionAssembler;
+
+/**
+ * Reads PostgreSQL logical replication (pgoutput) into {@link Transaction}s and hands them, in
+ * commit order, to a {@link TransactionConsumer}.
+ * <p>
+ * Two threads: the <em>reader</em> only reads, decodes and hands over to a bounded queue (when the
+ * queue is full it stops reading but keeps the connection alive); the <em>delivery</em> thread
+ * calls the consumer. A transaction's end LSN is confirmed to the server only after the consumer
+ * returned from it. While nothing is pending, the reader confirms the server's WAL end so that
+ * writes to unpublished tables do not make the slot retain WAL.
+ * <p>
+ * Before starting, and before each reconnect, a {@link Preflight} runs; its problems are logged
+ * once, clearly, and the listener keeps retrying with backoff (state {@link CaptureState#NOT_READY})
+ * so that live sync starts by itself once the database is fixed or back. After any interruption it
+ * reconnects with backoff and sends a {@link Gap} before the first transaction of the new stream; a
+ * transaction cut in half by a broken connection is dropped, never delivered in part, and none is
+ * delivered twice.
+ * <p>
+ * Thread-safe: {@link #start()}, {@link #stop()} and the getters may be called from any thread.
+ */
+public final class ReplicationListener implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationListener.class);
+    private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final Duration CONFIRM_EVERY = Duration.ofSeconds(1);
+
+    private final CaptureSettings settings;
+    private final TransactionConsumer consumer;
+    private final Handover handover;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final AtomicReference<CaptureState> state = new AtomicReference<>(CaptureState.NEW);
+    private final AtomicReference<List<PreflightProblem>> problems = new AtomicReference<>(List.of());
+    private final AtomicReference<ReplicationSession> session = new AtomicReference<>();
+    /** The end LSN of the last transaction the consumer returned from (delivery thread writes). */
+    private final AtomicLong handled = new AtomicLong();
+    private final AtomicLong transactionsDelivered = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private volatile boolean running;
+    private Thread reader;
+    private Thread delivery;
+
+    private ReplicationListener(CaptureSettings settings, TransactionConsumer consumer) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.handover = new Handover(settings.handoverCapacity());
+    }
+
+    /** A listener that will deliver to {@code consumer} once {@link #start() started}. */
+    public static ReplicationListener create(CaptureSettings settings, TransactionConsumer consumer) {
+        return new ReplicationListener(settings, consumer);
+    }
+
+    /**
+     * Starts the reader and delivery threads and returns at once; connecting happens in the
+     * background. A database that is not ready does not make this throw: see {@link #state()} and
+     * {@link #problems()}.
+     *
+     * @throws IllegalStateException when already started or stopped
+     */
+    public synchronized void start() {
+        if (!state.compareAndSet(CaptureState.NEW, CaptureState.STARTING)) {
+            throw new IllegalStateException("A ReplicationListener starts once; it is " + state.get());
+        }
+        running = true;
+        reader = Thread.ofPlatform().name("livesync-reader-" + settings.slotName()).daemon().unstarted(this::readLoop);
+        delivery = Thread.ofPlatform().name("livesync-delivery-" + settings.slotName()).daemon()
+                .unstarted(this::deliveryLoop);
+        delivery.start();
+        reader.start();
+    }
+
+    /**
+     * Stops reading and delivering and closes the connection (the server drops a temporary slot with
+     * it). Waits up to 10 s for the threads to end. Idempotent.
+     */
+    public synchronized void stop() {
+        if (state.get() == CaptureState.STOPPED) {
+            return;
+        }
+        running = false;
+        state.set(CaptureState.STOPPED);
+        stopSignal.countDown();
+        ReplicationSession current = session.getAndSet(null);
+        if (current != null) {
+            current.close();
+        }
+        for (Thread thread : new Thread[] {reader, delivery}) {
+            if (thread != null) {
+                thread.interrupt();
+                try {
+                    thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        handover.clear();
+        LOG.info("LiveSync replication listener stopped (slot {})", settings.slotName());
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The current state. */
+    public CaptureState state() {
+        return state.get();
+    }
+
+    /** The problems of the last failed preflight; empty once streaming. */
+    public List<PreflightProblem> problems() {
+        return problems.get();
+    }
+
+    /** The settings. */
+    public CaptureSettings settings() {
+        return settings;
+    }
+
+    /** Transactions handed to the consumer so far. */
+    public long transactionsDelivered() {
+        return transactionsDelivered.get();
+    }
+
+    /** How many times the stream was re-established after an interruption. */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** Transactions decoded but not yet delivered. */
+    public int pending() {
+        return handover.size();
+    }
+
+    // ---- reader thread --------------------------------------------------------------------------
+
+    private void readLoop() {
+        Duration backoff = settings.minBackoff();
+        String lastFailure = "start";
+        boolean first = true;
+        TransactionAssembler assembler = new TransactionAssembler();
+        while (running) {
+            List<PreflightProblem> found = Preflight.check(settings);
+            if (!found.isEmpty()) {
+                notReady(found);
+                backoff = await(backoff);
+                continue;
+            }
+            ReplicationSession current;
+            try {
+                current = ReplicationSession.open(settings);
+            } catch (SQLException | RuntimeException e) {
+                PreflightProblem problem = e instanceof SQLException sql ? Preflight.fromReplicationFailure(settings, sql) : null;
+                if (problem != null) {
+                    notReady(List.of(problem));
+                } else {
+                    LOG.warn("LiveSync could not start replication (slot {}), retrying in {} ms: {}",
+                            settings.slotName(), backoff.toMillis(), e.toString());
+                    state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                }
+                backoff = await(backoff);
+                continue;
+            }
+            if (!publish(current)) {
+                current.close();
+                break;
+            }
+            problems.set(List.of());
+            assembler.reset();
+            try {
+                Gap gap = new Gap(first, current.startLsn(), Instant.now(), lastFailure);
+                if (!handover.put(new Handover.GapItem(gap), settings.statusInterval(), () -> running, current::keepAlive)) {
+                    break;
+                }
+                if (!first) {
+                    reconnects.incrementAndGet();
+                }
+                first = false;
+                state.set(CaptureState.STREAMING);
+                LOG.info("LiveSync streaming from {} (publication {}, slot {})", current.startLsn(),
+                        settings.publication(), settings.slotName());
+                backoff = settings.minBackoff();
+                stream(current, assembler);
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                lastFailure = e.toString();
+                LOG.warn("LiveSync replication stream broke (slot {}), reconnecting in {} ms: {}",
+                        settings.slotName(), backoff.toMillis(), lastFailure);
+                state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+            } finally {
+                session.compareAndSet(current, null);
+                current.close();
+            }
+            backoff = await(backoff);
+        }
+    }
+
+    /** Makes the session the current one unless stopped meanwhile. */
+    private boolean publish(ReplicationSession current) {
+        synchronized (this) {
+            if (!running) {
+                return false;
+            }
+            session.set(current);
+            return true;
+        }
+    }
+
+    private void stream(ReplicationSession current, TransactionAssembler assembler) throws Exception {
+        long park = MIN_IDLE_PARK_NANOS;
+        Lsn handedOff = Lsn.INVALID;
+        long lastConfirm = System.nanoTime();
+        while (running) {
+            ByteBuffer message = current.readPending();
+            if (message != null) {
+                park = MIN_IDLE_PARK_NANOS;
+                Transaction transaction = assembler.accept(message);
+                if (transaction != null) {
+                    if (!handover.put(new Handover.TransactionItem(transaction), settings.statusInterval(),
+                            () -> running, current::keepAlive)) {
+                        return;
+                    }
+                    handedOff = transaction.endLsn();
+                }
+                continue;
+            }
+            Lsn confirmed = Lsn.ofLong(handled.get());
+            if (!assembler.inTransaction() && !handedOff.isAfter(confirmed)) {
+                // Everything read was handled: the server's WAL end can be confirmed too (heartbeat).
+                confirmed = Lsn.max(confirmed, current.lastReceived());
+            }
+            if (confirmed.isAfter(current.flushed())
+                    && System.nanoTime() - lastConfirm >= CONFIRM_EVERY.toNanos()) {
+                current.confirm(confirmed, true);
+                lastConfirm = System.nanoTime();
+            }
+            LockSupport.parkNanos(park);
+            park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
+        }
+    }
+
+    private void notReady(List<PreflightProblem> found) {
+        List<PreflightProblem> before = problems.getAndSet(List.copyOf(found));
+        CaptureState previous = state.get();
+        if (previous != CaptureState.STOPPED) {
+            state.set(CaptureState.NOT_READY);
+        }
+        if (!before.equals(found)) {
+            LOG.error("{}\nLiveSync keeps retrying and starts live updates once this is fixed.",
+                    PreflightException.describe(found));
+        } else {
+            LOG.debug("LiveSync preflight still failing: {}", found);
+        }
+    }
+
+    /** Waits {@code backoff} unless stopped; returns the next, doubled backoff. */
+    private Duration await(Duration backoff) {
+        try {
+            stopSignal.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+        Duration next = backoff.multipliedBy(2);
+        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
+    }
+
+    // ---- delivery thread ------------------------------------------------------------------------
+
+    private void deliveryLoop() {
+        Lsn lastDelivered = Lsn.INVALID;
+        while (running) {
+            Handover.Item item;
+            try {
+                item = handover.poll(Duration.ofMillis(500));
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (item instanceof Handover.GapItem(Gap gap)) {
+                call(() -> consumer.onGap(gap), "onGap(" + gap + ")");
+            } else if (item instanceof Handover.TransactionItem(Transaction tx)) {
+                if (!tx.endLsn().isAfter(lastDelivered)) {
+                    LOG.debug("Skipping transaction {} at {}: already delivered", tx.xid(), tx.endLsn());
+                    continue;
+                }
+                if (!tx.isEmpty()) {
+                    call(() -> consumer.onTransaction(tx), "onTransaction(xid " + tx.xid() + ")");
+                    transactionsDelivered.incrementAndGet();
+                }
+                lastDelivered = tx.endLsn();
+                handled.set(tx.endLsn().asLong());
+            }
+        }
+    }
+
+    private void call(Runnable action, String what) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("LiveSync consumer failed in {}; the listener goes on with the next change", what, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicationListener[" + settings + ", " + state.get() + "]";
+    }
+}

@@ -1,0 +1,6 @@
+package org.vaadin.addons.livesync.decode;
+
+/** What a {@link RowChange} did to its table. */
+public enum ChangeKind {
+    INSERT, UPDATE, DELETE, TRUNCATE
+}

@@ -1,0 +1,30 @@
+package org.vaadin.addons.livesync.decode;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One committed transaction: its row changes in commit order. Immutable and thread-safe.
+ *
+ * @param xid        the transaction id
+ * @param commitLsn  the LSN of the commit record
+ * @param endLsn     the LSN just past the commit: acknowledge this once the transaction is handled
+ * @param commitTime when it committed
+ * @param origin     the replication origin's name, or {@code null} when it was written locally
+ * @param changes    the row changes, in commit order
+ * @param messages   transactional logical messages, in order
+ */
+public record Transaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTime, String origin,
+                          List<RowChange> changes, List<LogicalMessage> messages) implements Serializable {
+
+    public Transaction {
+        changes = List.copyOf(changes);
+        messages = List.copyOf(messages);
+    }
+
+    /** Whether the transaction changed no published row. */
+    public boolean isEmpty() {
+        return changes.isEmpty();
+    }
+}

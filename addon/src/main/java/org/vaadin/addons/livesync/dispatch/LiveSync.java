@@ -1,0 +1,184 @@
+package org.vaadin.addons.livesync.dispatch;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.hibernate.SessionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.capture.CaptureSettings;
+import org.vaadin.addons.livesync.capture.CaptureState;
+import org.vaadin.addons.livesync.capture.Gap;
+import org.vaadin.addons.livesync.capture.ReplicationListener;
+import org.vaadin.addons.livesync.capture.TransactionConsumer;
+import org.vaadin.addons.livesync.decode.Transaction;
+import org.vaadin.addons.livesync.watch.EntityChange;
+import org.vaadin.addons.livesync.watch.WatchRegistry;
+import org.vaadin.addons.livesync.watch.WatchedEntity;
+
+import com.vaadin.flow.server.VaadinContext;
+import com.vaadin.flow.server.VaadinService;
+
+import jakarta.persistence.EntityManagerFactory;
+
+/**
+ * The running pipeline: the {@link ReplicationListener} reads committed transactions, the
+ * {@link WatchRegistry} turns them into entity changes, and the {@link Dispatcher} delivers them to
+ * the views. One per application (the Spring Boot auto-configuration creates and starts it; without
+ * Spring, create it, {@link #install(VaadinContext) install} it and {@link #start()} it yourself).
+ * <p>
+ * Thread-safe.
+ */
+public final class LiveSync implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveSync.class);
+    private static final AtomicReference<LiveSync> FALLBACK = new AtomicReference<>();
+
+    /** Row operations a subscription may have waiting before its delta turns into a reload. */
+    public static final int DEFAULT_MAX_PENDING = 10_000;
+
+    private final WatchRegistry registry;
+    private final EntityFetcher fetcher;
+    private final Dispatcher dispatcher;
+    private final ReplicationListener listener;
+
+    private LiveSync(SessionFactory sessionFactory, CaptureSettings settings, int maxPending) {
+        this.registry = WatchRegistry.of(sessionFactory);
+        this.fetcher = new EntityFetcher(sessionFactory);
+        this.dispatcher = new Dispatcher(fetcher, maxPending);
+        CaptureSettings withTables = settings.requiredTables().isEmpty()
+                ? settings.withRequiredTables(registry.tables()) : settings;
+        this.listener = ReplicationListener.create(withTables, new Consumer());
+    }
+
+    /**
+     * Creates the pipeline for the {@link org.vaadin.addons.livesync.watch.Watched} entities of
+     * {@code entityManagerFactory}, reading the database that {@code settings} name. Not started.
+     *
+     * @throws org.vaadin.addons.livesync.watch.WatchConfigurationException for a wrong declaration
+     */
+    public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings) {
+        return create(entityManagerFactory, settings, DEFAULT_MAX_PENDING);
+    }
+
+    /** As {@link #create(EntityManagerFactory, CaptureSettings)}, with the coalescing bound per subscription. */
+    public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings, int maxPending) {
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be at least 1");
+        }
+        return new LiveSync(entityManagerFactory.unwrap(SessionFactory.class), settings, maxPending);
+    }
+
+    /** Starts reading in the background; see {@link ReplicationListener#start()}. */
+    public void start() {
+        if (registry.isEmpty()) {
+            LOG.warn("LiveSync found no entity annotated @Watched: views will load but never update");
+        }
+        listener.start();
+    }
+
+    /** Stops reading and drops the slot. Idempotent. */
+    public void stop() {
+        listener.stop();
+        FALLBACK.compareAndSet(this, null);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The watched entities. */
+    public WatchRegistry registry() {
+        return registry;
+    }
+
+    /** The dispatcher: registrations and counters. */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** The replication listener: state, problems and counters. */
+    public ReplicationListener listener() {
+        return listener;
+    }
+
+    /** Whether changes currently flow. */
+    public boolean isLive() {
+        return listener.state() == CaptureState.STREAMING;
+    }
+
+    /**
+     * The watched entity for a class.
+     *
+     * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
+     */
+    public <T> WatchedEntity<T> entity(Class<T> type) {
+        return registry.find(type).orElseThrow(() -> new IllegalArgumentException(type.getName()
+                + " is not a watched entity: annotate it with @Watched(subscriptionKey = \"...\") and make sure it is "
+                + "an entity of the EntityManagerFactory given to LiveSync"));
+    }
+
+    /**
+     * Loads one row as a new, private entity instance, or null when it does not exist or its
+     * subscription key is not {@code subscriptionValue}: a view never receives another tenant's row.
+     */
+    public <T> T find(WatchedEntity<T> entity, Object id, Object subscriptionValue) {
+        T row = fetcher.fetchOne(entity, id);
+        if (row == null || !Objects.equals(entity.keyOf(row), subscriptionValue)) {
+            return null;
+        }
+        return fetcher.copy(entity, row);
+    }
+
+    /** Makes this the instance views of that Vaadin application find. */
+    public void install(VaadinContext context) {
+        context.setAttribute(LiveSync.class, this);
+        FALLBACK.set(this);
+    }
+
+    /**
+     * The instance for the current Vaadin service: the one {@link #install(VaadinContext) installed}
+     * in its context, else the last one installed anywhere.
+     *
+     * @throws IllegalStateException when none was installed
+     */
+    public static LiveSync current() {
+        VaadinService service = VaadinService.getCurrent();
+        LiveSync found = service == null ? null : service.getContext().getAttribute(LiveSync.class);
+        if (found == null) {
+            found = FALLBACK.get();
+        }
+        if (found == null) {
+            throw new IllegalStateException("No LiveSync is installed: add the livesync dependency to a Spring Boot "
+                    + "application (it configures itself), or create one with LiveSync.create(...), call install(...) "
+                    + "and start()");
+        }
+        return found;
+    }
+
+    /** Delivery-thread adapter from the listener to the dispatcher. */
+    private final class Consumer implements TransactionConsumer {
+
+        @Override
+        public void onTransaction(Transaction transaction) {
+            try {
+                List<EntityChange> changes = registry.changesOf(transaction);
+                dispatcher.dispatch(changes);
+            } catch (RuntimeException e) {
+                LOG.error("LiveSync could not route transaction {} (xid {}); every view reloads to stay correct",
+                        transaction.commitLsn(), transaction.xid(), e);
+                dispatcher.reloadAll();
+            }
+        }
+
+        @Override
+        public void onGap(Gap gap) {
+            if (!gap.initial()) {
+                LOG.info("LiveSync stream resumed after an interruption ({}): live views reload", gap.reason());
+            }
+            dispatcher.reloadAll();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.vaadin.addons.livesync.dispatch;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.function.SerializableRunnable;
+
+/**
+ * The changes waiting for one UI. Deliveries merge into what is pending (per subscription, latest
+ * wins; past {@code maxPending} row operations a subscription's delta turns into a reload), and at
+ * most one {@code UI.access} is outstanding: so one transaction never reaches a UI in two pushes,
+ * and a UI that falls behind costs bounded memory and converges when it catches up.
+ * <p>
+ * Thread-safe: {@link #post} runs on the delivery thread, {@link #drain} inside {@code UI.access}.
+ */
+final class UiMailbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UiMailbox.class);
+
+    private final UI ui;
+    private final int maxPending;
+    private final SerializableRunnable trigger;
+    private final Set<Subscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
+    private Map<Subscription<?>, Delta<?>> pending = new LinkedHashMap<>();
+    private boolean scheduled;
+    private long deliveries;
+
+    UiMailbox(UI ui, int maxPending, Consumer<UiMailbox> onDetached) {
+        this.ui = ui;
+        this.maxPending = maxPending;
+        this.trigger = ui.accessLater(this::drain, () -> onDetached.accept(this));
+    }
+
+    UI ui() {
+        return ui;
+    }
+
+    /** The UI's open subscriptions (the dispatcher maintains it). */
+    Set<Subscription<?>> subscriptions() {
+        return subscriptions;
+    }
+
+    /** Merges one transaction's deltas and makes sure a {@code UI.access} will apply them. */
+    void post(Map<Subscription<?>, Delta<?>> batch) {
+        boolean schedule;
+        synchronized (this) {
+            batch.forEach(this::merge);
+            schedule = !scheduled && !pending.isEmpty();
+            scheduled |= schedule;
+        }
+        if (schedule) {
+            trigger.run();
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void merge(Subscription<?> subscription, Delta<?> delta) {
+        Delta existing = pending.get(subscription);
+        if (existing == null) {
+            pending.put(subscription, delta);
+            existing = delta;
+        } else {
+            existing.mergeLater(delta);
+        }
+        if (existing.size() > maxPending) {
+            existing.markReload();
+        }
+    }
+
+    /** Row operations waiting, over all subscriptions. */
+    synchronized int pendingOperations() {
+        int sum = 0;
+        for (Delta<?> delta : pending.values()) {
+            sum += delta.reload() ? 1 : delta.size();
+        }
+        return sum;
+    }
+
+    /** How many times changes were applied to this UI. */
+    synchronized long deliveries() {
+        return deliveries;
+    }
+
+    /** Applies everything pending; runs inside {@code UI.access}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void drain() {
+        Map<Subscription<?>, Delta<?>> batch;
+        synchronized (this) {
+            batch = pending;
+            pending = new LinkedHashMap<>();
+            scheduled = false;
+            deliveries++;
+        }
+        for (Map.Entry<Subscription<?>, Delta<?>> entry : batch.entrySet()) {
+            Subscription subscription = entry.getKey();
+            if (subscription.isClosed()) {
+                continue;
+            }
+            try {
+                subscription.sink().apply(entry.getValue());
+            } catch (RuntimeException e) {
+                LOG.error("LiveSync could not apply changes to {}; other views are not affected", subscription, e);
+            }
+        }
+    }
+}

