@@ -136,7 +136,7 @@ public final class Dispatcher {
     }
 
     /** Routes one transaction's entity changes to the views they concern. Delivery thread only. */
-    void dispatch(List<EntityChange> changes) {
+    void dispatch(List<EntityChange> changes, long xid) {
         if (changes.isEmpty() || all.isEmpty()) {
             return;
         }
@@ -151,7 +151,7 @@ public final class Dispatcher {
         Map<WatchedEntity<?>, Map<Object, ?>> fetched = new HashMap<>();
         toFetch.forEach((entity, ids) -> {
             queries.incrementAndGet();
-            fetched.put(entity, fetcher.fetch(entity, ids));
+            fetched.put(entity, fetcher.fetch(entity, ids, xid));
         });
         Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi = new LinkedHashMap<>();
         plan.forEach((subscription, ops) -> {
@@ -161,6 +161,9 @@ public final class Dispatcher {
                         .put(subscription, resolve(subscription, ops, fetched));
             }
         });
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("Routed {} change(s) to {} subscription(s) in {} UI(s)", changes.size(), plan.size(), byUi.size());
+        }
         byUi.forEach(UiMailbox::post);
     }
 

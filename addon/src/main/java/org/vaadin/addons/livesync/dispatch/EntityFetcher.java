@@ -1,15 +1,23 @@
 package org.vaadin.addons.livesync.dispatch;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.persister.entity.EntityPersister;
 import org.hibernate.type.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.watch.WatchedEntity;
 
 /**
@@ -19,19 +27,46 @@ import org.vaadin.addons.livesync.watch.WatchedEntity;
  */
 final class EntityFetcher {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EntityFetcher.class);
+    private static final Duration VISIBILITY_WAIT = Duration.ofSeconds(5);
+    /** Whether the 32-bit xid (placed in the snapshot's epoch, or the one before if it wrapped) is visible now. */
+    private static final String VISIBLE_SQL = """
+            SELECT pg_visible_in_snapshot(
+                     (((pg_snapshot_xmax(s)::text::bigint >> 32)
+                       - CASE WHEN ?::bigint > (pg_snapshot_xmax(s)::text::bigint & 4294967295) THEN 1 ELSE 0 END) << 32
+                      | ?::bigint)::text::xid8, s)
+              FROM pg_current_snapshot() s""";
+
     private final SessionFactoryImplementor sessionFactory;
 
     EntityFetcher(SessionFactory sessionFactory) {
         this.sessionFactory = sessionFactory.unwrap(SessionFactoryImplementor.class);
     }
 
-    /** The entities with these ids, by id; ids whose row is gone (or not visible through the mapping) are absent. */
+    /**
+     * The entities with these ids, by id; ids whose row is gone (or not visible through the mapping)
+     * are absent.
+     */
     <T> Map<Object, T> fetch(WatchedEntity<T> entity, Collection<?> ids) {
+        return fetch(entity, ids, 0);
+    }
+
+    /**
+     * As {@link #fetch(WatchedEntity, Collection)}, reading a state that includes the transaction
+     * {@code xid} (0: no such wait). The server sends a commit to logical decoding a moment before
+     * it becomes visible to new snapshots; reading in that moment would return the row as it was
+     * before, and the view would keep that stale version. So the read first waits (briefly) until
+     * {@code xid} is visible; any later snapshot then sees it too.
+     */
+    <T> Map<Object, T> fetch(WatchedEntity<T> entity, Collection<?> ids, long xid) {
         if (ids.isEmpty()) {
             return Map.of();
         }
         Map<Object, T> found = new HashMap<>();
         try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            if (xid != 0) {
+                session.doWork(connection -> awaitVisible(connection, xid));
+            }
             List<T> rows = session.createSelectionQuery(
                             "from " + entity.entityName() + " e where e." + entity.idAttribute() + " in (:ids)",
                             entity.type())
@@ -43,6 +78,28 @@ final class EntityFetcher {
             }
         }
         return found;
+    }
+
+    private static void awaitVisible(Connection connection, long xid) throws SQLException {
+        long deadline = System.nanoTime() + VISIBILITY_WAIT.toNanos();
+        long pause = 100_000;
+        try (PreparedStatement check = connection.prepareStatement(VISIBLE_SQL)) {
+            check.setLong(1, xid);
+            check.setLong(2, xid);
+            while (true) {
+                try (ResultSet rs = check.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("Transaction {} is still not visible after {}; loading the rows anyway", xid, VISIBILITY_WAIT);
+                    return;
+                }
+                LockSupport.parkNanos(pause);
+                pause = Math.min(pause * 2, 10_000_000);
+            }
+        }
     }
 
     /** One entity by id, or null. */

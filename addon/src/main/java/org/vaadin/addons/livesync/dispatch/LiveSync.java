@@ -165,7 +165,7 @@ public final class LiveSync implements AutoCloseable {
         public void onTransaction(Transaction transaction) {
             try {
                 List<EntityChange> changes = registry.changesOf(transaction);
-                dispatcher.dispatch(changes);
+                dispatcher.dispatch(changes, transaction.xid());
             } catch (RuntimeException e) {
                 LOG.error("LiveSync could not route transaction {} (xid {}); every view reloads to stay correct",
                         transaction.commitLsn(), transaction.xid(), e);

@@ -56,6 +56,7 @@ final class UiMailbox {
             scheduled |= schedule;
         }
         if (schedule) {
+            LOG.trace("UI {}: scheduling an access", ui.getUIId());
             trigger.run();
         }
     }
@@ -98,6 +99,7 @@ final class UiMailbox {
             scheduled = false;
             deliveries++;
         }
+        LOG.trace("UI {}: applying {} subscription delta(s)", ui.getUIId(), batch.size());
         for (Map.Entry<Subscription<?>, Delta<?>> entry : batch.entrySet()) {
             Subscription subscription = entry.getKey();
             if (subscription.isClosed()) {

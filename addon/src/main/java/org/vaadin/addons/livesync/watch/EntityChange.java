@@ -51,6 +51,8 @@ public record EntityChange(WatchedEntity<?> entity, ChangeKind kind, Object id, 
                            RowChange source) {
 
     /**
+     * Creates an entity change; {@link WatchRegistry#changesOf} is the usual source.
+     *
      * @throws IllegalArgumentException if a key that is not known has a value
      */
     public EntityChange {

@@ -50,16 +50,17 @@ final class EntityResolver {
         Map<String, TableDetails> tables = tablesOf(persister);
         TableDetails keyTable = tables.get(key.tableExpression());
         if (keyTable == null) {
-            throw fail(persister, "subscriptionKey", key.name(), "is stored in " + key.tableExpression()
-                    + ", not in a table of the entity (a join table?). Use an attribute whose column is in the entity's"
+            throw fail(persister, "subscriptionKey", key.name(), "names an attribute stored in " + key.tableExpression()
+                    + ", not in a table of the entity (a join table?); use an attribute whose column is in the entity's"
                     + " table");
         }
         Attribute id = watched.id().isEmpty() || watched.id().equals(identifierName(persister))
                 ? identifier(persister, keyTable)
                 : attribute(persister, watched.id(), "id");
         if (!id.tableExpression().equals(key.tableExpression())) {
-            throw fail(persister, "id", id.name(), "is stored in " + id.tableExpression() + " but the subscription key "
-                    + key.name() + " in " + key.tableExpression() + "; both must be columns of one table");
+            throw fail(persister, "id", id.name(), "names an attribute stored in " + id.tableExpression()
+                    + " while the subscription key " + key.name() + " is in " + key.tableExpression()
+                    + "; both must be columns of one table");
         }
         TableName table = table(persister, watched, key.tableExpression());
         return new WatchedEntity<>(type, persister.getJpaEntityName(), table, !watched.table().isEmpty(),
@@ -107,44 +108,45 @@ final class EntityResolver {
         }
         AttributeMapping attribute = persister.findAttributeMapping(name);
         if (attribute == null) {
-            throw fail(persister, role, name, "is not an attribute of the entity; its attributes are "
+            throw fail(persister, role, name, "names no attribute of the entity; its attributes are "
                     + attributeNames(persister));
         }
         if (attribute.isPluralAttributeMapping()) {
-            throw fail(persister, role, name, "is a collection; use a basic attribute"
+            throw fail(persister, role, name, "names a collection; use a basic attribute"
                     + (key ? " or a to-one association" : ""));
         }
         if (attribute instanceof EntityAssociationMapping association) {
             if (!key) {
-                throw fail(persister, role, name, "is an association; the id must be a basic attribute");
+                throw fail(persister, role, name, "names an association; the id must be a basic attribute");
             }
             return association(persister, role, attribute, association);
         }
         if (attribute instanceof BasicValuedModelPart basic) {
             if (basic.isFormula()) {
-                throw fail(persister, role, name, "is a @Formula, not a column; use an attribute mapped to a column");
+                throw fail(persister, role, name, "names a @Formula, not a column; use an attribute mapped to a column");
             }
             return new Attribute(name, basic.getContainingTableExpression(),
                     column(basic.getJdbcMapping(), basic.getSelectionExpression()), valueOf(attribute));
         }
-        throw fail(persister, role, name, "is an embeddable; use a basic attribute" + (key ? " or a to-one association"
-                : "") + " (an embeddable's fields cannot be named here)");
+        throw fail(persister, role, name, "names neither a basic attribute nor a to-one association (an embeddable?);"
+                + " use a basic attribute" + (key ? " or a to-one association" : ""));
     }
 
     private Attribute association(EntityPersister persister, String role, AttributeMapping attribute,
                                   EntityAssociationMapping association) {
         String name = attribute.getAttributeName();
         if (association.getSideNature() != ForeignKeyDescriptor.Nature.KEY) {
-            throw fail(persister, role, name, "is the inverse (mappedBy) side of its association: the foreign key is"
-                    + " in the other table. Use the owning side or a basic attribute");
+            throw fail(persister, role, name, "names the inverse (mappedBy) side of an association, whose foreign key"
+                    + " is in the other table; use the owning side or a basic attribute");
         }
         if (!association.isReferenceToPrimaryKey()) {
-            throw fail(persister, role, name, "references a column other than "
+            throw fail(persister, role, name, "names an association that references a column other than "
                     + association.getAssociatedEntityMappingType().getEntityName()
                     + "'s id; map the foreign key column as a basic attribute and name that one");
         }
         if (!(association.getForeignKeyDescriptor().getKeyPart() instanceof BasicValuedModelPart keyPart)) {
-            throw fail(persister, role, name, "has a composite foreign key; LiveSync needs a single-column key");
+            throw fail(persister, role, name, "names an association with a composite foreign key; LiveSync needs a"
+                    + " single-column key");
         }
         Function<Object, Object> value = valueOf(attribute);
         PersistenceUnitUtil util = persistenceUnitUtil;
@@ -185,7 +187,7 @@ final class EntityResolver {
     private static WatchConfigurationException fail(EntityPersister persister, String role, String attribute,
                                                     String problem) {
         return new WatchConfigurationException("Entity " + persister.getMappedClass().getName() + ": @Watched("
-                + role + ") attribute \"" + attribute + "\" " + problem);
+                + role + " = \"" + attribute + "\") " + problem);
     }
 
     /** A resolved attribute: where its column is and how to read it from an entity instance. */

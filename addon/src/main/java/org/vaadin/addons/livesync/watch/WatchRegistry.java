@@ -32,6 +32,12 @@ import org.vaadin.addons.livesync.decode.Transaction;
  * {@code @Column} and {@code @JoinColumn} count as they do for Hibernate's own SQL. Declarations
  * that cannot work fail there; {@link #validate(Connection)} checks the rest against the database.
  * <p>
+ * An entity is watched on one table: the one holding its subscription key column (or the one
+ * {@link Watched#table()} names). For an entity spread over several tables ({@code JOINED}
+ * inheritance, {@code @SecondaryTable}) a change that touches only its other tables is not seen.
+ * An entity of an inheritance hierarchy sees every row of its table, including its sibling
+ * types' rows: their ids simply match none of its instances.
+ * <p>
  * Immutable after it is built, and thread-safe.
  */
 public final class WatchRegistry {
@@ -98,8 +104,10 @@ public final class WatchRegistry {
     }
 
     /**
-     * Checks the declarations against the database: every watched table exists and is a base table
-     * (logical replication publishes nothing else), and has the id and key columns.
+     * Checks the declarations against the database: every watched table exists and is a base (or
+     * partitioned) table, since logical replication publishes nothing else; it has the id and key
+     * columns; and its replica identity makes a DELETE carry the id column (the primary key or
+     * replica identity index contains it, or the identity is FULL).
      *
      * @param connection a connection to the database the entities map; left open
      * @throws WatchConfigurationException naming every problem found, one per line
@@ -118,7 +126,10 @@ public final class WatchRegistry {
         return entities;
     }
 
-    /** The watched entity of exactly this class, if it is watched. */
+    /**
+     * The watched entity of exactly this class, if it is watched. For an instance that may be a lazy
+     * proxy, pass {@code org.hibernate.Hibernate.getClass(instance)}.
+     */
     @SuppressWarnings("unchecked")
     public <T> Optional<WatchedEntity<T>> find(Class<T> type) {
         return Optional.ofNullable((WatchedEntity<T>) byType.get(type));
@@ -140,8 +151,9 @@ public final class WatchRegistry {
     /**
      * The entity changes of {@code transaction}, in commit order: for each row change of a watched
      * table one change per entity watching that table (in {@link #entities()} order); row changes
-     * of other tables are skipped.
+     * of other tables are skipped. Finding a row change's entities is a hash lookup of its table.
      *
+     * @return an unmodifiable list, empty when nothing watched changed
      * @throws IllegalArgumentException if an id or key value cannot be converted to its Java type
      */
     public List<EntityChange> changesOf(Transaction transaction) {
@@ -150,23 +162,27 @@ public final class WatchRegistry {
         }
         List<EntityChange> changes = new ArrayList<>(transaction.changes().size());
         for (RowChange change : transaction.changes()) {
-            Relation relation = change.relation();
-            List<WatchedEntity<?>> watching = byTable.get(new TableName(relation.schema(), relation.table()));
-            if (watching != null) {
-                for (WatchedEntity<?> entity : watching) {
-                    changes.add(ChangeReader.read(entity, change));
-                }
+            for (WatchedEntity<?> entity : watching(change.relation())) {
+                changes.add(ChangeReader.read(entity, change));
             }
         }
         return Collections.unmodifiableList(changes);
     }
 
-    /** The entity changes {@code change} makes, as {@link #changesOf(Transaction)} would list them. */
+    /**
+     * The entity changes {@code change} makes, as {@link #changesOf(Transaction)} would list them.
+     *
+     * @throws IllegalArgumentException if an id or key value cannot be converted to its Java type
+     */
     public List<EntityChange> changesOf(RowChange change) {
-        Relation relation = Objects.requireNonNull(change, "change").relation();
-        List<WatchedEntity<?>> watching = byTable.getOrDefault(new TableName(relation.schema(), relation.table()),
-                List.of());
-        return watching.stream().<EntityChange>map(entity -> ChangeReader.read(entity, change)).toList();
+        Objects.requireNonNull(change, "change");
+        return watching(change.relation()).stream().<EntityChange>map(entity -> ChangeReader.read(entity, change))
+                .toList();
+    }
+
+    /** The entities watching {@code relation}'s table; empty when none does. */
+    private List<WatchedEntity<?>> watching(Relation relation) {
+        return byTable.getOrDefault(new TableName(relation.schema(), relation.table()), List.of());
     }
 
     @Override

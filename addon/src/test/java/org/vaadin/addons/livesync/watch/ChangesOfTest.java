@@ -1,6 +1,7 @@
 package org.vaadin.addons.livesync.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.vaadin.addons.livesync.decode.ReplicaIdentity.DEFAULT;
 import static org.vaadin.addons.livesync.decode.ReplicaIdentity.FULL;
 import static org.vaadin.addons.livesync.decode.ReplicaIdentity.INDEX;
@@ -242,8 +243,7 @@ class ChangesOfTest {
 
         assertThat(changes).filteredOn(change -> change.type() == Task.class)
                 .extracting(EntityChange::kind, EntityChange::id)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(ChangeKind.INSERT, 1L),
-                        org.assertj.core.groups.Tuple.tuple(ChangeKind.DELETE, 1L));
+                .containsExactly(tuple(ChangeKind.INSERT, 1L), tuple(ChangeKind.DELETE, 1L));
         assertThat(changes).extracting(change -> change.source().relation().table()).containsOnly("task");
         assertThat(changes).extracting(change -> change.source().relation().schema()).containsOnly("public");
     }
@@ -292,6 +292,13 @@ class ChangesOfTest {
         assertThat(change.id()).isEqualTo(7L);
         assertThat(change.newKeyKnown()).isFalse();
         assertThat(change.oldKeyKnown()).isFalse();
+    }
+
+    @Test
+    void aSingleRowChangeTranslatesLikeItsTransaction() {
+        RowChange insert = insert(task(DEFAULT), 7, 1, "T");
+
+        assertThat(registry.changesOf(insert)).isEqualTo(registry.changesOf(transaction(insert)));
     }
 
     @Test

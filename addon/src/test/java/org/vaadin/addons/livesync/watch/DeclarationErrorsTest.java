@@ -21,22 +21,22 @@ class DeclarationErrorsTest {
     void unknownSubscriptionKeyNamesTheEntityAndTheAttributeAndListsTheAttributes() {
         String message = failureOf(UnknownKey.class);
 
-        assertThat(message).contains(UnknownKey.class.getName(), "subscriptionKey", "\"tenant\"",
-                "is not an attribute", "[id, organizationId, title]");
+        assertThat(message).contains(UnknownKey.class.getName(), "@Watched(subscriptionKey = \"tenant\")",
+                "names no attribute of the entity", "[id, organizationId, title]");
     }
 
     @Test
     void unknownIdAttributeNamesTheEntityAndTheAttribute() {
         String message = failureOf(UnknownId.class);
 
-        assertThat(message).contains(UnknownId.class.getName(), "@Watched(id)", "\"uuid\"", "is not an attribute",
+        assertThat(message).contains(UnknownId.class.getName(), "@Watched(id = \"uuid\")", "names no attribute",
                 "organizationId");
     }
 
     @Test
     void collectionIsRejectedAsSubscriptionKey() {
         assertThat(failureOf(CollectionKey.class)).contains(CollectionKey.class.getName(), "\"tags\"",
-                "is a collection", "use a basic attribute or a to-one association");
+                "names a collection", "use a basic attribute or a to-one association");
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 import org.vaadin.addons.livesync.watch.WatchTestEntities.Badge;
+import org.vaadin.addons.livesync.watch.WatchTestEntities.Gadget;
 import org.vaadin.addons.livesync.watch.WatchTestEntities.OpenTask;
 import org.vaadin.addons.livesync.watch.WatchTestEntities.Task;
 import org.vaadin.addons.livesync.watch.WatchTestEntities.VisibleTask;
@@ -60,6 +61,18 @@ class ValidateTest {
                                 + " attribute \"code\"",
                         "Entity " + Badge.class.getName() + ": table " + SCHEMA + ".badge has no column organization_id")
                 .doesNotContain(Task.class.getName() + ":");
+    }
+
+    @Test
+    void idColumnOutsideTheReplicaIdentityIsReportedUntilTheIdentityIsFull() {
+        TestDatabase.get().execute("create table " + SCHEMA + ".gadget (id bigint primary key, code text,"
+                + " organization_id bigint)");
+
+        assertThat(validationFailureOf(Gadget.class)).contains("Entity " + Gadget.class.getName()
+                + ": a DELETE from " + SCHEMA + ".gadget would not carry the id column code",
+                "REPLICA IDENTITY FULL");
+        TestDatabase.get().execute("alter table " + SCHEMA + ".gadget replica identity full");
+        assertThat(validationFailureOf(Gadget.class)).isNull();
     }
 
     @Test

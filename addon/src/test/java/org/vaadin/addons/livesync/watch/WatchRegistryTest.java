@@ -38,8 +38,9 @@ class WatchRegistryTest {
                 "create table " + SCHEMA + ".task (id bigint primary key, organization_id bigint, title text)",
                 "create table " + SCHEMA + ".note (id bigint primary key,"
                         + " organization_id bigint references " + SCHEMA + ".organization, text text)",
-                "create table " + SCHEMA + ".badge (id bigint primary key, code text not null unique,"
-                        + " organization_id bigint)",
+                "create table " + SCHEMA + ".badge (id bigint primary key,"
+                        + " code text not null constraint badge_code_key unique, organization_id bigint)",
+                "alter table " + SCHEMA + ".badge replica identity using index badge_code_key",
                 "create view " + SCHEMA + ".visible_tasks as select id, organization_id, title from " + SCHEMA
                         + ".task");
         sessionFactory = HibernateFactories.online(Map.of("hibernate.default_schema", SCHEMA,

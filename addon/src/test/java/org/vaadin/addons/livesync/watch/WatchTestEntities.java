@@ -100,6 +100,16 @@ final class WatchTestEntities {
         }
     }
 
+    /** Like {@link Badge}, for a table whose replica identity a test changes. */
+    @Entity(name = "Gadget")
+    @Watched(subscriptionKey = "organizationId", id = "code")
+    static class Gadget {
+        @Id
+        Long id;
+        String code;
+        Long organizationId;
+    }
+
     /** Maps the view {@code visible_tasks} over {@code task}, and says so. */
     @Entity(name = "VisibleTask")
     @Immutable

@@ -1,0 +1,95 @@
+package org.vaadin.addons.livesync.view;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.Configuration;
+import org.vaadin.addons.livesync.capture.CaptureSettings;
+import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.testdb.TestDatabase;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+
+/**
+ * The real pipeline for view tests: a schema of its own with the {@link Item} table, a publication
+ * for it, a Hibernate SessionFactory and a started {@link LiveSync}. One per test class.
+ */
+final class LiveTestEnvironment implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    final TestDatabase db = TestDatabase.get();
+    final String publication = TestDatabase.uniqueName("views");
+    final SessionFactory sessionFactory;
+    final LiveSync liveSync;
+
+    LiveTestEnvironment(String replicaIdentity) {
+        db.execute("DROP SCHEMA IF EXISTS live_view_test CASCADE", "CREATE SCHEMA live_view_test",
+                "CREATE TABLE live_view_test.item (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
+                        + "status text NOT NULL DEFAULT 'open', notes text)",
+                "ALTER TABLE live_view_test.item REPLICA IDENTITY " + replicaIdentity,
+                "CREATE PUBLICATION " + publication + " FOR TABLE live_view_test.item");
+        Properties props = new Properties();
+        props.setProperty("hibernate.connection.url", db.jdbcUrl());
+        props.setProperty("hibernate.connection.username", db.user());
+        props.setProperty("hibernate.connection.password", db.password());
+        props.setProperty("hibernate.hbm2ddl.auto", "none");
+        props.setProperty("hibernate.connection.pool_size", "5");
+        sessionFactory = new Configuration().addProperties(props).addAnnotatedClass(Item.class).buildSessionFactory();
+        liveSync = LiveSync.create(sessionFactory, CaptureSettings.forDatabase(db.jdbcUrl(), db.user(), db.password())
+                .withPublication(publication)
+                .withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
+        liveSync.start();
+        await().atMost(WAIT).until(liveSync::isLive);
+    }
+
+    /** Inserts a row with plain SQL and returns its id. */
+    long insert(long tenant, String title) {
+        try (var c = db.connect(); var s = c.prepareStatement(
+                "INSERT INTO live_view_test.item (tenant, title) VALUES (?, ?) RETURNING id")) {
+            s.setLong(1, tenant);
+            s.setString(2, title);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The tenant's rows, loaded through Hibernate as an application would. */
+    List<Item> load(Long tenant) {
+        return sessionFactory.fromSession(s -> s.createSelectionQuery("from Item where tenant = :t order by id", Item.class)
+                .setParameter("t", tenant).getResultList());
+    }
+
+    /** Awaits a condition on the UI, running pending UI.access tasks in the test thread meanwhile. */
+    static void awaitUi(BooleanSupplier condition) {
+        await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(20)).until(() -> {
+            MockVaadin.runUIQueue();
+            return condition.getAsBoolean();
+        });
+    }
+
+    /** Waits until the pipeline has delivered everything committed so far (a marker row in another tenant). */
+    void quiesce() {
+        long before = liveSync.listener().transactionsDelivered();
+        insert(-999, "marker");
+        await().atMost(WAIT).until(() -> liveSync.listener().transactionsDelivered() > before
+                && liveSync.listener().pending() == 0);
+        MockVaadin.runUIQueue();
+    }
+
+    @Override
+    public void close() {
+        liveSync.stop();
+        sessionFactory.close();
+        db.execute("DROP PUBLICATION IF EXISTS " + publication, "DROP SCHEMA IF EXISTS live_view_test CASCADE");
+    }
+}
