@@ -1,0 +1,66 @@
+package org.vaadin.addons.livesync.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.vaadin.addons.livesync.testdb.TestDatabase;
+
+class PublicationSetupTest {
+
+    @Test
+    void sqlQuotesEveryIdentifier() {
+        PublicationSetup setup = PublicationSetup.named("my \"pub\"");
+        assertThat(setup.upSql()).isEqualTo("CREATE PUBLICATION \"my \"\"pub\"\"\" FOR ALL TABLES");
+        assertThat(setup.upSql(List.of("public.Task", "order"))).isEqualTo(
+                "CREATE PUBLICATION \"my \"\"pub\"\"\" FOR TABLE \"public\".\"Task\", \"order\"");
+        assertThat(setup.downSql()).isEqualTo("DROP PUBLICATION IF EXISTS \"my \"\"pub\"\"\"");
+        assertThatThrownBy(() -> setup.upSql(List.of("a.b.c"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void upAndDownAreIdempotentAndUpAddsMissingTables() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        String a = TestDatabase.uniqueName("setup_a");
+        String b = TestDatabase.uniqueName("setup_b");
+        db.execute("CREATE TABLE " + a + " (id int primary key)", "CREATE TABLE " + b + " (id int primary key)");
+        PublicationSetup setup = PublicationSetup.named(TestDatabase.uniqueName("pub"));
+        try (Connection c = db.connect()) {
+            setup.up(c, List.of("public." + a));
+            setup.up(c, List.of("public." + a, "public." + b));
+            assertThat(setup.exists(c)).isTrue();
+            try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_publication_tables WHERE pubname = '"
+                    + setup.publication() + "'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+            setup.down(c);
+            setup.down(c);
+            assertThat(setup.exists(c)).isFalse();
+            setup.up(c);
+            setup.up(c);
+            assertThat(setup.exists(c)).isTrue();
+            setup.down(c);
+        } finally {
+            db.execute("DROP TABLE " + a, "DROP TABLE " + b);
+        }
+    }
+
+    @Test
+    void commandLinePrintsTheSql() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = PublicationSetup.print(List.of("up", "public.task"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).trim())
+                .isEqualTo("CREATE PUBLICATION \"livesync\" FOR TABLE \"public\".\"task\";");
+        assertThat(PublicationSetup.print(List.of(), new PrintStream(out), new PrintStream(err))).isEqualTo(2);
+    }
+}
