@@ -2,6 +2,7 @@ package org.vaadin.addons.livesync.dispatch;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.hibernate.SessionFactory;
@@ -17,6 +18,7 @@ import org.vaadin.addons.livesync.watch.EntityChange;
 import org.vaadin.addons.livesync.watch.WatchRegistry;
 import org.vaadin.addons.livesync.watch.WatchedEntity;
 
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
 
@@ -38,6 +40,7 @@ public final class LiveSync implements AutoCloseable {
     /** Row operations a subscription may have waiting before its delta turns into a reload. */
     public static final int DEFAULT_MAX_PENDING = 10_000;
 
+    private final AtomicBoolean pushWarned = new AtomicBoolean();
     private final WatchRegistry registry;
     private final EntityFetcher fetcher;
     private final Dispatcher dispatcher;
@@ -130,6 +133,17 @@ public final class LiveSync implements AutoCloseable {
             return null;
         }
         return fetcher.copy(entity, row);
+    }
+
+    /**
+     * Says once per application, clearly, when a UI showing live views has server push off: its
+     * changes then appear only at the user's next interaction. Called by views when they attach.
+     */
+    public void checkPush(UI ui) {
+        if (!ui.getPushConfiguration().getPushMode().isEnabled() && pushWarned.compareAndSet(false, true)) {
+            LOG.warn("LiveSync: server push is off, so live changes show only at the user's next interaction. "
+                    + "Add @Push to your application's AppShellConfigurator class to see them at once.");
+        }
     }
 
     /** Makes this the instance views of that Vaadin application find. */

@@ -3,10 +3,7 @@ package org.vaadin.addons.livesync.view;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.dispatch.LiveSync;
 
 import com.vaadin.flow.component.AttachEvent;
@@ -23,7 +20,6 @@ import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.function.SerializableFunction;
 import com.vaadin.flow.function.SerializableSupplier;
-import com.vaadin.flow.shared.communication.PushMode;
 
 /**
  * A view that stays live with the database. Extend it, pass the subscription value (decided on the
@@ -52,9 +48,6 @@ import com.vaadin.flow.shared.communication.PushMode;
  * @param <S> the subscription value's type: the type of the watched entities' subscription key
  */
 public abstract class LiveSyncView<S> extends VerticalLayout {
-
-    private static final Logger LOG = LoggerFactory.getLogger(LiveSyncView.class);
-    private static final AtomicBoolean PUSH_WARNED = new AtomicBoolean();
 
     private final List<Watch> watches = new ArrayList<>();
     private transient LiveSync liveSync;
@@ -193,8 +186,8 @@ public abstract class LiveSyncView<S> extends VerticalLayout {
     protected void onAttach(AttachEvent attachEvent) {
         super.onAttach(attachEvent);
         UI ui = attachEvent.getUI();
-        warnIfPushIsOff(ui);
         LiveSync sync = liveSync();
+        sync.checkPush(ui);
         for (Watch watch : watches) {
             watch.attach(sync, ui, subscriptionValue);
         }
@@ -223,11 +216,4 @@ public abstract class LiveSyncView<S> extends VerticalLayout {
         return liveSync;
     }
 
-    private static void warnIfPushIsOff(UI ui) {
-        PushMode mode = ui.getPushConfiguration().getPushMode();
-        if (!mode.isEnabled() && PUSH_WARNED.compareAndSet(false, true)) {
-            LOG.warn("LiveSync: server push is off, so live changes show only at the user's next interaction. "
-                    + "Add @Push to your application's AppShellConfigurator class to see them at once.");
-        }
-    }
 }

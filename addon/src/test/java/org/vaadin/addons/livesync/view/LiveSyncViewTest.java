@@ -25,7 +25,7 @@ import com.vaadin.flow.server.VaadinService;
 @Timeout(120)
 class LiveSyncViewTest {
 
-    private static LiveTestEnvironment env;
+    static LiveTestEnvironment env;
 
     @BeforeAll
     static void startPipeline() {
