@@ -96,9 +96,6 @@ class SessionIsolationTest {
     }
 
     private static boolean locked(ItemsView view, java.util.function.BooleanSupplier check) {
-        VaadinSession session = view.getUI().orElseThrow().getSession();
-        boolean[] result = new boolean[1];
-        TestSessions.withLock(session, () -> result[0] = check.getAsBoolean());
-        return result[0];
+        return TestSessions.read(view, check::getAsBoolean);
     }
 }

@@ -57,6 +57,16 @@ final class TestSessions {
         }
     }
 
+    /** Reads view state holding its session's lock, as the UI thread would. */
+    static <T> T read(Component component, Supplier<T> reader) {
+        VaadinSession session = component.getUI().orElseThrow().getSession();
+        Object[] result = new Object[1];
+        withLock(session, () -> result[0] = reader.get());
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
+    }
+
     /** Detaches every UI of the component's session, as closing the browser tab would after a heartbeat timeout. */
     static void close(Component component) {
         UI ui = component.getUI().orElseThrow();
