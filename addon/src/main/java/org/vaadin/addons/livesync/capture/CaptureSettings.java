@@ -34,10 +34,11 @@ public final class CaptureSettings {
     private final Duration maxBackoff;
     private final int handoverCapacity;
     private final Set<String> requiredTables;
+    private final Duration heartbeatInterval;
 
     private CaptureSettings(String jdbcUrl, String user, String password, String publication, String slotName,
                             boolean temporarySlot, Duration statusInterval, Duration minBackoff, Duration maxBackoff,
-                            int handoverCapacity, Set<String> requiredTables) {
+                            int handoverCapacity, Set<String> requiredTables, Duration heartbeatInterval) {
         this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         this.user = user;
         this.password = password;
@@ -49,6 +50,7 @@ public final class CaptureSettings {
         this.maxBackoff = maxBackoff;
         this.handoverCapacity = handoverCapacity;
         this.requiredTables = Set.copyOf(requiredTables);
+        this.heartbeatInterval = heartbeatInterval;
     }
 
     /**
@@ -61,7 +63,8 @@ public final class CaptureSettings {
                     + jdbcUrl);
         }
         return new CaptureSettings(jdbcUrl, user, password, PublicationSetup.DEFAULT_PUBLICATION, randomSlotName(),
-                true, Duration.ofSeconds(10), Duration.ofMillis(250), Duration.ofSeconds(30), 1024, Set.of());
+                true, Duration.ofSeconds(10), Duration.ofMillis(250), Duration.ofSeconds(30), 1024, Set.of(),
+                Duration.ofSeconds(10));
     }
 
     private static String randomSlotName() {
@@ -141,11 +144,24 @@ public final class CaptureSettings {
                 handoverCapacity, tables);
     }
 
+    /**
+     * How often a heartbeat message ({@code pg_logical_emit_message}, non-transactional, a few bytes
+     * of WAL) is written while streaming (default 10 s). It travels through the stream, so it lets
+     * the slot confirm past writes to unpublished tables (bounded WAL retention) and it proves the
+     * stream alive: when a heartbeat was written {@code 3 ×} this interval ago and nothing at all has
+     * arrived since, the stream is taken for stalled and re-established.
+     */
+    public CaptureSettings withHeartbeatInterval(Duration interval) {
+        requirePositive(interval, "heartbeat interval");
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, statusInterval,
+                minBackoff, maxBackoff, handoverCapacity, requiredTables, interval);
+    }
+
     private CaptureSettings copy(String jdbcUrl, String publication, String slotName, boolean temporarySlot,
                                  Duration statusInterval, Duration minBackoff, Duration maxBackoff,
                                  int handoverCapacity, Set<String> requiredTables) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, statusInterval,
-                minBackoff, maxBackoff, handoverCapacity, requiredTables);
+                minBackoff, maxBackoff, handoverCapacity, requiredTables, heartbeatInterval);
     }
 
     private static void requirePositive(Duration duration, String what) {
@@ -192,6 +208,10 @@ public final class CaptureSettings {
 
     public Set<String> requiredTables() {
         return requiredTables;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
     }
 
     /** Connection properties for an ordinary SQL connection. */

@@ -55,6 +55,7 @@ public final class ReplicationListener implements AutoCloseable {
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong transactionsDelivered = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    private final Heartbeat heartbeat;
     private volatile boolean running;
     private Thread reader;
     private Thread delivery;
@@ -63,6 +64,7 @@ public final class ReplicationListener implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.handover = new Handover(settings.handoverCapacity());
+        this.heartbeat = new Heartbeat(settings, () -> state.get() == CaptureState.STREAMING);
     }
 
     /** A listener that will deliver to {@code consumer} once {@link #start() started}. */
@@ -87,11 +89,13 @@ public final class ReplicationListener implements AutoCloseable {
                 .unstarted(this::deliveryLoop);
         delivery.start();
         reader.start();
+        heartbeat.start();
     }
 
     /**
      * Stops reading and delivering and closes the connection (the server drops a temporary slot with
-     * it). Waits up to 10 s for the threads to end. Idempotent.
+     * it). The reader closes its connection itself; if it has not ended within 2 s (a stalled
+     * network), the connection is aborted. Never waits much longer than 10 s. Idempotent.
      */
     public synchronized void stop() {
         if (state.get() == CaptureState.STOPPED) {
@@ -100,23 +104,33 @@ public final class ReplicationListener implements AutoCloseable {
         running = false;
         state.set(CaptureState.STOPPED);
         stopSignal.countDown();
-        ReplicationSession current = session.getAndSet(null);
-        if (current != null) {
-            current.close();
-        }
-        for (Thread thread : new Thread[] {reader, delivery}) {
-            if (thread != null) {
-                thread.interrupt();
-                try {
-                    thread.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        heartbeat.close();
+        if (!join(reader, 2_000)) {
+            ReplicationSession current = session.get();
+            if (current != null) {
+                current.abort();
             }
+            reader.interrupt();
+            join(reader, 4_000);
+        }
+        if (delivery != null) {
+            delivery.interrupt();
+            join(delivery, 4_000);
         }
         handover.clear();
         LOG.info("LiveSync replication listener stopped (slot {})", settings.slotName());
+    }
+
+    private static boolean join(Thread thread, long millis) {
+        if (thread == null) {
+            return true;
+        }
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
     }
 
     /** Same as {@link #stop()}. */
@@ -185,11 +199,12 @@ public final class ReplicationListener implements AutoCloseable {
                 continue;
             }
             if (!publish(current)) {
-                current.close();
+                current.abort();
                 break;
             }
             problems.set(List.of());
             assembler.reset();
+            boolean stalled = false;
             try {
                 Gap gap = new Gap(first, current.startLsn(), Instant.now(), lastFailure);
                 if (!handover.put(new Handover.GapItem(gap), settings.statusInterval(), () -> running, current::keepAlive)) {
@@ -205,6 +220,7 @@ public final class ReplicationListener implements AutoCloseable {
                 backoff = settings.minBackoff();
                 stream(current, assembler);
             } catch (Exception e) {
+                stalled = e instanceof StalledStreamException;
                 if (!running) {
                     break;
                 }
@@ -214,7 +230,11 @@ public final class ReplicationListener implements AutoCloseable {
                 state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
             } finally {
                 session.compareAndSet(current, null);
-                current.close();
+                if (stalled) {
+                    current.abort();
+                } else {
+                    current.close();
+                }
             }
             backoff = await(backoff);
         }
@@ -235,9 +255,14 @@ public final class ReplicationListener implements AutoCloseable {
         long park = MIN_IDLE_PARK_NANOS;
         Lsn handedOff = Lsn.INVALID;
         long lastConfirm = System.nanoTime();
+        long lastReceived = System.nanoTime();
+        long unansweredBeat = 0;
+        long stallAfter = settings.heartbeatInterval().multipliedBy(3).toNanos();
         while (running) {
             ByteBuffer message = current.readPending();
             if (message != null) {
+                lastReceived = System.nanoTime();
+                unansweredBeat = 0;
                 park = MIN_IDLE_PARK_NANOS;
                 Transaction transaction = assembler.accept(message);
                 if (transaction != null) {
@@ -259,8 +284,26 @@ public final class ReplicationListener implements AutoCloseable {
                 current.confirm(confirmed, true);
                 lastConfirm = System.nanoTime();
             }
+            long beat = heartbeat.lastWrittenNanos();
+            if (unansweredBeat == 0 && beat - lastReceived > 0) {
+                unansweredBeat = beat; // the first heartbeat written since anything arrived
+            }
+            if (unansweredBeat != 0 && System.nanoTime() - unansweredBeat > stallAfter) {
+                throw new StalledStreamException("nothing arrived for " + (System.nanoTime() - lastReceived) / 1_000_000
+                        + " ms although a heartbeat was written " + (System.nanoTime() - unansweredBeat) / 1_000_000
+                        + " ms ago");
+            }
             LockSupport.parkNanos(park);
             park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
+        }
+    }
+
+    /** The connection looks open but nothing arrives: taken for dead. */
+    static final class StalledStreamException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StalledStreamException(String message) {
+            super(message);
         }
     }
 

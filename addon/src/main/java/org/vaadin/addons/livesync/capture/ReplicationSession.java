@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.postgresql.replication.ReplicationSlotInfo;
@@ -17,9 +19,11 @@ import org.vaadin.addons.livesync.decode.Lsn;
 /**
  * One replication connection's life: opens it, creates (or finds) the slot, starts the pgoutput
  * stream and reads it. pgjdbc's stream is not thread-safe: only the reader thread calls this,
- * except {@link #close()}, which may come from any thread to break a read.
+ * except {@link #abort()}, which may come from any thread to break it off.
  */
 final class ReplicationSession implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationSession.class);
 
     private final CaptureSettings settings;
     private final Connection connection;
@@ -35,8 +39,44 @@ final class ReplicationSession implements AutoCloseable {
         this.startLsn = startLsn;
     }
 
-    /** Connects, creates the slot when needed, and starts streaming from the slot's position. */
+    /**
+     * Connects, creates the slot when needed, and starts streaming from the slot's position. When
+     * our own slot is still held by an earlier connection of ours that the server has not noticed
+     * to be dead (after a network stall), that walsender is terminated and the open tried again.
+     */
     static ReplicationSession open(CaptureSettings settings) throws SQLException {
+        try {
+            return tryOpen(settings);
+        } catch (SQLException e) {
+            if (!("42710".equals(e.getSQLState()) || "55006".equals(e.getSQLState()))
+                    || !terminateHolder(settings)) {
+                throw e;
+            }
+            return tryOpen(settings);
+        }
+    }
+
+    /** Terminates the backend that holds our slot; returns whether there was one. */
+    private static boolean terminateHolder(CaptureSettings settings) throws SQLException {
+        try (Connection sql = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties());
+             PreparedStatement s = sql.prepareStatement(
+                     "SELECT pg_terminate_backend(active_pid, 5000) FROM pg_replication_slots"
+                             + " WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+            s.setString(1, settings.slotName());
+            try (ResultSet rs = s.executeQuery()) {
+                boolean any = false;
+                while (rs.next()) {
+                    any = true;
+                }
+                if (any) {
+                    LOG.info("Took over replication slot {} from a stale connection of ours", settings.slotName());
+                }
+                return any;
+            }
+        }
+    }
+
+    private static ReplicationSession tryOpen(CaptureSettings settings) throws SQLException {
         Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.replicationProperties());
         try {
             PGConnection pg = connection.unwrap(PGConnection.class);
@@ -125,6 +165,19 @@ final class ReplicationSession implements AutoCloseable {
     /** Sends a status update now: the keep-alive while the reader waits. */
     void keepAlive() throws SQLException {
         stream.forceUpdateStatus();
+    }
+
+    /**
+     * Closes the socket at once, without the goodbye that {@link #close()} waits for: for a stream
+     * that stalled or must stop now. The server drops a temporary slot when it notices. Idempotent;
+     * may be called from any thread.
+     */
+    void abort() {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            // nothing more to do
+        }
     }
 
     /** Closes the stream and the connection; a temporary slot is then dropped by the server. Idempotent. */
