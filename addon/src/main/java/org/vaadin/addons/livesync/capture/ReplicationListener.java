@@ -53,6 +53,11 @@ public final class ReplicationListener implements AutoCloseable {
     private final AtomicReference<ReplicationSession> session = new AtomicReference<>();
     /** The end LSN of the last transaction the consumer returned from (delivery thread writes). */
     private final AtomicLong handled = new AtomicLong();
+    /** A position before which every change was delivered (reader writes, when idle). */
+    private final AtomicLong caughtUp = new AtomicLong();
+    /** Items (gaps and transactions) the reader put into the handover, and those the delivery thread finished. */
+    private final AtomicLong itemsPut = new AtomicLong();
+    private final AtomicLong itemsDone = new AtomicLong();
     private final AtomicLong transactionsDelivered = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final Heartbeat heartbeat;
@@ -164,6 +169,23 @@ public final class ReplicationListener implements AutoCloseable {
         return reconnects.get();
     }
 
+    /**
+     * The end position of the last transaction the consumer returned from (including transactions
+     * with no published change); {@link Lsn#INVALID} before the first.
+     */
+    public Lsn lastHandled() {
+        return Lsn.ofLong(handled.get());
+    }
+
+    /**
+     * A position up to which every change has been delivered: the consumer has returned from every
+     * transaction that committed before it. Advances while the stream is idle (also by heartbeats),
+     * so waiting for it to pass {@code pg_current_wal_lsn()} waits until the listener caught up.
+     */
+    public Lsn caughtUpTo() {
+        return Lsn.ofLong(caughtUp.get());
+    }
+
     /** Transactions decoded but not yet delivered. */
     public int pending() {
         return handover.size();
@@ -210,6 +232,7 @@ public final class ReplicationListener implements AutoCloseable {
                 if (!handover.put(new Handover.GapItem(gap), settings.statusInterval(), () -> running, current::keepAlive)) {
                     break;
                 }
+                itemsPut.incrementAndGet();
                 if (!first) {
                     reconnects.incrementAndGet();
                 }
@@ -253,7 +276,6 @@ public final class ReplicationListener implements AutoCloseable {
 
     private void stream(ReplicationSession current, TransactionAssembler assembler) throws Exception {
         long park = MIN_IDLE_PARK_NANOS;
-        Lsn handedOff = Lsn.INVALID;
         long lastConfirm = System.nanoTime();
         long lastReceived = System.nanoTime();
         long unansweredBeat = 0;
@@ -270,14 +292,15 @@ public final class ReplicationListener implements AutoCloseable {
                             () -> running, current::keepAlive)) {
                         return;
                     }
-                    handedOff = transaction.endLsn();
+                    itemsPut.incrementAndGet();
                 }
                 continue;
             }
             Lsn confirmed = Lsn.ofLong(handled.get());
-            if (!assembler.inTransaction() && !handedOff.isAfter(confirmed)) {
+            if (!assembler.inTransaction() && itemsDone.get() == itemsPut.get()) {
                 // Everything read was handled: the server's WAL end can be confirmed too (heartbeat).
                 confirmed = Lsn.max(confirmed, current.lastReceived());
+                caughtUp.accumulateAndGet(confirmed.asLong(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
             }
             if (confirmed.isAfter(current.flushed())
                     && System.nanoTime() - lastConfirm >= CONFIRM_EVERY.toNanos()) {
@@ -347,16 +370,19 @@ public final class ReplicationListener implements AutoCloseable {
             if (item instanceof Handover.GapItem(Gap gap)) {
                 call(() -> consumer.onGap(gap), "onGap(" + gap + ")");
             } else if (item instanceof Handover.TransactionItem(Transaction tx)) {
-                if (!tx.endLsn().isAfter(lastDelivered)) {
+                if (tx.endLsn().isAfter(lastDelivered)) {
+                    if (!tx.isEmpty()) {
+                        call(() -> consumer.onTransaction(tx), "onTransaction(xid " + tx.xid() + ")");
+                        transactionsDelivered.incrementAndGet();
+                    }
+                    lastDelivered = tx.endLsn();
+                    handled.set(tx.endLsn().asLong());
+                } else {
                     LOG.debug("Skipping transaction {} at {}: already delivered", tx.xid(), tx.endLsn());
-                    continue;
                 }
-                if (!tx.isEmpty()) {
-                    call(() -> consumer.onTransaction(tx), "onTransaction(xid " + tx.xid() + ")");
-                    transactionsDelivered.incrementAndGet();
-                }
-                lastDelivered = tx.endLsn();
-                handled.set(tx.endLsn().asLong());
+            }
+            if (item != null) {
+                itemsDone.incrementAndGet();
             }
         }
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -49,9 +50,12 @@ public final class Dispatcher {
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong deliveredRows = new AtomicLong();
 
-    Dispatcher(EntityFetcher fetcher, int maxPendingPerSubscription) {
+    private final Executor uiExecutor;
+
+    Dispatcher(EntityFetcher fetcher, int maxPendingPerSubscription, Executor uiExecutor) {
         this.fetcher = fetcher;
         this.maxPendingPerSubscription = maxPendingPerSubscription;
+        this.uiExecutor = uiExecutor;
     }
 
     /**
@@ -87,7 +91,7 @@ public final class Dispatcher {
         }
         Subscription<T> subscription = new Subscription<>(this, ui, entity, value, sink, description);
         mailboxes.compute(ui, (u, mailbox) -> {
-            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, this::detached);
+            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, this::detached);
             box.subscriptions().add(subscription);
             return box;
         });
@@ -127,6 +131,20 @@ public final class Dispatcher {
     /** Row operations handed to views since start. */
     public long deliveredRows() {
         return deliveredRows.get();
+    }
+
+    /**
+     * UIs with changes routed to them but not yet applied (their {@code UI.access} is scheduled or
+     * waiting for the session lock). Zero once every routed change was applied.
+     */
+    public int busyUis() {
+        int busy = 0;
+        for (UiMailbox mailbox : mailboxes.values()) {
+            if (!mailbox.isIdle()) {
+                busy++;
+            }
+        }
+        return busy;
     }
 
     /** Row operations waiting for the UI, over all its subscriptions (0 for an unknown UI). */

@@ -2,6 +2,8 @@ package org.vaadin.addons.livesync.dispatch;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,7 +32,9 @@ import jakarta.persistence.EntityManagerFactory;
  * the views. One per application (the Spring Boot auto-configuration creates and starts it; without
  * Spring, create it, {@link #install(VaadinContext) install} it and {@link #start()} it yourself).
  * <p>
- * Thread-safe.
+ * Threads: the listener's reader and delivery threads, and a small pool of {@code livesync-ui-N} threads
+ * that run {@code UI.access} for sessions whose lock is free (a UI's own work never holds up the
+ * delivery of a transaction to other UIs). Thread-safe.
  */
 public final class LiveSync implements AutoCloseable {
 
@@ -45,11 +49,14 @@ public final class LiveSync implements AutoCloseable {
     private final EntityFetcher fetcher;
     private final Dispatcher dispatcher;
     private final ReplicationListener listener;
+    private final ExecutorService uiExecutor;
 
     private LiveSync(SessionFactory sessionFactory, CaptureSettings settings, int maxPending) {
         this.registry = WatchRegistry.of(sessionFactory);
         this.fetcher = new EntityFetcher(sessionFactory);
-        this.dispatcher = new Dispatcher(fetcher, maxPending);
+        this.uiExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
+        this.dispatcher = new Dispatcher(fetcher, maxPending, uiExecutor);
         CaptureSettings withTables = settings.requiredTables().isEmpty()
                 ? settings.withRequiredTables(registry.tables()) : settings;
         this.listener = ReplicationListener.create(withTables, new Consumer());
@@ -84,6 +91,7 @@ public final class LiveSync implements AutoCloseable {
     /** Stops reading and drops the slot. Idempotent. */
     public void stop() {
         listener.stop();
+        uiExecutor.shutdownNow();
         FALLBACK.compareAndSet(this, null);
     }
 

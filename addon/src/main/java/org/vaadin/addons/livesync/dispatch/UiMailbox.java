@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -18,7 +20,8 @@ import com.vaadin.flow.function.SerializableRunnable;
  * most one {@code UI.access} is outstanding: so one transaction never reaches a UI in two pushes,
  * and a UI that falls behind costs bounded memory and converges when it catches up.
  * <p>
- * Thread-safe: {@link #post} runs on the delivery thread, {@link #drain} inside {@code UI.access}.
+ * Thread-safe: {@link #post} runs on the delivery thread, {@link #drain} inside {@code UI.access} (on a
+ * LiveSync UI thread when the session is free, else on the thread that holds the session lock).
  */
 final class UiMailbox {
 
@@ -32,9 +35,12 @@ final class UiMailbox {
     private boolean scheduled;
     private long deliveries;
 
-    UiMailbox(UI ui, int maxPending, Consumer<UiMailbox> onDetached) {
+    private final Executor executor;
+
+    UiMailbox(UI ui, int maxPending, Executor executor, Consumer<UiMailbox> onDetached) {
         this.ui = ui;
         this.maxPending = maxPending;
+        this.executor = executor;
         this.trigger = ui.accessLater(this::drain, () -> onDetached.accept(this));
     }
 
@@ -57,7 +63,13 @@ final class UiMailbox {
         }
         if (schedule) {
             LOG.trace("UI {}: scheduling an access", ui.getUIId());
-            trigger.run();
+            try {
+                // UI.access runs the command at once when the session is free: on a UI thread of
+                // ours, so that one UI's work (sync hooks, push) never holds up the delivery thread
+                executor.execute(trigger);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("UI {}: not delivered, LiveSync is stopping", ui.getUIId());
+            }
         }
     }
 
@@ -82,6 +94,11 @@ final class UiMailbox {
             sum += delta.reload() ? 1 : delta.size();
         }
         return sum;
+    }
+
+    /** Whether nothing waits for this UI (changes being applied right now hold its session lock). */
+    synchronized boolean isIdle() {
+        return !scheduled && pending.isEmpty();
     }
 
     /** How many times changes were applied to this UI. */

@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.vaadin.addons.livesync.capture.CaptureSettings;
+import org.vaadin.addons.livesync.decode.Lsn;
 import org.vaadin.addons.livesync.dispatch.LiveSync;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 
@@ -77,13 +78,29 @@ final class LiveTestEnvironment implements AutoCloseable {
         });
     }
 
-    /** Waits until the pipeline has delivered everything committed so far (a marker row in another tenant). */
+    /**
+     * Waits until the pipeline has delivered everything committed so far and every UI has applied
+     * it (running Karibu's UI queue meanwhile).
+     */
     void quiesce() {
-        long before = liveSync.listener().transactionsDelivered();
+        catchUp();
+        await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
+            MockVaadin.runUIQueue();
+            return liveSync.dispatcher().busyUis() == 0;
+        });
+    }
+
+    /** Waits until the pipeline has routed everything committed so far (UIs may still be applying it). */
+    void catchUp() {
         insert(-999, "marker");
-        await().atMost(WAIT).until(() -> liveSync.listener().transactionsDelivered() > before
-                && liveSync.listener().pending() == 0);
-        MockVaadin.runUIQueue();
+        Lsn written;
+        try (var c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_current_wal_lsn()::text, pg_logical_emit_message(false, 'livesync.test', 'quiesce')")) {
+            rs.next();
+            written = Lsn.valueOf(rs.getString(1));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        await().atMost(WAIT).until(() -> liveSync.listener().caughtUpTo().compareTo(written) >= 0);
     }
 
     @Override

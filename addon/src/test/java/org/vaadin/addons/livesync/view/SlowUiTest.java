@@ -67,7 +67,7 @@ class SlowUiTest {
             String last = "v" + rounds;
             await().atMost(LiveTestEnvironment.WAIT).until(() -> TestSessions.read(live,
                     () -> live.list.rows().stream().anyMatch(i -> last.equals(i.getTitle()))));
-            env.quiesce();
+            env.catchUp();
             assertThat(env.liveSync.dispatcher().pendingFor(slowUi)).as("pending row operations").isLessThanOrEqualTo(10);
             assertThat(slow.list.rows()).extracting(Item::getTitle).containsOnly("v0");
         } finally {
@@ -89,7 +89,7 @@ class SlowUiTest {
         session.lock();
         try {
             env.insert(1, "pending for a UI about to go");
-            env.quiesce();
+            env.catchUp();
             assertThat(env.liveSync.dispatcher().pendingFor(doomed.getUI().orElseThrow())).isPositive();
         } finally {
             session.unlock();

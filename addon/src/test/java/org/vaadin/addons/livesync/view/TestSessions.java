@@ -18,7 +18,7 @@ import com.vaadin.flow.internal.CurrentInstance;
  * runs at once on that thread, exactly as on a server. Needs {@code MockVaadin.setup()} first (for
  * the service and a request to initialise UIs with).
  */
-final class TestSessions {
+public final class TestSessions {
 
     private static final AtomicInteger UI_IDS = new AtomicInteger(1000);
 
@@ -26,13 +26,13 @@ final class TestSessions {
     }
 
     /** A session of its own with one UI showing the component that {@code view} creates. */
-    static <C extends Component> C openInNewSession(Supplier<C> view) {
+    public static <C extends Component> C openInNewSession(Supplier<C> view) {
         TestSession session = new TestSession(VaadinService.getCurrent());
         return openInSession(session, view);
     }
 
     /** Another UI in an existing session. */
-    static <C extends Component> C openInSession(VaadinSession session, Supplier<C> view) {
+    public static <C extends Component> C openInSession(VaadinSession session, Supplier<C> view) {
         session.lock();
         try {
             UI ui = new UI();
@@ -48,7 +48,7 @@ final class TestSessions {
     }
 
     /** Runs {@code action} holding the session's lock, as a request would. */
-    static void withLock(VaadinSession session, Runnable action) {
+    public static void withLock(VaadinSession session, Runnable action) {
         session.lock();
         try {
             action.run();
@@ -58,7 +58,7 @@ final class TestSessions {
     }
 
     /** Reads view state holding its session's lock, as the UI thread would. */
-    static <T> T read(Component component, Supplier<T> reader) {
+    public static <T> T read(Component component, Supplier<T> reader) {
         VaadinSession session = component.getUI().orElseThrow().getSession();
         Object[] result = new Object[1];
         withLock(session, () -> result[0] = reader.get());
@@ -68,7 +68,7 @@ final class TestSessions {
     }
 
     /** Detaches every UI of the component's session, as closing the browser tab would after a heartbeat timeout. */
-    static void close(Component component) {
+    public static void close(Component component) {
         UI ui = component.getUI().orElseThrow();
         VaadinSession session = ui.getSession();
         withLock(session, () -> {

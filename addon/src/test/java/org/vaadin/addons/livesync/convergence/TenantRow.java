@@ -1,0 +1,39 @@
+package org.vaadin.addons.livesync.convergence;
+
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.MappedSuperclass;
+
+/** The columns both convergence tables share. */
+@MappedSuperclass
+public abstract class TenantRow {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+    private Long tenant;
+    private String title;
+    private String notes;
+
+    public Long getId() {
+        return id;
+    }
+
+    public Long getTenant() {
+        return tenant;
+    }
+
+    public String getTitle() {
+        return title;
+    }
+
+    public String getNotes() {
+        return notes;
+    }
+
+    /** What a view must show of this row: id, tenant, title and the notes' hash. */
+    public String fingerprint() {
+        return id + "|" + tenant + "|" + title + "|" + (notes == null ? "null" : notes.length() + ":" + notes.hashCode());
+    }
+}

@@ -1,0 +1,51 @@
+package org.vaadin.addons.livesync.convergence;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.function.BiFunction;
+
+import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.view.LiveSyncView;
+import org.vaadin.addons.livesync.view.WatchKey;
+import org.vaadin.addons.livesync.view.WatchedList;
+
+/**
+ * A view of one tenant's rows of both tables. Its sync() hook audits every delivery: each row it is
+ * given must have the view's subscription value, else the violation is recorded.
+ */
+class TenantView extends LiveSyncView<Long> {
+
+    static final WatchKey<DefaultRow> DEFAULT_ROWS = WatchKey.of(DefaultRow.class);
+    static final WatchKey<FullRow> FULL_ROWS = WatchKey.of(FullRow.class);
+
+    final WatchedList<DefaultRow> defaultRows;
+    final WatchedList<FullRow> fullRows;
+    private final transient Queue<String> violations;
+    private final transient Queue<Long> deliveries;
+
+    TenantView(LiveSync liveSync, Long tenant, BiFunction<Class<? extends TenantRow>, Long, List<? extends TenantRow>> loader,
+               Queue<String> violations, Queue<Long> deliveries) {
+        super(liveSync, tenant);
+        this.violations = violations;
+        this.deliveries = deliveries;
+        defaultRows = watchList(DEFAULT_ROWS, t -> cast(loader.apply(DefaultRow.class, t)), rows -> { });
+        fullRows = watchList(FULL_ROWS, t -> cast(loader.apply(FullRow.class, t)), rows -> { });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> cast(List<?> rows) {
+        return (List<T>) rows;
+    }
+
+    @Override
+    protected <T> List<T> sync(WatchKey<T> key, List<T> updated) {
+        deliveries.add((long) updated.size());
+        for (T row : updated) {
+            TenantRow r = (TenantRow) row;
+            if (!getSubscriptionValue().equals(r.getTenant())) {
+                violations.add("view of tenant " + getSubscriptionValue() + " got " + key.name() + " " + r.fingerprint());
+            }
+        }
+        return updated;
+    }
+}
