@@ -1,0 +1,74 @@
+package org.vaadin.addons.livesync.spring;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.vaadin.addons.livesync.dispatch.LiveSync;
+
+import com.vaadin.flow.server.VaadinServiceInitListener;
+
+import jakarta.persistence.EntityManagerFactory;
+
+/**
+ * Auto-configuration of {@link LiveSync} for a Spring Boot application with JPA (Hibernate): creates
+ * the pipeline for the application's {@link org.vaadin.addons.livesync.watch.Watched} entities,
+ * reading the datasource's database unless {@code livesync.url} names another; starts it with the
+ * application context and stops it with it; installs it into the Vaadin application so that
+ * {@link org.vaadin.addons.livesync.view.LiveSyncView}s find it; and, with Spring Boot Actuator,
+ * adds a {@code livesync} health indicator. Turned off with {@code livesync.enabled=false}.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration"})
+@ConditionalOnClass(EntityManagerFactory.class)
+@ConditionalOnBean(EntityManagerFactory.class)
+@ConditionalOnBooleanProperty(name = "livesync.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LiveSyncProperties.class)
+public final class LiveSyncAutoConfiguration {
+
+    /** Not started here: {@link #liveSyncLifecycle} starts it once the context is refreshed. */
+    @Bean
+    @ConditionalOnMissingBean
+    LiveSync liveSync(EntityManagerFactory entityManagerFactory, LiveSyncProperties properties, BeanFactory beans) {
+        DatabaseLogin login = DatabaseLogin.of(properties, beans);
+        return LiveSync.create(entityManagerFactory, login.captureSettings(properties), properties.getMaxPending());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "liveSyncLifecycle")
+    LiveSyncLifecycle liveSyncLifecycle(LiveSync liveSync) {
+        return new LiveSyncLifecycle(liveSync);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(VaadinServiceInitListener.class)
+    static class VaadinConfiguration {
+
+        /** Makes the instance the one that views of this Vaadin application find. */
+        @Bean
+        @ConditionalOnMissingBean(name = "liveSyncVaadinServiceInitListener")
+        VaadinServiceInitListener liveSyncVaadinServiceInitListener(LiveSync liveSync) {
+            return event -> liveSync.install(event.getSource().getContext());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
+    @ConditionalOnEnabledHealthIndicator("livesync")
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "livesyncHealthIndicator")
+        HealthIndicator livesyncHealthIndicator(LiveSync liveSync) {
+            return new LiveSyncHealthIndicator(liveSync);
+        }
+    }
+}

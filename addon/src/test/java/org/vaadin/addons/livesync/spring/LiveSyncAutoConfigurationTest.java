@@ -1,0 +1,212 @@
+package org.vaadin.addons.livesync.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.vaadin.addons.livesync.capture.CaptureSettings;
+import org.vaadin.addons.livesync.capture.CaptureState;
+import org.vaadin.addons.livesync.capture.PreflightProblem;
+import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.testdb.TestDatabase;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.server.ServiceInitEvent;
+import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.server.VaadinServiceInitListener;
+
+@Timeout(120)
+class LiveSyncAutoConfigurationTest {
+
+    private static final TestDatabase DB = TestDatabase.get();
+    private static final String SCHEMA = TestDatabase.uniqueName("spring");
+    private static final String PUBLICATION = TestDatabase.uniqueName("pub_spring");
+
+    /** A Spring Boot application with JPA on the test database, its entities in this package. */
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                    HibernateJpaAutoConfiguration.class, LiveSyncAutoConfiguration.class))
+            .withUserConfiguration(EntitiesHere.class)
+            .withPropertyValues(
+                    "spring.datasource.url=" + DB.jdbcUrl(),
+                    "spring.datasource.username=" + DB.user(),
+                    "spring.datasource.password=" + DB.password(),
+                    "spring.datasource.hikari.maximum-pool-size=2",
+                    "spring.jpa.properties.hibernate.default_schema=" + SCHEMA,
+                    "livesync.publication=" + PUBLICATION);
+
+    @AutoConfigurationPackage
+    @Configuration(proxyBeanMethods = false)
+    static class EntitiesHere {
+    }
+
+    @BeforeAll
+    static void createTable() {
+        DB.execute("CREATE SCHEMA " + SCHEMA,
+                "CREATE TABLE " + SCHEMA + ".spring_task (id bigint primary key, organization_id bigint, title text)",
+                "CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + SCHEMA + ".spring_task");
+    }
+
+    @AfterAll
+    static void dropTable() {
+        DB.execute("DROP PUBLICATION IF EXISTS " + PUBLICATION, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    }
+
+    @AfterEach
+    void tearDownVaadin() {
+        MockVaadin.tearDown();
+    }
+
+    @Test
+    void readsTheDatasourceDatabaseByDefault() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(LiveSync.class).hasSingleBean(LiveSyncLifecycle.class);
+            CaptureSettings settings = context.getBean(LiveSync.class).listener().settings();
+            assertThat(settings.jdbcUrl()).isEqualTo(DB.jdbcUrl());
+            assertThat(settings.user()).isEqualTo(DB.user());
+            assertThat(settings.publication()).isEqualTo(PUBLICATION);
+            assertThat(settings.temporarySlot()).isTrue();
+            assertThat(settings.slotName()).startsWith("livesync_");
+            assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(context.getBean(LiveSyncProperties.class).getMaxPending()).isEqualTo(LiveSync.DEFAULT_MAX_PENDING);
+            assertThat(context.getBean(LiveSync.class).registry().tables()).containsExactly(SCHEMA + ".spring_task");
+        });
+    }
+
+    @Test
+    void livesyncPropertiesBindAndOverrideTheDatasource() {
+        runner.withPropertyValues(
+                "livesync.url=jdbc:postgresql://127.0.0.1:1/elsewhere",
+                "livesync.username=replicator",
+                "livesync.password=secret",
+                "livesync.publication=other_pub",
+                "livesync.slot-name=node_one",
+                "livesync.temporary-slot=false",
+                "livesync.status-interval=3s",
+                "livesync.max-pending=25").run(context -> {
+            assertThat(context).hasNotFailed();
+            CaptureSettings settings = context.getBean(LiveSync.class).listener().settings();
+            assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:1/elsewhere");
+            assertThat(settings.user()).isEqualTo("replicator");
+            assertThat(settings.publication()).isEqualTo("other_pub");
+            assertThat(settings.slotName()).isEqualTo("node_one");
+            assertThat(settings.temporarySlot()).isFalse();
+            assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(3));
+            LiveSyncProperties properties = context.getBean(LiveSyncProperties.class);
+            assertThat(properties.getPassword()).isEqualTo("secret");
+            assertThat(properties.getMaxPending()).isEqualTo(25);
+        });
+    }
+
+    @Test
+    void publicationDefaultIsLivesync() {
+        assertThat(new LiveSyncProperties().getPublication())
+                .isEqualTo(org.vaadin.addons.livesync.capture.PublicationSetup.DEFAULT_PUBLICATION);
+    }
+
+    @Test
+    void nothingIsCreatedWhenDisabled() {
+        runner.withPropertyValues("livesync.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed()
+                    .doesNotHaveBean(LiveSync.class)
+                    .doesNotHaveBean(LiveSyncLifecycle.class)
+                    .doesNotHaveBean(VaadinServiceInitListener.class);
+        });
+    }
+
+    @Test
+    void nothingIsCreatedWithoutAnEntityManagerFactory() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(LiveSyncAutoConfiguration.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LiveSync.class));
+    }
+
+    @Test
+    void lifecycleStartsTheListenerWithTheContextAndStopsItWithIt() throws Exception {
+        LiveSync[] started = new LiveSync[1];
+        runner.run(context -> {
+            LiveSync liveSync = context.getBean(LiveSync.class);
+            started[0] = liveSync;
+            await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+            Health health = context.getBean("livesyncHealthIndicator", HealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("state", "STREAMING")
+                    .containsEntry("publication", PUBLICATION);
+        });
+        assertThat(started[0].listener().state()).isEqualTo(CaptureState.STOPPED);
+        assertThat(slotsNamed(started[0].listener().settings().slotName())).isZero();
+    }
+
+    @Test
+    void stoppingTwiceIsHarmless() {
+        runner.run(context -> {
+            LiveSyncLifecycle lifecycle = context.getBean(LiveSyncLifecycle.class);
+            assertThat(lifecycle.isRunning()).isTrue();
+            lifecycle.stop();
+            lifecycle.stop();
+            assertThat(lifecycle.isRunning()).isFalse();
+            assertThat(context.getBean(LiveSync.class).listener().state()).isEqualTo(CaptureState.STOPPED);
+            lifecycle.start();
+            assertThat(lifecycle.isRunning()).isFalse();
+        });
+    }
+
+    @Test
+    void applicationStartsWhenTheDatabaseIsNotReady() {
+        runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere").run(context -> {
+            assertThat(context).hasNotFailed();
+            LiveSync liveSync = context.getBean(LiveSync.class);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> liveSync.listener().state() == CaptureState.NOT_READY);
+            assertThat(liveSync.listener().problems()).extracting(PreflightProblem::kind)
+                    .containsExactly(PreflightProblem.Kind.DATABASE_UNREACHABLE);
+            Health health = context.getBean("livesyncHealthIndicator", HealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsKey("problems");
+        });
+    }
+
+    @Test
+    void healthIndicatorCanBeTurnedOff() {
+        runner.withPropertyValues("management.health.livesync.enabled=false")
+                .run(context -> assertThat(context).hasSingleBean(LiveSync.class)
+                        .doesNotHaveBean("livesyncHealthIndicator"));
+    }
+
+    @Test
+    void vaadinServiceInitListenerInstallsTheInstanceForViews() {
+        MockVaadin.setup();
+        runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere").run(context -> {
+            VaadinServiceInitListener listener = context.getBean(VaadinServiceInitListener.class);
+            listener.serviceInit(new ServiceInitEvent(VaadinService.getCurrent()));
+            assertThat(VaadinService.getCurrent().getContext().getAttribute(LiveSync.class))
+                    .isSameAs(context.getBean(LiveSync.class));
+            assertThat(LiveSync.current()).isSameAs(context.getBean(LiveSync.class));
+        });
+    }
+
+    private static int slotsNamed(String slot) throws Exception {
+        try (var c = DB.connect(); var s = c.prepareStatement("SELECT count(*)::int FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slot);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
