@@ -1,0 +1,224 @@
+package org.vaadin.addons.livesync.demo.tasks;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+import org.springframework.dao.DataAccessException;
+import org.vaadin.addons.livesync.demo.security.CurrentUser;
+import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
+import org.vaadin.addons.livesync.view.LiveSyncView;
+import org.vaadin.addons.livesync.view.WatchKey;
+import org.vaadin.addons.livesync.view.WatchedBean;
+import org.vaadin.addons.livesync.view.WatchedList;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.data.provider.ListDataProvider;
+import com.vaadin.flow.data.renderer.LitRenderer;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+
+import jakarta.annotation.security.PermitAll;
+
+/**
+ * The task board of the signed-in user's organization: a Grid of its tasks and a form for the
+ * selected one, both kept live by LiveSync. The subscription value is the organization, decided on
+ * the server from the signed-in user. {@link #sync} hides done tasks when asked, sorts by title and
+ * notes which rows changed so that the Grid can highlight them; the form is edit-safe (a change made
+ * elsewhere while the user edits shows a notice and overwrites nothing: the add-on's default).
+ */
+@Route("")
+@PageTitle("Tasks · LiveSync demo")
+@PermitAll
+public class TasksView extends LiveSyncView<Long> {
+
+    static final WatchKey<Task> TASKS = WatchKey.of(Task.class);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMM d, HH:mm");
+    private static final Comparator<Task> BY_TITLE = Comparator
+            .comparing((Task task) -> Objects.requireNonNullElse(task.getTitle(), ""), String.CASE_INSENSITIVE_ORDER)
+            .thenComparing(Task::getId);
+
+    private final transient TaskRepository tasks;
+    private final Grid<Task> grid = new Grid<>();
+    private final List<Task> shown = new ArrayList<>();
+    private final ListDataProvider<Task> rows = new ListDataProvider<>(shown) {
+        @Override
+        public Object getId(Task task) {
+            return task.getId();
+        }
+    };
+    private final Checkbox hideDone = new Checkbox("Hide done tasks");
+    private final Span count = new Span();
+    private final TaskForm form = new TaskForm();
+    private final ChangeHighlighter highlighter = new ChangeHighlighter();
+    private final WatchedList<Task> list;
+    private final WatchedBean<Task> bean;
+    private Long selectedId;
+
+    public TasksView(TaskRepository tasks, OrganizationRepository organizations, CurrentUser user,
+                     LiveStatus liveStatus, OutsideWriter writer) {
+        super(user.organizationId());
+        this.tasks = tasks;
+        addClassName("board");
+        setWidthFull();
+
+        String organization = organizations.findById(getSubscriptionValue()).map(Organization::getName)
+                .orElse("Organization " + getSubscriptionValue());
+        add(header(organization, user, new LiveIndicator(liveStatus), new WriterToggle(writer)));
+
+        configureGrid();
+        count.addClassName("task-count");
+        HorizontalLayout toolbar = new HorizontalLayout(hideDone, count);
+        toolbar.setAlignItems(FlexComponent.Alignment.BASELINE);
+
+        Div listColumn = new Div(toolbar, grid);
+        listColumn.addClassName("board-list");
+        Div main = new Div(listColumn, form);
+        main.addClassName("board-main");
+        add(main);
+
+        list = watchList(TASKS, tasks::findByOrganizationId, this::display);
+        bean = watchBean(Task.class, form.binder(), () -> selectedId);
+        hideDone.addValueChangeListener(event -> list.refresh()); // sync() runs again over the rows held
+        form.save.addClickListener(event -> save());
+        form.discard.addClickListener(event -> bean.showNewest());
+    }
+
+    private Div header(String organization, CurrentUser user, LiveIndicator live, WriterToggle writer) {
+        H2 title = new H2(organization + " tasks");
+        Span who = new Span("Signed in as " + user.name());
+        who.addClassName("who");
+        Button logout = new Button("Sign out", event -> user.logout());
+        logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        Div header = new Div(title, live, new Div(), writer, who, logout);
+        header.addClassName("board-header");
+        return header;
+    }
+
+    private void configureGrid() {
+        grid.addClassName("task-grid");
+        grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        grid.setAllRowsVisible(true);
+        grid.addColumn(Task::getTitle).setHeader("Title").setFlexGrow(3).setKey("title");
+        grid.addColumn(LitRenderer.<Task>of("<span class=\"status\" data-status=\"${item.status}\">${item.status}</span>")
+                .withProperty("status", Task::getStatus)).setHeader("Status").setAutoWidth(true).setKey("status");
+        grid.addColumn(Task::getAssignee).setHeader("Assignee").setAutoWidth(true).setKey("assignee");
+        grid.addColumn(task -> formatTime(task.getUpdatedAt())).setHeader("Updated").setAutoWidth(true)
+                .setKey("updated");
+        grid.setPartNameGenerator(highlighter::partName);
+        grid.setItems(rows);
+        grid.asSingleSelect().addValueChangeListener(event -> select(event.getValue()));
+    }
+
+    private void select(Task task) {
+        Long id = task == null ? null : task.getId();
+        if (Objects.equals(id, selectedId) && Objects.equals(id, bean.id())) {
+            return;
+        }
+        selectedId = id;
+        form.showing(bean.show(id));
+    }
+
+    private void save() {
+        try {
+            if (bean.save(tasks::save)) {
+                form.showing(true);
+                Notification.show("Saved", 2000, Notification.Position.BOTTOM_START)
+                        .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+            }
+        } catch (DataAccessException e) {
+            Notification.show("Could not save: the task was changed or deleted meanwhile", 4000,
+                    Notification.Position.TOP_CENTER).addThemeVariants(NotificationVariant.LUMO_ERROR);
+        }
+    }
+
+    @Override
+    protected <T> List<T> sync(WatchKey<T> key, List<T> updated) {
+        if (!TASKS.equals(key)) {
+            return updated;
+        }
+        @SuppressWarnings("unchecked")
+        List<Task> all = (List<Task>) updated;
+        highlighter.observe(all);
+        @SuppressWarnings("unchecked")
+        List<T> visible = (List<T>) visible(all);
+        return visible;
+    }
+
+    /** The rows to show: done tasks hidden when asked, sorted by title. */
+    private List<Task> visible(List<Task> all) {
+        return all.stream().filter(task -> !(hideDone.getValue() && task.isDone())).sorted(BY_TITLE).toList();
+    }
+
+    private void display(List<Task> visible) {
+        shown.clear();
+        shown.addAll(visible);
+        rows.refreshAll();
+        count.setText(visible.size() == 1 ? "1 task" : visible.size() + " tasks");
+    }
+
+    @Override
+    protected <T> void onBeanDeleted(WatchedBean<T> deleted) {
+        super.onBeanDeleted(deleted);
+        selectedId = null;
+        grid.deselectAll();
+        form.showing(false);
+        Notification.show("The task you had open was deleted or moved to another organization", 4000,
+                Notification.Position.TOP_CENTER);
+    }
+
+    private static String formatTime(Instant instant) {
+        if (instant == null) {
+            return "";
+        }
+        var local = instant.atZone(ZoneId.systemDefault());
+        return local.toLocalDate().equals(LocalDate.now()) ? TIME.format(local) : DATE.format(local);
+    }
+
+    /** Starts and stops the {@link OutsideWriter} at a chosen rate; it writes for every organization. */
+    static final class WriterToggle extends HorizontalLayout {
+
+        WriterToggle(OutsideWriter writer) {
+            addClassName("writer-toggle");
+            setAlignItems(FlexComponent.Alignment.BASELINE);
+            Checkbox on = new Checkbox("Outside writer", writer.isRunning());
+            on.setTooltipText("Another program writes to the task table with plain SQL: inserts, updates, deletes "
+                    + "and moves between organizations");
+            Select<Integer> rate = new Select<>();
+            rate.setItems(1, 5, 20, 100);
+            rate.setItemLabelGenerator(n -> n + " / s");
+            rate.setValue(writer.isRunning() ? Math.max(1, (int) Math.round(writer.rate())) : 5);
+            rate.setWidth("7em");
+            rate.setAriaLabel("Writes per second");
+            on.addValueChangeListener(event -> apply(writer, on.getValue(), rate.getValue()));
+            rate.addValueChangeListener(event -> apply(writer, on.getValue(), rate.getValue()));
+            add(on, rate);
+        }
+
+        private static void apply(OutsideWriter writer, boolean on, Integer rate) {
+            if (on) {
+                writer.start(rate == null ? 5 : rate);
+            } else {
+                writer.stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package org.vaadin.addons.livesync.demo;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+
+/**
+ * The demo in headless Chromium, as people use it: alice (Acme) and bob (Globex) signed in side by
+ * side while rows change with plain SQL. Uses the system's Chromium ({@code /usr/bin/chromium}, or
+ * the executable named by {@code -Dlivesync.chromium=...}); Playwright never downloads a browser.
+ * Every wait has a deadline ({@link #DEADLINE}) and none a fixed duration.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserEndToEndTest extends DemoTest {
+
+    private static final List<String> CHROMIUM_ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run");
+    private static final String CONFLICT_NOTICE = "This record was changed by someone else while you were editing it.";
+
+    private Playwright playwright;
+    private Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    private final List<Long> created = new ArrayList<>();
+    private Page alice;
+    private Page bob;
+
+    /** Starts Chromium and signs alice and bob in, once for all tests (signing in loads the whole client). */
+    @BeforeAll
+    void launchChromiumAndSignIn() {
+        Optional<Path> chromium = chromium();
+        assumeTrue(chromium.isPresent(), "Skipping the browser tests: no Chromium executable found (install it with "
+                + "`apt-get install -y chromium`, or name one with -Dlivesync.chromium=/path/to/chromium)");
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(chromium.get()).setArgs(CHROMIUM_ARGS));
+        PlaywrightAssertions.setDefaultAssertionTimeout(DEADLINE.toMillis());
+        awaitLive();
+        alice = signIn("alice");
+        bob = signIn("bob");
+    }
+
+    @AfterAll
+    void closeChromium() {
+        if (playwright != null) {
+            playwright.close(); // and the browser with it
+        }
+    }
+
+    /** Each test starts from a freshly opened board: no task open, no notification. */
+    @BeforeEach
+    void openBoards() {
+        awaitLive();
+        openBoard(alice, "Acme tasks");
+        openBoard(bob, "Globex tasks");
+    }
+
+    @AfterEach
+    void deleteRows() {
+        created.forEach(this::deleteTask);
+    }
+
+    @Test
+    void pageIsStyledWithLumoAndTheDemoStylesheet() {
+        String primary = (String) alice.evaluate(
+                "getComputedStyle(document.documentElement).getPropertyValue('--lumo-primary-color')");
+        assertThat(primary).isNotBlank();
+        Locator live = alice.locator(".live-indicator");
+        assertThat(live).hasText("Live");
+        assertThat(live).hasCSS("border-radius", Pattern.compile("^[1-9].*px$"));
+        assertThat(alice.locator(".task-form")).hasCSS("position", "sticky");
+    }
+
+    @Test
+    void rowInsertedWithSqlAppearsForItsOrganizationOnly() {
+        String title = uniqueTitle("Polish the anvils");
+        created.add(insertTask(1, title));
+        assertThat(cell(alice, title)).isVisible();
+
+        // committed after the Acme row: once bob sees it, he would have seen the Acme row too
+        String barrier = uniqueTitle("Globex barrier");
+        created.add(insertTask(2, barrier));
+        assertThat(cell(bob, barrier)).isVisible();
+        assertThat(cell(bob, title)).hasCount(0);
+    }
+
+    @Test
+    void rowUpdatedWithSqlShowsTheNewValues() {
+        String title = uniqueTitle("Count the rocket skates");
+        long id = insertTask(1, title);
+        created.add(id);
+        assertThat(cell(alice, title)).isVisible();
+
+        sql.sql("UPDATE task SET title = ? WHERE id = ?").params(title + " again", id).update();
+
+        assertThat(cell(alice, title + " again")).isVisible();
+        assertThat(cell(alice, title)).hasCount(0);
+    }
+
+    @Test
+    void rowDeletedWithSqlDisappears() {
+        String title = uniqueTitle("Return the spare catapult");
+        long id = insertTask(1, title);
+        created.add(id);
+        assertThat(cell(alice, title)).isVisible();
+
+        deleteTask(id);
+
+        assertThat(cell(alice, title)).hasCount(0);
+    }
+
+    @Test
+    void rowMovedToAnotherOrganizationLeavesOneBoardAndEntersTheOther() {
+        String title = uniqueTitle("Hand over the blueprints");
+        long id = insertTask(1, title);
+        created.add(id);
+        assertThat(cell(alice, title)).isVisible();
+
+        sql.sql("UPDATE task SET organization_id = 2 WHERE id = ?").param(id).update();
+
+        assertThat(cell(bob, title)).isVisible();
+        assertThat(cell(alice, title)).hasCount(0);
+    }
+
+    @Test
+    void formEditedByAliceIsNotOverwrittenByAConcurrentSqlUpdate() {
+        String title = uniqueTitle("Inspect the jet bike");
+        long id = insertTask(1, title);
+        created.add(id);
+        cell(alice, title).click();
+        Locator titleField = alice.getByLabel("Title", new Page.GetByLabelOptions().setExact(true));
+        assertThat(titleField).hasValue(title);
+
+        titleField.fill("Alice's unsaved title");
+        // the server knows the form is being edited once it enabled Save
+        assertThat(alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save"))).isEnabled();
+
+        sql.sql("UPDATE task SET title = ?, status = 'done' WHERE id = ?").params(title + " (by SQL)", id).update();
+
+        assertThat(alice.getByText(CONFLICT_NOTICE)).isVisible();
+        assertThat(cell(alice, title + " (by SQL)")).isVisible();
+        assertThat(titleField).hasValue("Alice's unsaved title");
+        assertThat(sql.sql("SELECT title FROM task WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo(title + " (by SQL)");
+    }
+
+    /** Also makes the README's picture: alice's board with a task open and a row that just changed. */
+    @Test
+    void aliceSeesChangesHighlightedWhileATaskIsOpen() throws Exception {
+        String manual = "Read the complete anvil safety manual";
+        cell(alice, manual).click();
+        assertThat(alice.getByLabel("Notes", new Page.GetByLabelOptions().setExact(true)))
+                .hasValue(Pattern.compile("^The complete anvil safety manual"));
+
+        String title = "Order a bigger magnet"; // no random suffix: it is in the picture
+        sql.sql("DELETE FROM task WHERE title = ?").param(title).update();
+        long id = insertTask(1, title);
+        created.add(id);
+        assertThat(cell(alice, title)).isVisible();
+        sql.sql("UPDATE task SET status = 'in progress', assignee = 'carol' WHERE id = ?").param(id).update();
+
+        Locator changedRow = alice.locator("vaadin-grid").locator("[part~='changed-0'], [part~='changed-1']");
+        assertThat(changedRow.first()).isAttached();
+        Path screenshot = repositoryRoot().resolve("docs").resolve("demo.png");
+        Files.createDirectories(screenshot.getParent());
+        alice.screenshot(new Page.ScreenshotOptions().setPath(screenshot));
+        assertThat(screenshot).isNotEmptyFile();
+    }
+
+    private Page signIn(String user) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900));
+        context.setDefaultTimeout(DEADLINE.toMillis());
+        Page page = context.newPage();
+        page.navigate(url("/login"));
+        page.locator("input[name=username]").fill(user);
+        page.locator("input[name=password]").fill(user);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page.locator(".board-header h2")).isVisible();
+        return page;
+    }
+
+    private void openBoard(Page page, String heading) {
+        page.navigate(url("/"));
+        assertThat(page.locator(".board-header h2")).hasText(heading);
+        assertThat(page.locator(".live-indicator")).hasText("Live");
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    /** The visible Grid cell showing exactly {@code text}. */
+    private static Locator cell(Page page, String text) {
+        return page.locator("vaadin-grid-cell-content").filter(new Locator.FilterOptions()
+                .setHasText(Pattern.compile("^" + escape(text) + "$")).setVisible(true));
+    }
+
+    /** {@code text} as a regular expression both Java and JavaScript read alike (no {@code \Q..\E}). */
+    private static String escape(String text) {
+        return text.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0");
+    }
+
+    private static Optional<Path> chromium() {
+        String configured = System.getProperty("livesync.chromium");
+        Stream<String> candidates = configured != null ? Stream.of(configured)
+                : Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
+        return candidates.map(Paths::get).filter(Files::isExecutable).findFirst();
+    }
+
+    /** The repository's root: the demo module's parent folder. */
+    private static Path repositoryRoot() {
+        Path module = Paths.get("").toAbsolutePath();
+        return Files.exists(module.resolve("../pom.xml")) ? module.getParent() : module;
+    }
+}
