@@ -106,7 +106,9 @@ public final class ReplicationListener implements AutoCloseable {
         if (state.get() == CaptureState.STOPPED) {
             return;
         }
-        running = false;
+        synchronized (session) {
+            running = false;
+        }
         state.set(CaptureState.STOPPED);
         stopSignal.countDown();
         heartbeat.close();
@@ -265,7 +267,7 @@ public final class ReplicationListener implements AutoCloseable {
 
     /** Makes the session the current one unless stopped meanwhile. */
     private boolean publish(ReplicationSession current) {
-        synchronized (this) {
+        synchronized (session) {
             if (!running) {
                 return false;
             }

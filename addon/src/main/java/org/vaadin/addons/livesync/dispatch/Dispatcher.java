@@ -104,6 +104,15 @@ public final class Dispatcher {
         return subscription;
     }
 
+    /**
+     * Drops the subscriptions of UIs that are closed or abandoned but were never detached (a
+     * session invalidated without Vaadin's session destroy, a tab gone without its heartbeat).
+     * Asynchronous; {@link LiveSync} runs it every 30 s.
+     */
+    public void sweep() {
+        mailboxes.values().forEach(UiMailbox::sweep);
+    }
+
     /** Registered subscriptions: returns to zero when every view is detached. */
     public int registrations() {
         return all.size();
@@ -274,6 +283,9 @@ public final class Dispatcher {
                     Object row = rows.get(op.id());
                     if (row != null && Objects.equals(entity.keyOf(row), subscription.value())) {
                         delta.put(op.id(), fetcher.copy(entity, row));
+                        // held from now on, not only once the UI applied it: a delete or move that
+                        // follows before then must find this view too
+                        subscription.hold(List.of(op.id()));
                     } else {
                         delta.remove(op.id());
                     }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,6 +52,8 @@ public final class LiveSync implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final ReplicationListener listener;
     private final ExecutorService uiExecutor;
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("livesync-maintenance").daemon().factory());
 
     private LiveSync(SessionFactory sessionFactory, CaptureSettings settings, int maxPending) {
         this.registry = WatchRegistry.of(sessionFactory);
@@ -86,12 +90,14 @@ public final class LiveSync implements AutoCloseable {
             LOG.warn("LiveSync found no entity annotated @Watched: views will load but never update");
         }
         listener.start();
+        maintenance.scheduleWithFixedDelay(dispatcher::sweep, 30, 30, TimeUnit.SECONDS);
     }
 
     /** Stops reading and drops the slot. Idempotent. */
     public void stop() {
         listener.stop();
         uiExecutor.shutdownNow();
+        maintenance.shutdownNow();
         FALLBACK.compareAndSet(this, null);
     }
 

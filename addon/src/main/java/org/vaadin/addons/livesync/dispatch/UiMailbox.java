@@ -12,7 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.function.DeploymentConfiguration;
 import com.vaadin.flow.function.SerializableRunnable;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.server.VaadinSessionState;
 
 /**
  * The changes waiting for one UI. Deliveries merge into what is pending (per subscription, latest
@@ -36,12 +39,43 @@ final class UiMailbox {
     private long deliveries;
 
     private final Executor executor;
+    private final SerializableRunnable probe;
 
     UiMailbox(UI ui, int maxPending, Executor executor, Consumer<UiMailbox> onDetached) {
         this.ui = ui;
         this.maxPending = maxPending;
         this.executor = executor;
         this.trigger = ui.accessLater(this::drain, () -> onDetached.accept(this));
+        this.probe = ui.accessLater(() -> {
+            if (isAbandoned(ui)) {
+                LOG.debug("UI {} is closed or abandoned: dropping its subscriptions", ui.getUIId());
+                onDetached.accept(this);
+            }
+        }, () -> onDetached.accept(this));
+    }
+
+    /**
+     * Checks, inside {@code UI.access}, whether the UI is closed or abandoned (its session closed,
+     * or no heartbeat for three heartbeat intervals) and drops its subscriptions if so: for UIs whose
+     * detach never came. A UI that is gone entirely is dropped by the access's detach handler.
+     */
+    void sweep() {
+        try {
+            executor.execute(probe);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private static boolean isAbandoned(UI ui) {
+        VaadinSession session = ui.getSession();
+        if (session == null || ui.isClosing() || session.getState() != VaadinSessionState.OPEN) {
+            return true;
+        }
+        DeploymentConfiguration configuration = session.getConfiguration();
+        int interval = configuration == null ? -1 : configuration.getHeartbeatInterval();
+        long last = ui.getInternals().getLastHeartbeatTimestamp();
+        return interval > 0 && System.currentTimeMillis() - last > 3_000L * interval;
     }
 
     UI ui() {

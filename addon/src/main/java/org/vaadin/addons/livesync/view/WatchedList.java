@@ -67,6 +67,14 @@ public final class WatchedList<T> implements Watch {
         return List.copyOf(rows.values());
     }
 
+    /**
+     * Runs {@link LiveSyncView#sync} again over the rows held, without a query, and shows the
+     * result: for when something the hook depends on changed (a filter checkbox, a sort order).
+     */
+    public void refresh() {
+        show();
+    }
+
     @Override
     public void attach(LiveSync liveSync, UI ui, Object subscriptionValue) {
         detach();

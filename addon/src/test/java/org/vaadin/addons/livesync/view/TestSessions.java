@@ -82,7 +82,7 @@ public final class TestSessions {
     }
 
     /** A session with a lock of its own (a server keeps it in the HTTP session). */
-    static final class TestSession extends VaadinSession {
+    public static final class TestSession extends VaadinSession {
         private final transient ReentrantLock lock = new ReentrantLock();
 
         TestSession(VaadinService service) {
@@ -97,6 +97,14 @@ public final class TestSessions {
         @Override
         public boolean hasLock() {
             return lock.isHeldByCurrentThread();
+        }
+
+        /** The session is closed (as after an invalidation) without its UIs being detached. */
+        public void closeWithoutDetach() {
+            withLock(this, () -> {
+                setState(com.vaadin.flow.server.VaadinSessionState.CLOSING);
+                setState(com.vaadin.flow.server.VaadinSessionState.CLOSED);
+            });
         }
     }
 }
