@@ -1,0 +1,279 @@
+package org.vaadin.addons.livesync.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Merges the measurements' parts into {@code results.json}, and writes {@code results.md} (date,
+ * machine, PostgreSQL, every figure with its target and whether it is met) and {@code results.png}
+ * ({@link Chart}).
+ */
+final class Report {
+
+    /** A target: a figure (or a ratio of two), a bound, and whether it was met. */
+    record Target(String name, String description, Double value, String bound, Boolean met) {
+    }
+
+    private Report() {
+    }
+
+    static void write(Path out, boolean quick) throws IOException {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        merged.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        merged.put("quick", quick);
+        merged.put("machine", machine());
+        merged.put("postgresql", postgresVersion());
+        merged.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        merged.put("debezium_version", DebeziumRunner.VERSION);
+        merged.put("debezium_version_note", "debezium-embedded 3.7.0.Final (the newest Debezium; its connector resolves) "
+                + "is absent from this machine's Maven mirror, and engine and connector must match; 3.6.1.Final is the "
+                + "newest debezium-embedded listed, and it resolves.");
+        Results sizes = new Results();
+        (quick ? Sizes.QUICK : Sizes.FULL).putInto(sizes);
+        deepMerge(merged, sizes.nested());
+        Path parts = out.resolve("parts");
+        List<String> names = new ArrayList<>(Bench.MEASUREMENTS.keySet());
+        for (String name : names) {
+            Path part = parts.resolve(name + ".json");
+            if (Files.exists(part)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = Results.JSON.readValue(part.toFile(), LinkedHashMap.class);
+                deepMerge(merged, values);
+            } else {
+                Results.putNested(merged, "runs." + name + ".status", "not run");
+            }
+        }
+        ensureRequiredFields(merged);
+        List<Target> targets = targets(merged);
+        Map<String, Object> targetJson = new LinkedHashMap<>();
+        for (Target t : targets) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("description", t.description());
+            entry.put("value", t.value() == null ? null : Math.round(t.value() * 1000) / 1000.0);
+            entry.put("bound", t.bound());
+            entry.put("met", t.met());
+            targetJson.put(t.name(), entry);
+        }
+        merged.put("targets", targetJson);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("results.json"), Results.JSON.writeValueAsString(merged) + "\n");
+        Files.writeString(out.resolve("results.md"), markdown(merged, targets));
+        Chart.draw(merged, targets, out.resolve("results.png"));
+        System.out.println("wrote " + out.resolve("results.json") + ", results.md, results.png");
+    }
+
+    /** The fields the issue names exist, as null with a reason when their measurement did not produce them. */
+    private static void ensureRequiredFields(Map<String, Object> merged) {
+        String[][] required = {
+                {"capture.livesync_rows_per_s", "capture_throughput"}, {"capture.debezium_rows_per_s", "capture_throughput"},
+                {"capture.raw_rows_per_s", "capture_throughput"}, {"latency_ms.capture_p50", "capture_latency"},
+                {"latency_ms.capture_p99", "capture_latency"}, {"latency_ms.debezium_p50", "capture_latency"},
+                {"latency_ms.debezium_p99", "capture_latency"}, {"latency_ms.ui_p50", "ui_latency"},
+                {"latency_ms.ui_p99", "ui_latency"}, {"latency_ms.browser_p50", "browser_latency"},
+                {"latency_ms.browser_p95", "browser_latency"}, {"fanout.ui_p50_ms_0_unrelated", "fanout"},
+                {"fanout.ui_p50_ms_10000_unrelated", "fanout"}, {"queries_per_tx.views_10", "queries_per_tx"},
+                {"queries_per_tx.views_10000", "queries_per_tx"}, {"write_tps.none", "write_tps"},
+                {"write_tps.livesync", "write_tps"}, {"write_tps.trigger_notify", "write_tps"},
+                {"heap_bytes_per_view", "heap_per_view"}};
+        for (String[] r : required) {
+            if (!has(merged, r[0])) {
+                Results.putNested(merged, r[0], null);
+                if (!has(merged, r[0] + "_reason")) {
+                    Object status = get(merged, "runs." + r[1] + ".status");
+                    Object error = get(merged, "runs." + r[1] + ".error");
+                    Results.putNested(merged, r[0] + "_reason", "measurement " + r[1] + " " + status
+                            + (error == null ? "" : ": " + error));
+                }
+            }
+        }
+    }
+
+    static List<Target> targets(Map<String, Object> m) {
+        List<Target> targets = new ArrayList<>();
+        Double ours = num(m, "capture.livesync_rows_per_s");
+        Double dbz = num(m, "capture.debezium_rows_per_s");
+        Double raw = num(m, "capture.raw_rows_per_s");
+        targets.add(atLeast("capture_vs_debezium", "capture throughput ≥ 2 × Debezium", ratio(ours, dbz), 2.0, "≥ 2"));
+        targets.add(atLeast("capture_vs_raw", "capture throughput ≥ 0.7 × raw stream", ratio(ours, raw), 0.7, "≥ 0.7"));
+        targets.add(atMost("ui_p99", "UI latency p99 ≤ 25 ms (1,000 views, 500 tx/s)", num(m, "latency_ms.ui_p99"), 25.0,
+                "≤ 25 ms"));
+        targets.add(atMost("browser_p50", "browser latency p50 ≤ 30 ms", num(m, "latency_ms.browser_p50"), 30.0,
+                "≤ 30 ms"));
+        targets.add(atMost("fanout_ratio", "fan-out: p50 with 10,000 unrelated views ≤ 1.2 × alone",
+                ratio(num(m, "fanout.ui_p50_ms_10000_unrelated"), num(m, "fanout.ui_p50_ms_0_unrelated")), 1.2, "≤ 1.2"));
+        Double q10 = num(m, "queries_per_tx.views_10");
+        Double q10k = num(m, "queries_per_tx.views_10000");
+        Double qDiff = q10 == null || q10k == null ? null : Math.abs(q10k - q10);
+        // equal up to the visibility check's timing-dependent re-runs (see queries_per_tx.*_by_sql)
+        targets.add(new Target("queries_equal", "queries per transaction equal at 10 and 10,000 views "
+                + "(value: the difference)", qDiff, "= 0 (± 5 %)", qDiff == null ? null
+                : qDiff <= 0.05 * Math.max(q10, q10k)));
+        targets.add(atLeast("write_tps_ratio", "write throughput with LiveSync ≥ 0.95 × nothing attached",
+                ratio(num(m, "write_tps.livesync"), num(m, "write_tps.none")), 0.95, "≥ 0.95"));
+        targets.add(atMost("heap_per_view", "heap per attached view ≤ 4 KB", num(m, "heap_bytes_per_view"), 4096.0,
+                "≤ 4,096 B"));
+        return targets;
+    }
+
+    private static Target atLeast(String name, String description, Double value, double bound, String text) {
+        return new Target(name, description, value, text, value == null ? null : value >= bound);
+    }
+
+    private static Target atMost(String name, String description, Double value, double bound, String text) {
+        return new Target(name, description, value, text, value == null ? null : value <= bound);
+    }
+
+    private static Double ratio(Double a, Double b) {
+        return a == null || b == null || b == 0 ? null : a / b;
+    }
+
+    private static String markdown(Map<String, Object> m, List<Target> targets) {
+        StringBuilder md = new StringBuilder();
+        md.append("# LiveSync benchmark results").append(Boolean.TRUE.equals(m.get("quick")) ? " (--quick)" : "")
+                .append("\n\n");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> machine = (Map<String, Object>) m.get("machine");
+        md.append("| | |\n|---|---|\n");
+        md.append("| date | ").append(m.get("date")).append(" |\n");
+        md.append("| machine | ").append(machine.get("nproc")).append(" cores (").append(machine.get("cpu"))
+                .append("), ").append(machine.get("memory_gib")).append(" GiB memory, ")
+                .append(machine.get("os")).append(" |\n");
+        md.append("| load average at the end | ").append(machine.get("load_average")).append(" |\n");
+        md.append("| PostgreSQL | ").append(m.get("postgresql")).append(" |\n");
+        md.append("| Java | ").append(m.get("java")).append(" |\n");
+        md.append("| Debezium | ").append(m.get("debezium_version")).append(" (embedded engine, PostgreSQL connector, "
+                + "pgoutput) |\n\n");
+
+        md.append("## Targets\n\n| target | value | bound | met |\n|---|---:|---|---|\n");
+        for (Target t : targets) {
+            md.append("| ").append(t.description()).append(" | ").append(fmt(t.value())).append(" | ")
+                    .append(t.bound()).append(" | ")
+                    .append(t.met() == null ? "not measured" : t.met() ? "met" : "**not met**").append(" |\n");
+        }
+        md.append("\n## Figures\n\n| figure | value | target |\n|---|---:|---|\n");
+        Object[][] rows = {
+                {"capture.livesync_rows_per_s", "rows/s", "≥ 2 × Debezium, ≥ 0.7 × raw"},
+                {"capture.debezium_rows_per_s", "rows/s", ""},
+                {"capture.raw_rows_per_s", "rows/s", ""},
+                {"latency_ms.capture_p50", "ms", ""}, {"latency_ms.capture_p99", "ms", ""},
+                {"latency_ms.debezium_p50", "ms", ""}, {"latency_ms.debezium_p99", "ms", ""},
+                {"latency_ms.ui_p50", "ms", ""}, {"latency_ms.ui_p99", "ms", "≤ 25 ms"},
+                {"latency_ms.browser_p50", "ms", "≤ 30 ms"}, {"latency_ms.browser_p95", "ms", ""},
+                {"fanout.ui_p50_ms_0_unrelated", "ms", ""},
+                {"fanout.ui_p50_ms_10000_unrelated", "ms", "≤ 1.2 × alone"},
+                {"queries_per_tx.views_10", "", "equal"}, {"queries_per_tx.views_10000", "", "equal"},
+                {"write_tps.none", "tx/s", ""}, {"write_tps.livesync", "tx/s", "≥ 0.95 × none"},
+                {"write_tps.trigger_notify", "tx/s", ""},
+                {"write_tps.raw_slot", "tx/s", "(a bare slot, for comparison)"},
+                {"heap_bytes_per_view", "bytes", "≤ 4,096"}};
+        for (Object[] row : rows) {
+            String key = (String) row[0];
+            Double value = num(m, key);
+            Object reason = get(m, key + "_reason");
+            md.append("| `").append(key).append("` | ")
+                    .append(value == null ? "null" + (reason == null ? "" : " (" + reason + ")") : fmt(value) + " " + row[1])
+                    .append(" | ").append(row[2]).append(" |\n");
+        }
+        md.append("\nSizes, the other figures (CPU seconds, percentiles, breakdowns) and each run's status are in "
+                + "`results.json`. Figures measured on a shared machine: other builds running at the same time make "
+                + "them noisy.\n");
+        return md.toString();
+    }
+
+    static String fmt(Double v) {
+        if (v == null) {
+            return "–";
+        }
+        double a = Math.abs(v);
+        if (a >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static Double num(Map<String, Object> m, String path) {
+        return get(m, path) instanceof Number n ? n.doubleValue() : null;
+    }
+
+    static Object get(Map<String, Object> m, String path) {
+        Object node = m;
+        for (String part : path.split("\\.")) {
+            if (!(node instanceof Map<?, ?> map)) {
+                return null;
+            }
+            node = map.get(part);
+        }
+        return node;
+    }
+
+    private static boolean has(Map<String, Object> m, String path) {
+        Object node = m;
+        String[] parts = path.split("\\.");
+        for (int i = 0; i < parts.length; i++) {
+            if (!(node instanceof Map<?, ?> map) || !map.containsKey(parts[i])) {
+                return false;
+            }
+            node = map.get(parts[i]);
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void deepMerge(Map<String, Object> into, Map<String, Object> from) {
+        from.forEach((key, value) -> {
+            Object existing = into.get(key);
+            if (existing instanceof Map && value instanceof Map) {
+                deepMerge((Map<String, Object>) existing, (Map<String, Object>) value);
+            } else {
+                into.put(key, value);
+            }
+        });
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("nproc", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name"));
+        String mem = firstValue(Path.of("/proc/meminfo"), "MemTotal");
+        if (mem != null) {
+            machine.put("memory_gib", Math.round(Long.parseLong(mem.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0 * 10) / 10.0);
+        }
+        machine.put("os", firstValue(Path.of("/etc/os-release"), "PRETTY_NAME"));
+        try {
+            machine.put("load_average", Files.readString(Path.of("/proc/loadavg")).trim());
+        } catch (IOException e) {
+            machine.put("load_average", null);
+        }
+        return machine;
+    }
+
+    private static String firstValue(Path file, String key) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.filter(l -> l.startsWith(key)).map(l -> l.substring(l.indexOf(l.contains("=") && !l.contains(":")
+                            ? '=' : ':') + 1).trim().replace("\"", ""))
+                    .findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String postgresVersion() {
+        try {
+            return BenchDb.fromEnvironment().serverVersion();
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}
