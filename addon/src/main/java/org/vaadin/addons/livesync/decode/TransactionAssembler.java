@@ -106,7 +106,9 @@ public final class TransactionAssembler {
     }
 
     private Transaction handleCommit(Commit m) {
-        requireTransaction("Commit at " + m.commitLsn());
+        if (begin == null) { // not through requireTransaction: no message built on this hot path
+            requireTransaction("Commit at " + m.commitLsn());
+        }
         Transaction transaction = new Transaction(begin.xid(), m.commitLsn(), m.endLsn(), m.commitTime(), origin,
                 changes, messages);
         clearTransaction();

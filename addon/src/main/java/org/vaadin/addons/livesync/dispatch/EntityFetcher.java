@@ -38,6 +38,8 @@ final class EntityFetcher {
               FROM pg_current_snapshot() s""";
 
     private final SessionFactoryImplementor sessionFactory;
+    /** Whether an entity's watched id is its primary key, by type. */
+    private final Map<Class<?>, Boolean> primaryKey = new java.util.concurrent.ConcurrentHashMap<>();
 
     EntityFetcher(SessionFactory sessionFactory) {
         this.sessionFactory = sessionFactory.unwrap(SessionFactoryImplementor.class);
@@ -67,14 +69,23 @@ final class EntityFetcher {
             if (xid != 0) {
                 session.doWork(connection -> awaitVisible(connection, xid));
             }
-            List<T> rows = session.createSelectionQuery(
-                            "from " + entity.entityName() + " e where e." + entity.idAttribute() + " in (:ids)",
-                            entity.type())
-                    .setParameterList("ids", ids)
-                    .setReadOnly(true)
-                    .getResultList();
+            List<T> rows;
+            if (isPrimaryKey(entity)) {
+                // a multi-get by primary key: no query text to translate (Hibernate does not cache
+                // the plan of an IN-list query, which was a quarter of the delivery thread's time)
+                rows = session.getMultiple(entity.type(), List.copyOf(ids));
+            } else {
+                rows = session.createSelectionQuery(
+                                "from " + entity.entityName() + " e where e." + entity.idAttribute() + " in (:ids)",
+                                entity.type())
+                        .setParameterList("ids", ids)
+                        .setReadOnly(true)
+                        .getResultList();
+            }
             for (T row : rows) {
-                found.put(entity.idOf(row), row);
+                if (row != null) {
+                    found.put(entity.idOf(row), row);
+                }
             }
         }
         return found;
@@ -100,6 +111,11 @@ final class EntityFetcher {
                 pause = Math.min(pause * 2, 10_000_000);
             }
         }
+    }
+
+    private boolean isPrimaryKey(WatchedEntity<?> entity) {
+        return primaryKey.computeIfAbsent(entity.type(), type -> entity.idAttribute().equals(
+                sessionFactory.getMappingMetamodel().getEntityDescriptor(type).getIdentifierPropertyName()));
     }
 
     /** One entity by id, or null. */

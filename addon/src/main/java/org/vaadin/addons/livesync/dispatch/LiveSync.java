@@ -191,6 +191,9 @@ public final class LiveSync implements AutoCloseable {
 
         @Override
         public void onTransaction(Transaction transaction) {
+            if (dispatcher.registrations() == 0) {
+                return; // no view is open: nothing to route
+            }
             try {
                 List<EntityChange> changes = registry.changesOf(transaction);
                 dispatcher.dispatch(changes, transaction.xid());

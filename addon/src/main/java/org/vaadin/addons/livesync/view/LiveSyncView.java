@@ -104,11 +104,7 @@ public abstract class LiveSyncView<S> extends VerticalLayout {
             }
         };
         grid.setItems(provider);
-        return watchList(key, loader, items -> {
-            backing.clear();
-            backing.addAll(items);
-            provider.refreshAll();
-        });
+        return watchList(key, loader, items -> GridUpdate.apply(provider, backing, items));
     }
 
     /**

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +29,6 @@ import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.data.renderer.LitRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
@@ -58,13 +56,6 @@ public class TasksView extends LiveSyncView<Long> {
 
     private final transient TaskRepository tasks;
     private final Grid<Task> grid = new Grid<>();
-    private final List<Task> shown = new ArrayList<>();
-    private final ListDataProvider<Task> rows = new ListDataProvider<>(shown) {
-        @Override
-        public Object getId(Task task) {
-            return task.getId();
-        }
-    };
     private final Checkbox hideDone = new Checkbox("Hide done tasks");
     private final Span count = new Span();
     private final TaskForm form = new TaskForm();
@@ -95,7 +86,7 @@ public class TasksView extends LiveSyncView<Long> {
         main.addClassName("board-main");
         add(main);
 
-        list = watchList(TASKS, tasks::findByOrganizationId, this::display);
+        list = watchList(TASKS, grid, tasks::findByOrganizationId); // only changed rows are re-sent
         bean = watchBean(Task.class, form.binder(), () -> selectedId);
         hideDone.addValueChangeListener(event -> list.refresh()); // sync() runs again over the rows held
         form.save.addClickListener(event -> save());
@@ -124,7 +115,6 @@ public class TasksView extends LiveSyncView<Long> {
         grid.addColumn(task -> formatTime(task.getUpdatedAt())).setHeader("Updated").setAutoWidth(true)
                 .setKey("updated");
         grid.setPartNameGenerator(highlighter::partName);
-        grid.setItems(rows);
         grid.asSingleSelect().addValueChangeListener(event -> select(event.getValue()));
     }
 
@@ -158,21 +148,16 @@ public class TasksView extends LiveSyncView<Long> {
         @SuppressWarnings("unchecked")
         List<Task> all = (List<Task>) updated;
         highlighter.observe(all);
+        List<Task> visible = visible(all);
+        count.setText(visible.size() == 1 ? "1 task" : visible.size() + " tasks");
         @SuppressWarnings("unchecked")
-        List<T> visible = (List<T>) visible(all);
-        return visible;
+        List<T> shown = (List<T>) visible;
+        return shown;
     }
 
     /** The rows to show: done tasks hidden when asked, sorted by title. */
     private List<Task> visible(List<Task> all) {
         return all.stream().filter(task -> !(hideDone.getValue() && task.isDone())).sorted(BY_TITLE).toList();
-    }
-
-    private void display(List<Task> visible) {
-        shown.clear();
-        shown.addAll(visible);
-        rows.refreshAll();
-        count.setText(visible.size() == 1 ? "1 task" : visible.size() + " tasks");
     }
 
     @Override
