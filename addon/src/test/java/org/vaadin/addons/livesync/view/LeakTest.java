@@ -7,15 +7,10 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vaadin.addons.livesync.dispatch.Dispatcher;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.data.binder.Binder;
 import com.vaadin.flow.server.VaadinService;
@@ -27,30 +22,9 @@ import com.vaadin.flow.server.VaadinSession;
  * to its baseline. ({@code -Dlivesync.leak.cycles} scales the first.)
  */
 @Timeout(600)
-class LeakTest {
+class LeakTest extends LivePipelineTest {
 
     private static final int CYCLES = Integer.getInteger("livesync.leak.cycles", 100_000);
-    private static LiveTestEnvironment env;
-
-    @BeforeAll
-    static void startPipeline() {
-        env = new LiveTestEnvironment("DEFAULT");
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        env.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        MockVaadin.setup();
-    }
-
-    @AfterEach
-    void tearDown() {
-        MockVaadin.tearDown();
-    }
 
     /** A view as navigation creates it: a live list and a live form, loaded without a query. */
     static final class LightView extends LiveSyncView<Long> {

@@ -9,52 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.VaadinService;
 
 /** LiveSyncView with Karibu-Testing, the real capture pipeline and a real PostgreSQL (REPLICA IDENTITY DEFAULT). */
 @Timeout(120)
-class LiveSyncViewTest {
-
-    static LiveTestEnvironment env;
-
-    @BeforeAll
-    static void startPipeline() {
-        env = new LiveTestEnvironment("DEFAULT");
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        env.close();
-    }
-
-    @BeforeEach
-    void setUpVaadin() {
-        env.db.execute("DELETE FROM live_view_test.item");
-        MockVaadin.setup();
-        env.liveSync.install(VaadinService.getCurrent().getContext());
-        env.quiesce();
-    }
-
-    @AfterEach
-    void tearDownVaadin() {
-        MockVaadin.tearDown();
-    }
-
-    private ItemsView open(long tenant) {
-        ItemsView view = new ItemsView(env.liveSync, tenant, env::load);
-        UI.getCurrent().add(view);
-        return view;
-    }
+class LiveSyncViewTest extends LivePipelineTest {
 
     @Test
     void insertOfAMatchingRowAppearsAndAnotherTenantsRowNever() {

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import org.vaadin.addons.livesync.dispatch.LiveSync;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.shared.communication.PushMode;
 
@@ -23,32 +20,19 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 /** Push off: the add-on says so once, clearly, and the view still refreshes on the next round trip. */
-class PushWarningTest {
+class PushWarningTest extends LivePipelineTest {
 
-    private static LiveTestEnvironment env;
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(LiveSync.class);
 
-    @BeforeAll
-    static void startPipeline() {
-        env = new LiveTestEnvironment("DEFAULT");
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        env.close();
-    }
-
     @BeforeEach
-    void setUp() {
+    void attachLog() {
         log.start();
         logger.addAppender(log);
-        MockVaadin.setup();
     }
 
     @AfterEach
-    void tearDown() {
-        MockVaadin.tearDown();
+    void detachLog() {
         logger.detachAppender(log);
     }
 

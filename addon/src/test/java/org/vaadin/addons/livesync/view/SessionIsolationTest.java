@@ -6,14 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.server.VaadinSession;
 
 /**
@@ -22,31 +17,7 @@ import com.vaadin.flow.server.VaadinSession;
  * registration.
  */
 @Timeout(120)
-class SessionIsolationTest {
-
-    private static LiveTestEnvironment env;
-
-    @BeforeAll
-    static void startPipeline() {
-        env = new LiveTestEnvironment("DEFAULT");
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        env.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        env.db.execute("DELETE FROM live_view_test.item");
-        MockVaadin.setup();
-        env.quiesce();
-    }
-
-    @AfterEach
-    void tearDown() {
-        MockVaadin.tearDown();
-    }
+class SessionIsolationTest extends LivePipelineTest {
 
     @Test
     void twoTenantsInSeveralSessionsAndUisNeverSeeEachOthersRows() {

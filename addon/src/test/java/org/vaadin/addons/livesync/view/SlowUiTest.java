@@ -6,14 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.VaadinSession;
 
@@ -24,31 +19,7 @@ import com.vaadin.flow.server.VaadinSession;
  * pending is dropped quietly.
  */
 @Timeout(180)
-class SlowUiTest {
-
-    private static LiveTestEnvironment env;
-
-    @BeforeAll
-    static void startPipeline() {
-        env = new LiveTestEnvironment("DEFAULT");
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        env.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        env.db.execute("DELETE FROM live_view_test.item");
-        MockVaadin.setup();
-        env.quiesce();
-    }
-
-    @AfterEach
-    void tearDown() {
-        MockVaadin.tearDown();
-    }
+class SlowUiTest extends LivePipelineTest {
 
     @Test
     void heldUiCoalescesItsChangesWhileOthersStayLiveAndConvergesWhenReleased() {

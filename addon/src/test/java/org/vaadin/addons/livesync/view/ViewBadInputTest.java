@@ -5,52 +5,14 @@ import static org.vaadin.addons.livesync.view.LiveTestEnvironment.awaitUi;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vaadin.addons.livesync.capture.CaptureState;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
-import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.VaadinService;
 
 /** Bad input at the view level: NULL keys, very large rows, and the key column renamed under a running app. */
 @Timeout(120)
-class ViewBadInputTest {
-
-    private static LiveTestEnvironment env;
-
-    @BeforeAll
-    static void startPipeline() {
-        env = new LiveTestEnvironment("DEFAULT");
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        env.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        env.db.execute("DELETE FROM live_view_test.item");
-        MockVaadin.setup();
-        env.liveSync.install(VaadinService.getCurrent().getContext());
-        env.quiesce();
-    }
-
-    @AfterEach
-    void tearDown() {
-        MockVaadin.tearDown();
-    }
-
-    private ItemsView open(long tenant) {
-        ItemsView view = new ItemsView(env.liveSync, tenant, env::load);
-        UI.getCurrent().add(view);
-        return view;
-    }
+class ViewBadInputTest extends LivePipelineTest {
 
     @Test
     void rowWithANullSubscriptionKeyReachesNoViewUntilItGetsOne() {
