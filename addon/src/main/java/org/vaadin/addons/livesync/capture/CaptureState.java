@@ -1,6 +1,6 @@
 package org.vaadin.addons.livesync.capture;
 
-/** Where a {@link ReplicationListener} is in its life. */
+/** Where a {@link ReplicationListener} is in its life. An enum: thread-safe. */
 public enum CaptureState {
     /** Created, not started. */
     NEW,

@@ -2,6 +2,7 @@ package org.vaadin.addons.livesync.capture;
 
 /**
  * One reason why live sync cannot start, with what to do about it.
+ * Immutable and thread-safe (a record of immutable values).
  *
  * @param kind    which check failed
  * @param message what is wrong, in a sentence

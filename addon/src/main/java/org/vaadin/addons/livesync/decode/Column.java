@@ -4,6 +4,7 @@ import java.io.Serializable;
 
 /**
  * A column of a {@link Relation}, as the Relation message describes it.
+ * Immutable and thread-safe (a record of immutable values).
  *
  * @param name         the column's name, unquoted
  * @param typeOid      the data type's OID

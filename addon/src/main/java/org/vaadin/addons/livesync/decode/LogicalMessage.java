@@ -6,6 +6,7 @@ import java.util.Objects;
 
 /**
  * A message written with {@code pg_logical_emit_message}.
+ * Immutable and thread-safe (a record of immutable values).
  *
  * @param transactional whether it was written as part of a transaction
  * @param lsn           its position

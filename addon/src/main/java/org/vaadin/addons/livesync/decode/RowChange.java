@@ -4,6 +4,7 @@ import java.io.Serializable;
 
 /**
  * One row changed by a transaction, or one table truncated.
+ * Immutable and thread-safe (a record of immutable values).
  *
  * @param relation       the table
  * @param kind           what happened
