@@ -10,6 +10,8 @@ import java.util.Map;
 
 import javax.management.ObjectName;
 
+import org.vaadin.addons.livesync.view.TestSessions;
+
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 
 /**
@@ -47,13 +49,13 @@ final class HeapPerView {
             // warm up the code paths (class loading, caches) before the first histogram
             farm.close(farm.open(200, 1, TENANTS, false, true, null));
             List<PlainView> plain = new ArrayList<>();
-            plain.add(BenchSessions.openInNewSession(PlainView::new));
-            BenchSessions.close(plain.remove(0));
+            plain.add(TestSessions.openInNewSession(PlainView::new));
+            TestSessions.close(plain.remove(0));
             pipeline.quiesce(Duration.ofSeconds(30));
 
             Histogram h0 = Histogram.take();
             for (int i = 0; i < n; i++) {
-                plain.add(BenchSessions.openInNewSession(PlainView::new));
+                plain.add(TestSessions.openInNewSession(PlainView::new));
             }
             Histogram h1 = Histogram.take();
             farm.open(n, 1, TENANTS, false, true, null);
@@ -76,7 +78,7 @@ final class HeapPerView {
             System.out.println("classes that grew most, bytes per LiveSync view (10 rows):");
             top.forEach((cls, bytes) -> System.out.printf("    %8.1f  %s%n", bytes, cls));
             results.put("heap.top_classes_bytes_per_view", top);
-            plain.forEach(BenchSessions::close);
+            plain.forEach(TestSessions::close);
         } finally {
             db.cleanUp(List.of(PUBLICATION));
         }

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
+import org.vaadin.addons.livesync.view.TestSessions;
+
 import com.vaadin.flow.function.SerializableFunction;
 
 /**
@@ -39,7 +41,7 @@ final class ViewFarm implements AutoCloseable {
         List<BenchView> opened = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long tenant = firstTenant + (i % tenants);
-            opened.add(BenchSessions.openInNewSession(() -> new BenchView(pipeline.liveSync, tenant, loader, withGrid,
+            opened.add(TestSessions.openInNewSession(() -> new BenchView(pipeline.liveSync, tenant, loader, withGrid,
                     probe)));
         }
         views.addAll(opened);
@@ -54,7 +56,7 @@ final class ViewFarm implements AutoCloseable {
     }
 
     void close(List<BenchView> which) {
-        which.forEach(BenchSessions::close);
+        which.forEach(TestSessions::close);
         views.removeAll(new java.util.HashSet<>(which));
     }
 
@@ -70,7 +72,7 @@ final class ViewFarm implements AutoCloseable {
     public void close() {
         views.forEach(v -> {
             try {
-                BenchSessions.close(v);
+                TestSessions.close(v);
             } catch (RuntimeException e) {
                 // going away anyway
             }
