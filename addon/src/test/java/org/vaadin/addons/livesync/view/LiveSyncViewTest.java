@@ -197,6 +197,7 @@ class LiveSyncViewTest extends LivePipelineTest {
     @Test
     void formRereadsTheBeanWhenItChangesAndThereAreNoUnsavedEdits() {
         long id = env.insert(1, "original");
+        env.quiesce(); // the insert's own delivery must not count as a change made while editing
         ItemsView view = open(1);
         view.form.show(id);
         assertThat(view.title.getValue()).isEqualTo("original");
@@ -210,6 +211,7 @@ class LiveSyncViewTest extends LivePipelineTest {
     @Test
     void unsavedEditsAreNeverOverwrittenAndTheUserIsTold() {
         long id = env.insert(1, "original");
+        env.quiesce(); // the insert's own delivery must not count as a change made while editing
         ItemsView view = open(1);
         view.form.show(id);
         view.title.setValue("my unsaved edit");
@@ -226,6 +228,7 @@ class LiveSyncViewTest extends LivePipelineTest {
     @Test
     void savingThroughTheFormComesBackWithoutAConflict() {
         long id = env.insert(1, "original");
+        env.quiesce(); // the insert's own delivery must not count as a change made while editing
         ItemsView view = open(1);
         view.form.show(id);
         view.title.setValue("saved edit");
