@@ -60,8 +60,8 @@ class SlowUiTest extends LivePipelineTest {
         session.lock();
         try {
             env.insert(1, "pending for a UI about to go");
-            env.catchUp();
-            assertThat(env.liveSync.dispatcher().pendingFor(doomed.getUI().orElseThrow())).isPositive();
+            await().atMost(LiveTestEnvironment.WAIT)
+                    .until(() -> env.liveSync.dispatcher().pendingFor(doomed.getUI().orElseThrow()) > 0);
         } finally {
             session.unlock();
         }
