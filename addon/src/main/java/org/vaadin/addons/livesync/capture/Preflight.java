@@ -84,22 +84,8 @@ public final class Preflight {
                             + "; (or PublicationSetup.up(connection) from a migration)."));
             return;
         }
-        List<String> missing = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("""
-                SELECT 1 FROM pg_publication_tables
-                 WHERE pubname = ? AND schemaname = coalesce(?, current_schema()) AND tablename = ?""")) {
-            for (String table : settings.requiredTables()) {
-                List<String> parts = Sql.splitQualified(table);
-                s.setString(1, settings.publication());
-                s.setString(2, parts.size() == 2 ? parts.get(0) : null);
-                s.setString(3, parts.get(parts.size() - 1));
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        missing.add(table);
-                    }
-                }
-            }
-        }
+        List<String> missing = new ArrayList<>(settings.requiredTables());
+        missing.removeAll(setup.publishedTables(connection, settings.requiredTables()));
         if (!missing.isEmpty()) {
             problems.add(new PreflightProblem(Kind.TABLES_NOT_PUBLISHED,
                     "The publication " + settings.publication() + " does not include the watched table(s) " + missing + ".",

@@ -126,7 +126,7 @@ public final class PublicationSetup {
     }
 
     /** Which of {@code tables} (as written, schema defaulting to the search path's first) are published. */
-    private Set<String> publishedTables(Connection connection, Collection<String> tables) throws SQLException {
+    Set<String> publishedTables(Connection connection, Collection<String> tables) throws SQLException {
         Set<String> published = new LinkedHashSet<>();
         try (PreparedStatement s = connection.prepareStatement("""
                 SELECT 1 FROM pg_publication_tables
