@@ -8,6 +8,10 @@ set -euo pipefail
 PG_USER=${LIVESYNC_PG_USER:-livesync}
 PG_PASSWORD=${LIVESYNC_PG_PASSWORD:-livesync}
 PG_DB=${LIVESYNC_PG_DB:-livesync}
+# Which Debian cluster (name and, for a new one, port): "main" by default; another name gives an
+# isolated cluster, e.g. for a second checkout whose tests restart their server.
+CLUSTER=${LIVESYNC_PG_CLUSTER_NAME:-main}
+NEW_PORT=${LIVESYNC_PG_PORT:-}
 
 log() { echo "[postgres] $*" >&2; }
 
@@ -18,12 +22,12 @@ if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 
 fi
 
 VERSION=$(ls /usr/lib/postgresql | sort -n | tail -1)
-if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$VERSION main"; then
-  log "creating cluster $VERSION main"
-  pg_createcluster "$VERSION" main >&2
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$VERSION $CLUSTER"; then
+  log "creating cluster $VERSION $CLUSTER"
+  pg_createcluster ${NEW_PORT:+-p "$NEW_PORT"} "$VERSION" "$CLUSTER" >&2
 fi
 
-CONF=/etc/postgresql/$VERSION/main/conf.d/livesync.conf
+CONF=/etc/postgresql/$VERSION/$CLUSTER/conf.d/livesync.conf
 cat > "$CONF.new" <<CONF
 # written by livesync src/ci/postgres.sh: logical replication for LiveSync's tests
 wal_level = logical
@@ -40,16 +44,16 @@ else
   CHANGED=0
 fi
 
-STATUS=$(pg_lsclusters -h | awk -v v="$VERSION" '$1==v && $2=="main" {print $4}')
+STATUS=$(pg_lsclusters -h | awk -v v="$VERSION" -v c="$CLUSTER" '$1==v && $2==c {print $4}')
 if [ "$STATUS" != "online" ]; then
-  log "starting cluster $VERSION main"
-  pg_ctlcluster "$VERSION" main start >&2
+  log "starting cluster $VERSION $CLUSTER"
+  pg_ctlcluster "$VERSION" "$CLUSTER" start >&2
 elif [ "$CHANGED" = 1 ]; then
-  log "restarting cluster $VERSION main for the new settings"
-  pg_ctlcluster "$VERSION" main restart >&2
+  log "restarting cluster $VERSION $CLUSTER for the new settings"
+  pg_ctlcluster "$VERSION" "$CLUSTER" restart >&2
 fi
 
-PORT=$(pg_lsclusters -h | awk -v v="$VERSION" '$1==v && $2=="main" {print $3}')
+PORT=$(pg_lsclusters -h | awk -v v="$VERSION" -v c="$CLUSTER" '$1==v && $2==c {print $3}')
 for _ in $(seq 1 60); do
   pg_isready -q -h 127.0.0.1 -p "$PORT" && break
   sleep 0.5
@@ -77,4 +81,4 @@ fi
 echo "export LIVESYNC_TEST_JDBC_URL=jdbc:postgresql://127.0.0.1:$PORT/$PG_DB"
 echo "export LIVESYNC_TEST_USER=$PG_USER"
 echo "export LIVESYNC_TEST_PASSWORD=$PG_PASSWORD"
-echo "export LIVESYNC_TEST_PG_CLUSTER=$VERSION/main"
+echo "export LIVESYNC_TEST_PG_CLUSTER=$VERSION/$CLUSTER"
