@@ -1,6 +1,7 @@
 package org.vaadin.addons.livesync.dispatch;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,8 @@ public final class Delta<T> {
 
     private final Map<Object, T> puts = new LinkedHashMap<>();
     private final Map<Object, Boolean> removals = new LinkedHashMap<>();
+    /** Rows marked as pending on the subscription for this delta's puts: settled once it is applied. */
+    private final Map<Object, Integer> marks = new HashMap<>();
     private boolean cleared;
     private boolean reload;
 
@@ -87,8 +90,19 @@ public final class Delta<T> {
         removals.clear();
     }
 
+    /** Records that a put of the row marked it pending on the subscription. */
+    void mark(Object id) {
+        marks.merge(id, 1, Integer::sum);
+    }
+
+    /** The pending marks this delta carries, to settle once it was applied (kept through merges and reloads). */
+    Map<Object, Integer> marks() {
+        return marks;
+    }
+
     /** Merges a later delta into this one. */
     void mergeLater(Delta<T> later) {
+        later.marks.forEach((id, n) -> marks.merge(id, n, Integer::sum));
         if (later.reload) {
             markReload();
             return;

@@ -285,7 +285,8 @@ public final class Dispatcher {
                         delta.put(op.id(), fetcher.copy(entity, row));
                         // held from now on, not only once the UI applied it: a delete or move that
                         // follows before then must find this view too
-                        subscription.hold(List.of(op.id()));
+                        subscription.markPending(op.id());
+                        delta.mark(op.id());
                     } else {
                         delta.remove(op.id());
                     }
@@ -344,6 +345,7 @@ public final class Dispatcher {
     }
 
     void unregister(Subscription<?> subscription) {
+        Set<Object> indexed = subscription.closeAndDrainIndexed();
         if (!all.remove(subscription)) {
             return;
         }
@@ -355,10 +357,9 @@ public final class Dispatcher {
                 return set.isEmpty() ? null : set;
             });
         }
-        for (Object id : subscription.heldIds()) {
+        for (Object id : indexed) {
             unindexHolder(subscription, id);
         }
-        subscription.heldIds().clear();
         mailboxes.computeIfPresent(subscription.ui(), (ui, mailbox) -> {
             mailbox.subscriptions().remove(subscription);
             return mailbox.subscriptions().isEmpty() ? null : mailbox;

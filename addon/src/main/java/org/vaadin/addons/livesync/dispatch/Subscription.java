@@ -1,9 +1,12 @@
 package org.vaadin.addons.livesync.dispatch;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.vaadin.addons.livesync.watch.WatchedEntity;
 
@@ -13,10 +16,13 @@ import com.vaadin.flow.component.UI;
  * One view's interest in one watched entity type for one subscription value, registered with the
  * {@link Dispatcher}. It also tells the dispatcher which rows (by id) the view holds, so that
  * deletes and moves whose old subscription key the WAL does not carry still reach exactly the views
- * that show the row.
+ * that show the row. A row counts as held from the moment the delivery thread queues a put of it
+ * for the UI until the UI has applied that put and released the row, so that a change following
+ * it is never routed past the view.
  * <p>
- * Thread-safe. {@link #hold}, {@link #release} and {@link #loaded} are meant for the UI thread;
- * {@link #close()} may be called from any thread and is idempotent.
+ * Thread-safe: the held marks change under the subscription's own lock, and nothing is indexed
+ * once it is closed. {@link #hold}, {@link #release} and {@link #loaded} are meant for the UI
+ * thread; {@link #close()} may be called from any thread and is idempotent.
  *
  * @param <T> the entity type
  */
@@ -28,7 +34,10 @@ public final class Subscription<T> implements AutoCloseable {
     private final Object value;
     private final SubscriptionSink<T> sink;
     private final String description;
-    private final Set<Object> held = ConcurrentHashMap.newKeySet();
+    /** Rows the view shows (guarded by this). */
+    private final Set<Object> held = new HashSet<>();
+    /** Rows whose put is queued for the UI, with how many such puts wait (guarded by this). */
+    private final Map<Object, Integer> pending = new HashMap<>();
     private volatile boolean closed;
 
     Subscription(Dispatcher dispatcher, UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
@@ -61,40 +70,87 @@ public final class Subscription<T> implements AutoCloseable {
         return closed;
     }
 
-    /** Records that the view now shows these rows. */
+    /** Records that the view now shows these rows. Ignored once closed. */
     public void hold(Collection<?> ids) {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            for (Object id : ids) {
+                if (id != null && held.add(id) && !pending.containsKey(id)) {
+                    dispatcher.indexHolder(this, id);
+                }
+            }
         }
-        for (Object id : ids) {
-            if (id != null && held.add(id)) {
+    }
+
+    /**
+     * Records that the view no longer shows these rows. A row whose put is still on its way to the
+     * UI stays routed to the view until that put is applied.
+     */
+    public void release(Collection<?> ids) {
+        synchronized (this) {
+            for (Object id : ids) {
+                if (id != null && held.remove(id) && !pending.containsKey(id)) {
+                    dispatcher.unindexHolder(this, id);
+                }
+            }
+        }
+    }
+
+    /** Records that the view shows none of its rows any more (pending puts stay routed, as in {@link #release}). */
+    public void releaseAll() {
+        synchronized (this) {
+            release(List.copyOf(held));
+        }
+    }
+
+    /** Whether the view holds the row, or a put of it is on its way to the UI. */
+    public boolean holds(Object id) {
+        synchronized (this) {
+            return held.contains(id) || pending.containsKey(id);
+        }
+    }
+
+    /** How many rows the view holds (not counting puts on their way). */
+    public int heldCount() {
+        synchronized (this) {
+            return held.size();
+        }
+    }
+
+    /**
+     * Delivery thread: a put of the row was queued for the UI. Until it is applied ({@link #settle})
+     * the row counts as held, whatever the UI releases meanwhile, so that a delete or a move that
+     * follows still reaches this view.
+     */
+    void markPending(Object id) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (pending.merge(id, 1, Integer::sum) == 1 && !held.contains(id)) {
                 dispatcher.indexHolder(this, id);
             }
         }
     }
 
-    /** Records that the view no longer shows these rows. */
-    public void release(Collection<?> ids) {
-        for (Object id : ids) {
-            if (id != null && held.remove(id)) {
-                dispatcher.unindexHolder(this, id);
-            }
+    /** UI thread, after a delta was applied: its pending marks ({@code id → count}) are settled. */
+    void settle(Map<Object, Integer> marks) {
+        if (marks.isEmpty()) {
+            return;
         }
-    }
-
-    /** Records that the view shows none of its rows any more. */
-    public void releaseAll() {
-        release(Set.copyOf(held));
-    }
-
-    /** Whether the view holds the row. */
-    public boolean holds(Object id) {
-        return held.contains(id);
-    }
-
-    /** How many rows the view holds. */
-    public int heldCount() {
-        return held.size();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            marks.forEach((id, count) -> {
+                Integer left = pending.computeIfPresent(id, (i, n) -> n > count ? n - count : null);
+                if (left == null && !held.contains(id)) {
+                    dispatcher.unindexHolder(this, id);
+                }
+            });
+        }
     }
 
     /**
@@ -109,17 +165,25 @@ public final class Subscription<T> implements AutoCloseable {
         return sink;
     }
 
-    Set<Object> heldIds() {
-        return held;
+    /**
+     * Closes and returns every id that was in the held-id index (held or pending), clearing both:
+     * for {@link Dispatcher#unregister}. After it, nothing is indexed for this subscription again.
+     */
+    Set<Object> closeAndDrainIndexed() {
+        synchronized (this) {
+            closed = true;
+            Set<Object> indexed = new HashSet<>(held);
+            indexed.addAll(pending.keySet());
+            held.clear();
+            pending.clear();
+            return indexed;
+        }
     }
 
-    /** Unregisters: no more deliveries, and every index entry is removed. Idempotent. */
+    /** Unregisters: no more deliveries, and every index entry is removed. Idempotent; any thread. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            dispatcher.unregister(this);
-        }
+        dispatcher.unregister(this);
     }
 
     @Override

@@ -156,10 +156,13 @@ final class UiMailbox {
             if (subscription.isClosed()) {
                 continue;
             }
+            Delta delta = entry.getValue();
             try {
-                subscription.sink().apply(entry.getValue());
+                subscription.sink().apply(delta);
             } catch (RuntimeException e) {
                 LOG.error("LiveSync could not apply changes to {}; other views are not affected", subscription, e);
+            } finally {
+                subscription.settle(delta.marks());
             }
         }
     }
