@@ -182,7 +182,11 @@ public final class ReplicationListener implements AutoCloseable {
     /**
      * A position up to which every change has been delivered: the consumer has returned from every
      * transaction that committed before it. Advances while the stream is idle (also by heartbeats),
-     * so waiting for it to pass {@code pg_current_wal_lsn()} waits until the listener caught up.
+     * so waiting for it to pass the position of a record written after the commits of interest —
+     * the LSN that {@code pg_logical_emit_message(false, ...)} returns, or
+     * {@code pg_current_wal_insert_lsn()} — waits until the listener delivered them. Not
+     * {@code pg_current_wal_lsn()}: that is the WAL <em>write</em> position, which under
+     * {@code synchronous_commit = off} can still be before a commit that has returned.
      */
     public Lsn caughtUpTo() {
         return Lsn.ofLong(caughtUp.get());

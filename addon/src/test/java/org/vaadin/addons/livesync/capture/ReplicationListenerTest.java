@@ -312,6 +312,29 @@ class ReplicationListenerTest {
         }
     }
 
+    @Test
+    void caughtUpToPassesAMessageWrittenAfterAnAsynchronousCommitOnlyOnceThatCommitWasDelivered() throws Exception {
+        String task = fixture.table("task", TASK_DDL);
+        fixture.start();
+        int behind = 0;
+        try (Connection c = fixture.db.connect(); Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit = off"); // as the embedded PostgreSQL runs
+            for (int i = 1; i <= 20; i++) {
+                s.execute("INSERT INTO " + task + " (org, title) VALUES (1, 'async " + i + "')");
+                // the cause of the old helper's misses: the write position may still be before the commit
+                try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn() < pg_current_wal_insert_lsn(),"
+                        + " pg_logical_emit_message(false, 'livesync.test', 'caught up?')::text")) {
+                    rs.next();
+                    behind += rs.getBoolean(1) ? 1 : 0;
+                    Lsn after = Lsn.valueOf(rs.getString(2));
+                    await().atMost(WAIT).until(() -> fixture.listener.caughtUpTo().compareTo(after) >= 0);
+                }
+                assertThat(fixture.consumer.transactions).as("delivered once caught up past a later message").hasSize(i);
+            }
+        }
+        System.out.println("caught-up: pg_current_wal_lsn() was behind the last commit in " + behind + " of 20 checks");
+    }
+
     private boolean slotExists(String slot) throws Exception {
         try (Connection c = fixture.db.connect();
              PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {

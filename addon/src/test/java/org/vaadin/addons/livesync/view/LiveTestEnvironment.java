@@ -94,7 +94,7 @@ final class LiveTestEnvironment implements AutoCloseable {
     void catchUp() {
         insert(-999, "marker");
         Lsn written;
-        try (var c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_current_wal_lsn()::text, pg_logical_emit_message(false, 'livesync.test', 'quiesce')")) {
+        try (var c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_logical_emit_message(false, 'livesync.test', 'quiesce')::text")) {
             rs.next();
             written = Lsn.valueOf(rs.getString(1));
         } catch (java.sql.SQLException e) {
