@@ -203,7 +203,7 @@ public final class ReplicationListener implements AutoCloseable {
         Duration backoff = settings.minBackoff();
         String lastFailure = "start";
         boolean first = true;
-        TransactionAssembler assembler = new TransactionAssembler();
+        TransactionAssembler assembler = consumer.newAssembler();
         while (running) {
             List<PreflightProblem> found = Preflight.check(settings);
             if (!found.isEmpty()) {
@@ -243,7 +243,10 @@ public final class ReplicationListener implements AutoCloseable {
                     reconnects.incrementAndGet();
                 }
                 first = false;
-                state.set(CaptureState.STREAMING);
+                if (state.updateAndGet(s -> s == CaptureState.STOPPED ? s : CaptureState.STREAMING)
+                        == CaptureState.STOPPED) {
+                    break; // stopped meanwhile: never report streaming after stop()
+                }
                 LOG.info("LiveSync streaming from {} (publication {}, slot {})", current.startLsn(),
                         settings.publication(), settings.slotName());
                 backoff = settings.minBackoff();
@@ -338,10 +341,7 @@ public final class ReplicationListener implements AutoCloseable {
 
     private void notReady(List<PreflightProblem> found) {
         List<PreflightProblem> before = problems.getAndSet(List.copyOf(found));
-        CaptureState previous = state.get();
-        if (previous != CaptureState.STOPPED) {
-            state.set(CaptureState.NOT_READY);
-        }
+        state.updateAndGet(s -> s == CaptureState.STOPPED ? s : CaptureState.NOT_READY);
         if (!before.equals(found)) {
             LOG.error("{}\nLiveSync keeps retrying and starts live updates once this is fixed.",
                     PreflightException.describe(found));
@@ -369,9 +369,12 @@ public final class ReplicationListener implements AutoCloseable {
         while (running) {
             Handover.Item item;
             try {
-                item = handover.poll(Duration.ofMillis(500));
+                item = handover.poll(consumer.hasPendingWork() ? Duration.ofMillis(10) : Duration.ofMillis(500));
             } catch (InterruptedException e) {
                 break;
+            }
+            if (item == null) {
+                call(consumer::onIdle, "onIdle()");
             }
             if (item instanceof Handover.GapItem(Gap gap)) {
                 call(() -> consumer.onGap(gap), "onGap(" + gap + ")");

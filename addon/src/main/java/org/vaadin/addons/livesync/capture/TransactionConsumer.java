@@ -1,6 +1,7 @@
 package org.vaadin.addons.livesync.capture;
 
 import org.vaadin.addons.livesync.decode.Transaction;
+import org.vaadin.addons.livesync.decode.TransactionAssembler;
 
 /**
  * Receives what a {@link ReplicationListener} reads. All calls come from the listener's one
@@ -18,5 +19,26 @@ public interface TransactionConsumer {
      * the first transaction of the new stream.
      */
     default void onGap(Gap gap) {
+    }
+
+    /**
+     * The assembler for a new stream: it decides what of each transaction is kept until its commit
+     * (see {@link org.vaadin.addons.livesync.decode.ChangeFilter}). Called on the reader thread
+     * before it reads. The default keeps every change.
+     */
+    default TransactionAssembler newAssembler() {
+        return new TransactionAssembler();
+    }
+
+    /**
+     * Whether the consumer has work of its own waiting (e.g. transactions to deliver once they are
+     * visible): then {@link #onIdle()} is called often while no transaction arrives.
+     */
+    default boolean hasPendingWork() {
+        return false;
+    }
+
+    /** No transaction arrived for a while; called on the delivery thread, at least every 500 ms. */
+    default void onIdle() {
     }
 }

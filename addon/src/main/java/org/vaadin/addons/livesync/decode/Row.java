@@ -42,6 +42,28 @@ public final class Row implements Serializable {
         return List.of(values);
     }
 
+    /**
+     * A copy holding only the named columns' values; every other column reads as SQL {@code NULL}
+     * (and shares one instance, so the copy costs little more than the kept values). For
+     * keeping, until a transaction commits, just the columns that route a change.
+     */
+    public Row only(java.util.Collection<String> columns) {
+        Value[] kept = new Value[values.length];
+        java.util.Arrays.fill(kept, Value.NULL);
+        for (String column : columns) {
+            int index = relation.columnIndex(column);
+            if (index >= 0) {
+                kept[index] = values[index];
+            }
+        }
+        return new Row(relation, kept);
+    }
+
+    private Row(Relation relation, Value[] values) {
+        this.relation = relation;
+        this.values = values;
+    }
+
     /** Whether the relation has a column of that name. */
     public boolean has(String column) {
         return relation.columnIndex(column) >= 0;

@@ -14,17 +14,26 @@ import java.util.List;
  * @param origin     the replication origin's name, or {@code null} when it was written locally
  * @param changes    the row changes, in commit order
  * @param messages   transactional logical messages, in order
+ * @param overflow   what was not kept because of the assembler's limits, or {@code null} when
+ *                   everything its {@link ChangeFilter} wanted was kept
  */
 public record Transaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTime, String origin,
-                          List<RowChange> changes, List<LogicalMessage> messages) implements Serializable {
+                          List<RowChange> changes, List<LogicalMessage> messages, Overflow overflow)
+        implements Serializable {
 
     public Transaction {
         changes = List.copyOf(changes);
         messages = List.copyOf(messages);
     }
 
-    /** Whether the transaction changed no published row. */
+    /** A transaction that kept every change. */
+    public Transaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTime, String origin,
+                       List<RowChange> changes, List<LogicalMessage> messages) {
+        this(xid, commitLsn, endLsn, commitTime, origin, changes, messages, null);
+    }
+
+    /** Whether the transaction carries nothing for its consumer: no kept change and no overflow. */
     public boolean isEmpty() {
-        return changes.isEmpty();
+        return changes.isEmpty() && overflow == null;
     }
 }

@@ -3,8 +3,11 @@ package org.vaadin.addons.livesync.decode;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import org.vaadin.addons.livesync.decode.PgOutputMessage.Begin;
 import org.vaadin.addons.livesync.decode.PgOutputMessage.Commit;
@@ -25,8 +28,12 @@ import org.vaadin.addons.livesync.decode.PgOutputMessage.Update;
  * <p>
  * Feed every XLogData payload, in order, to {@link #accept(ByteBuffer)}; it returns the
  * transaction when the message is its Commit. In between it collects the transaction's row
- * changes (all of them, in memory: one very large transaction takes memory in proportion). It
- * also keeps what the server sends only once per session: the {@link Relation}s by OID (a later
+ * changes that its {@link ChangeFilter} keeps (without a filter, all of them): changes of tables the
+ * filter does not watch, and changes it drops, take no memory past their decoding. A transaction
+ * keeps at most {@code maxPerGroup} changes of one {@link ChangeFilter#group group} and at most
+ * {@code maxTotal} in all; what it drops beyond is summarised in its {@link Overflow}, so one
+ * transaction's memory is bounded whatever its size. It also keeps what the server sends only once
+ * per session: the {@link Relation}s by OID (a later
  * Relation message for the same OID, e.g. after {@code ALTER TABLE}, replaces the cached one for
  * the changes that follow) and the names of non-built-in types from Type messages (resolved into
  * {@link Column#typeName()} when a Relation message arrives). After a reconnect the server
@@ -48,16 +55,41 @@ import org.vaadin.addons.livesync.decode.PgOutputMessage.Update;
 public final class TransactionAssembler {
 
     private final Map<Integer, Relation> relations = new HashMap<>();
+    private final Set<Integer> watched = new HashSet<>();
     private final Map<Integer, String> typeNames = new HashMap<>();
+    private final ChangeFilter filter;
+    private final int maxPerGroup;
+    private final int maxTotal;
 
     /** The open transaction's Begin, {@code null} when not in a transaction. */
     private Begin begin;
     private String origin;
     private List<RowChange> changes = new ArrayList<>();
     private List<LogicalMessage> messages = new ArrayList<>();
+    private boolean filterBegun;
+    private final Map<Object, Integer> groupCounts = new HashMap<>();
+    private final Set<Object> overflowedGroups = new HashSet<>();
+    private final Set<Relation> overflowedRelations = new HashSet<>();
+    private long droppedForLimits;
 
-    /** Creates an assembler that knows no relations and no transaction yet. */
+    /** Creates an assembler that keeps every change, without limits, and knows no relations yet. */
     public TransactionAssembler() {
+        this(ChangeFilter.KEEP_ALL, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Creates an assembler that keeps what {@code filter} keeps, at most {@code maxPerGroup} changes
+     * of one group and {@code maxTotal} changes in all per transaction.
+     *
+     * @throws IllegalArgumentException if a limit is below 1
+     */
+    public TransactionAssembler(ChangeFilter filter, int maxPerGroup, int maxTotal) {
+        if (maxPerGroup < 1 || maxTotal < 1) {
+            throw new IllegalArgumentException("The limits of a transaction's kept changes must be at least 1");
+        }
+        this.filter = Objects.requireNonNull(filter, "filter");
+        this.maxPerGroup = maxPerGroup;
+        this.maxTotal = maxTotal;
     }
 
     /**
@@ -91,8 +123,12 @@ public final class TransactionAssembler {
 
     /** Forgets a half-read transaction and every cached relation and type (after a reconnect). */
     public void reset() {
+        if (begin != null && filterBegun) {
+            filter.abandoned(begin.xid());
+        }
         clearTransaction();
         relations.clear();
+        watched.clear();
         typeNames.clear();
     }
 
@@ -109,8 +145,10 @@ public final class TransactionAssembler {
         if (begin == null) { // not through requireTransaction: no message built on this hot path
             requireTransaction("Commit at " + m.commitLsn());
         }
+        Overflow overflow = droppedForLimits == 0 ? null
+                : new Overflow(overflowedGroups, overflowedRelations, droppedForLimits);
         Transaction transaction = new Transaction(begin.xid(), m.commitLsn(), m.endLsn(), m.commitTime(), origin,
-                changes, messages);
+                changes, messages, overflow);
         clearTransaction();
         return transaction;
     }
@@ -127,7 +165,13 @@ public final class TransactionAssembler {
             columns.add(new Column(column.name(), column.typeOid(), typeName(column.typeOid()), column.typeModifier(),
                     column.key()));
         }
-        relations.put(m.oid(), new Relation(m.oid(), m.namespace(), m.name(), m.replicaIdentity(), columns));
+        Relation relation = new Relation(m.oid(), m.namespace(), m.name(), m.replicaIdentity(), columns);
+        relations.put(m.oid(), relation);
+        if (filter.watches(relation)) {
+            watched.add(m.oid());
+        } else {
+            watched.remove(m.oid());
+        }
         return null;
     }
 
@@ -138,7 +182,7 @@ public final class TransactionAssembler {
 
     private Transaction handleInsert(Insert m) {
         Relation relation = relationForChange("Insert", m.relationOid());
-        changes.add(new RowChange(relation, ChangeKind.INSERT, row(relation, m.newTuple(), "Insert"), null, false));
+        keep(new RowChange(relation, ChangeKind.INSERT, row(relation, m.newTuple(), "Insert"), null, false));
         return null;
     }
 
@@ -147,7 +191,7 @@ public final class TransactionAssembler {
         Row newRow = row(relation, m.newTuple(), "Update");
         OldTuple old = m.oldTuple();
         Row oldRow = old == null ? null : row(relation, old.values(), "Update (old values)");
-        changes.add(new RowChange(relation, ChangeKind.UPDATE, newRow, oldRow, old != null && old.keyOnly()));
+        keep(new RowChange(relation, ChangeKind.UPDATE, newRow, oldRow, old != null && old.keyOnly()));
         return null;
     }
 
@@ -155,7 +199,7 @@ public final class TransactionAssembler {
         Relation relation = relationForChange("Delete", m.relationOid());
         OldTuple old = m.oldTuple();
         Row oldRow = row(relation, old.values(), "Delete");
-        changes.add(new RowChange(relation, ChangeKind.DELETE, null, oldRow, old.keyOnly()));
+        keep(new RowChange(relation, ChangeKind.DELETE, null, oldRow, old.keyOnly()));
         return null;
     }
 
@@ -166,7 +210,7 @@ public final class TransactionAssembler {
             truncated.add(knownRelation("Truncate", oid));
         }
         for (Relation relation : truncated) {
-            changes.add(RowChange.truncate(relation));
+            keep(RowChange.truncate(relation));
         }
         return null;
     }
@@ -179,6 +223,40 @@ public final class TransactionAssembler {
         requireTransaction("Transactional logical message with prefix '" + message.prefix() + "'");
         messages.add(message);
         return null;
+    }
+
+    /** Offers a decoded change to the filter and keeps what it keeps, within the limits. */
+    private void keep(RowChange change) {
+        if (!watched.contains(change.relation().oid())) {
+            return;
+        }
+        if (!filterBegun) {
+            filterBegun = true;
+            filter.begin(begin.xid());
+        }
+        RowChange retained = filter.retain(change);
+        if (retained == null) {
+            return;
+        }
+        if (!overflowedRelations.isEmpty() && overflowedRelations.contains(retained.relation())
+                || changes.size() >= maxTotal) {
+            overflowedRelations.add(retained.relation());
+            droppedForLimits++;
+            return;
+        }
+        Object group = filter.group(retained);
+        if (group != null) {
+            if (overflowedGroups.contains(group)) {
+                droppedForLimits++;
+                return;
+            }
+            if (groupCounts.merge(group, 1, Integer::sum) > maxPerGroup) {
+                overflowedGroups.add(group);
+                droppedForLimits++;
+                return;
+            }
+        }
+        changes.add(retained);
     }
 
     private Relation relationForChange(String what, int oid) {
@@ -222,5 +300,10 @@ public final class TransactionAssembler {
         origin = null;
         changes = new ArrayList<>();
         messages = new ArrayList<>();
+        filterBegun = false;
+        groupCounts.clear();
+        overflowedGroups.clear();
+        overflowedRelations.clear();
+        droppedForLimits = 0;
     }
 }

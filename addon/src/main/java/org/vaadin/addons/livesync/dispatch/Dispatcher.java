@@ -1,6 +1,9 @@
 package org.vaadin.addons.livesync.dispatch;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,18 +30,31 @@ import com.vaadin.flow.component.UI;
  * through two indexes — by subscription value (inserts, updates, and moves whose old key the WAL
  * carries) and by the ids each view holds (deletes and moves whose old key it does not) — so the
  * work per transaction grows with the views it matches, not with all views. Changed rows are loaded
- * once per entity type and transaction ({@link EntityFetcher}), and a row is put into a view only
- * if its current subscription key equals the view's value: otherwise the view is told to remove
- * it. All of one transaction's changes for a UI travel in one {@code UI.access}.
+ * once per entity type and transaction ({@link RowLoader}), after the transaction is visible, and a
+ * row is put into a view only if its current subscription key equals the view's value: otherwise
+ * the view is told to remove it. All of one transaction's changes for a UI travel in one
+ * {@code UI.access}.
  * <p>
- * Thread-safe: {@link #dispatch} and {@link #reloadAll} are called from the one delivery thread;
- * subscriptions register and close from UI threads.
+ * Bounds: a subscription that a transaction gives more than {@code maxPending} row operations
+ * reloads instead (no rows are loaded or copied for it). A transaction that is not visible yet
+ * (synchronous replication waiting on a standby) is set aside and delivered once it is, without
+ * holding up later transactions; so is one whose rows could not be loaded because the database
+ * was unreachable. A row that cannot be read is left out of its views and reported once.
+ * <p>
+ * Thread-safe: {@link #dispatch}, {@link #retryLate} and {@link #reloadAll} are called from the one
+ * delivery thread; subscriptions register and close from UI threads.
  */
 public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Transactions set aside at most; past it the delivery thread waits for the oldest. */
+    static final int MAX_LATE = 1_000;
+    private static final long VISIBLE_WAIT_NANOS = 20_000_000L;
 
     private final EntityFetcher fetcher;
+    private final RowLoader loader;
+    private final XidVisibility visibility;
+    private final Fence fence;
     private final int maxPendingPerSubscription;
     /** entity type → subscription value → subscriptions. */
     private final Map<Class<?>, Map<Object, Set<Subscription<?>>>> byValue = new ConcurrentHashMap<>();
@@ -47,15 +64,30 @@ public final class Dispatcher {
     private final Map<Class<?>, Set<Subscription<?>>> loading = new ConcurrentHashMap<>();
     private final Map<UI, UiMailbox> mailboxes = new ConcurrentHashMap<>();
     private final Set<Subscription<?>> all = ConcurrentHashMap.newKeySet();
-    private final AtomicLong queries = new AtomicLong();
+    /** Delivery thread only: transactions set aside, oldest first. */
+    private final Deque<Late> late = new ArrayDeque<>();
     private final AtomicLong deliveredRows = new AtomicLong();
+    private volatile long queries;
+    private volatile int lateCount;
 
     private final Executor uiExecutor;
 
-    Dispatcher(EntityFetcher fetcher, int maxPendingPerSubscription, Executor uiExecutor) {
+    /** A transaction set aside: not visible yet, or its rows could not be loaded (then retried from {@code retryAt}). */
+    private record Late(long xid, Plan plan, Runnable onDelivered, boolean visible, long retryAt, int attempts) {
+    }
+
+    Dispatcher(EntityFetcher fetcher, XidVisibility visibility, BadRows badRows, int maxPendingPerSubscription,
+               Executor uiExecutor) {
         this.fetcher = fetcher;
+        this.visibility = visibility;
+        this.fence = new Fence(visibility);
+        this.loader = new RowLoader(fetcher, badRows);
         this.maxPendingPerSubscription = maxPendingPerSubscription;
         this.uiExecutor = uiExecutor;
+    }
+
+    Fence fence() {
+        return fence;
     }
 
     /**
@@ -113,6 +145,11 @@ public final class Dispatcher {
         mailboxes.values().forEach(UiMailbox::sweep);
     }
 
+    /** The subscription is about to load: first every transaction processed so far must be visible. */
+    void beforeLoad(Subscription<?> subscription) {
+        fence.await(subscription);
+    }
+
     /** Registered subscriptions: returns to zero when every view is detached. */
     public int registrations() {
         return all.size();
@@ -134,7 +171,12 @@ public final class Dispatcher {
 
     /** Database queries issued to load changed rows since start. */
     public long queries() {
-        return queries.get();
+        return queries;
+    }
+
+    /** Transactions set aside until they are visible or their rows can be loaded: zero when none waits. */
+    public int lateTransactions() {
+        return lateCount;
     }
 
     /** Row operations handed to views since start. */
@@ -162,58 +204,169 @@ public final class Dispatcher {
         return mailbox == null ? 0 : mailbox.pendingOperations();
     }
 
-    /** Routes one transaction's entity changes to the views they concern. Delivery thread only. */
-    void dispatch(List<EntityChange> changes, long xid) {
-        if (changes.isEmpty() || all.isEmpty()) {
-            return;
-        }
-        Map<Subscription<?>, List<Op>> plan = new LinkedHashMap<>();
-        Map<WatchedEntity<?>, Set<Object>> toFetch = new LinkedHashMap<>();
-        for (EntityChange change : changes) {
-            route(change, plan, toFetch);
+    /**
+     * Routes one transaction's entity changes to the views they concern, plus a reload of
+     * {@code reloads} (subscriptions whose changes the transaction did not keep). Runs
+     * {@code onDelivered} once the changes were handed to the views' mailboxes (at once, or when
+     * the transaction is delivered late). Delivery thread only.
+     */
+    void dispatch(List<EntityChange> changes, Collection<Subscription<?>> reloads, long xid, Runnable onDelivered) {
+        Plan plan = new Plan(maxPendingPerSubscription);
+        if (!all.isEmpty()) {
+            for (EntityChange change : changes) {
+                route(change, plan);
+            }
+            reloads.forEach(plan::reload);
         }
         if (plan.isEmpty()) {
+            onDelivered.run();
             return;
         }
-        Map<WatchedEntity<?>, Map<Object, ?>> fetched = new HashMap<>();
-        toFetch.forEach((entity, ids) -> {
-            queries.incrementAndGet();
-            fetched.put(entity, fetcher.fetch(entity, ids, xid));
-        });
-        Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi = new LinkedHashMap<>();
-        plan.forEach((subscription, ops) -> {
-            UiMailbox mailbox = mailboxes.get(subscription.ui());
-            if (mailbox != null && !subscription.isClosed()) {
-                byUi.computeIfAbsent(mailbox, m -> new LinkedHashMap<>())
-                        .put(subscription, resolve(subscription, ops, fetched));
+        if (!plan.toFetch().isEmpty()) {
+            if (!awaitVisible(xid)) {
+                // delivered after later transactions, so as "load the rows and show what they are now"
+                setAside(new Late(xid, plan.reconciled(), onDelivered, false, 0, 0));
+                return;
             }
-        });
-        if (LOG.isTraceEnabled()) {
-            LOG.trace("Routed {} change(s) to {} subscription(s) in {} UI(s)", changes.size(), plan.size(), byUi.size());
+            fence.verified(xid);
         }
-        byUi.forEach(UiMailbox::post);
+        deliver(new Late(xid, plan, onDelivered, true, 0, 0));
+    }
+
+    /**
+     * Delivers the transactions set aside that can be delivered now (in the order they came), and
+     * reloads views that waited for a transaction to become visible. Delivery thread only; cheap
+     * when nothing waits.
+     */
+    void retryLate() {
+        if (!fence.hasReloadsPending() && fence.size() <= Fence.VERIFY_ABOVE && late.isEmpty()) {
+            return;
+        }
+        List<Subscription<?>> reload = fence.check();
+        if (!reload.isEmpty()) {
+            LOG.debug("Transactions became visible: reloading {} view(s) that registered before", reload.size());
+            Plan plan = new Plan(maxPendingPerSubscription);
+            reload.forEach(plan::reload);
+            post(plan, Map.of());
+        }
+        if (late.isEmpty()) {
+            return;
+        }
+        List<Long> waiting = late.stream().filter(l -> !l.visible()).map(Late::xid).distinct().toList();
+        List<Long> invisible = waiting.isEmpty() ? List.of() : visibility.invisible(waiting);
+        long now = System.nanoTime();
+        Deque<Late> still = new ArrayDeque<>();
+        while (!late.isEmpty()) {
+            Late next = late.poll();
+            if (!next.visible() && invisible.contains(next.xid()) || next.visible() && now < next.retryAt()) {
+                still.add(next);
+                continue;
+            }
+            fence.verified(next.xid());
+            deliver(new Late(next.xid(), next.plan(), next.onDelivered(), true, 0, next.attempts()));
+        }
+        still.addAll(late);
+        late.clear();
+        late.addAll(still);
+        lateCount = late.size();
+    }
+
+    /** Whether transactions wait to be delivered late (the caller should call {@link #retryLate} soon). */
+    boolean hasLateWork() {
+        return !late.isEmpty() || fence.hasReloadsPending();
     }
 
     /** Every subscription reloads through its loader: after a gap in the stream. */
     void reloadAll() {
-        Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi = new LinkedHashMap<>();
-        for (Subscription<?> subscription : all) {
-            UiMailbox mailbox = mailboxes.get(subscription.ui());
-            if (mailbox != null) {
-                Delta<?> reload = new Delta<>();
-                reload.markReload();
-                byUi.computeIfAbsent(mailbox, m -> new LinkedHashMap<>()).put(subscription, reload);
+        Plan plan = new Plan(maxPendingPerSubscription);
+        all.forEach(plan::reload);
+        post(plan, Map.of());
+    }
+
+    /** Whether the transaction is visible, waiting briefly (the usual lag is far below a millisecond). */
+    private boolean awaitVisible(long xid) {
+        long deadline = System.nanoTime() + VISIBLE_WAIT_NANOS;
+        long pause = 50_000;
+        List<Long> xids = List.of(xid);
+        while (true) {
+            try {
+                if (visibility.invisible(xids).isEmpty()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                if (!RowLoader.isUnavailable(e)) {
+                    throw e;
+                }
+                return false; // the database is away: set aside, tried again later
             }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 5_000_000);
+        }
+    }
+
+    private void setAside(Late entry) {
+        if (late.isEmpty()) {
+            LOG.debug("Transaction {} is not visible yet (or its rows cannot be loaded): set aside", entry.xid());
+        }
+        late.add(entry);
+        while (late.size() > MAX_LATE) {
+            LOG.warn("LiveSync has {} transactions waiting to become visible (synchronous replication waiting on a "
+                    + "standby?); delivery waits for the oldest", late.size());
+            LockSupport.parkNanos(100_000_000L);
+            retryLate();
+        }
+        lateCount = late.size();
+    }
+
+    /** Loads the plan's rows and posts the deltas; sets the transaction aside again when the database is away. */
+    private void deliver(Late entry) {
+        Plan plan = entry.plan();
+        Map<WatchedEntity<?>, Map<Object, ?>> fetched = new HashMap<>();
+        try {
+            plan.toFetch().forEach((entity, ids) -> fetched.put(entity, loader.load(entity, ids, plan.ops().size())));
+        } catch (RowLoader.Unavailable e) {
+            int attempts = entry.attempts() + 1;
+            long backoff = Math.min(5_000L, 100L << Math.min(attempts, 6));
+            LOG.warn("LiveSync could not load the rows of transaction {} ({}); trying again in {} ms", entry.xid(),
+                    BadRows.rootMessage(e), backoff);
+            late.add(new Late(entry.xid(), plan.reconciled(), entry.onDelivered(), true,
+                    System.nanoTime() + backoff * 1_000_000L, attempts));
+            lateCount = late.size();
+            return;
+        } finally {
+            queries = loader.queries();
+        }
+        post(plan, fetched);
+        entry.onDelivered().run();
+    }
+
+    /** Resolves the plan into one delta per subscription and posts them, one batch per UI. */
+    private void post(Plan plan, Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
+        Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi = new LinkedHashMap<>();
+        for (Subscription<?> subscription : plan.reloads()) {
+            Delta<?> reload = new Delta<>();
+            reload.markReload();
+            addTo(byUi, subscription, reload);
+        }
+        plan.ops().forEach((subscription, ops) -> addTo(byUi, subscription, resolve(subscription, ops, fetched)));
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("Routed to {} subscription(s) in {} UI(s)", plan.ops().size() + plan.reloads().size(), byUi.size());
         }
         byUi.forEach(UiMailbox::post);
     }
 
-    /** An operation planned for one subscription, before the rows are loaded. */
-    private record Op(ChangeKind kind, Object id) {
+    private void addTo(Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi, Subscription<?> subscription,
+                       Delta<?> delta) {
+        UiMailbox mailbox = mailboxes.get(subscription.ui());
+        if (mailbox != null && !subscription.isClosed()) {
+            byUi.computeIfAbsent(mailbox, m -> new LinkedHashMap<>()).put(subscription, delta);
+        }
     }
 
-    private void route(EntityChange change, Map<Subscription<?>, List<Op>> plan,
-                       Map<WatchedEntity<?>, Set<Object>> toFetch) {
+    private void route(EntityChange change, Plan plan) {
         Class<?> type = change.type();
         Set<Subscription<?>> targets = new LinkedHashSet<>();
         switch (change.kind()) {
@@ -221,10 +374,9 @@ public final class Dispatcher {
                 // rare: every subscription of the type, including those that follow held rows only
                 for (Subscription<?> s : all) {
                     if (s.entity().type() == type) {
-                        plan.computeIfAbsent(s, k -> new ArrayList<>()).add(new Op(ChangeKind.TRUNCATE, null));
+                        plan.add(s, new Plan.Op(ChangeKind.TRUNCATE, null));
                     }
                 }
-                return;
             }
             case INSERT, UPDATE -> {
                 if (change.newKeyKnown()) {
@@ -235,21 +387,19 @@ public final class Dispatcher {
                 addOldSide(change, targets);
                 if (change.oldId() != null) {
                     for (Subscription<?> s : holders(type, change.oldId())) {
-                        plan.computeIfAbsent(s, k -> new ArrayList<>()).add(new Op(ChangeKind.DELETE, change.oldId()));
+                        plan.add(s, new Plan.Op(ChangeKind.DELETE, change.oldId()));
                     }
                 }
-                if (change.id() == null || targets.isEmpty()) {
-                    return;
-                }
-                toFetch.computeIfAbsent(change.entity(), e -> new LinkedHashSet<>()).add(change.id());
-                for (Subscription<?> s : targets) {
-                    plan.computeIfAbsent(s, k -> new ArrayList<>()).add(new Op(ChangeKind.UPDATE, change.id()));
+                if (change.id() != null) {
+                    for (Subscription<?> s : targets) {
+                        plan.add(s, new Plan.Op(ChangeKind.UPDATE, change.id()));
+                    }
                 }
             }
             case DELETE -> {
                 addOldSide(change, targets);
                 for (Subscription<?> s : targets) {
-                    plan.computeIfAbsent(s, k -> new ArrayList<>()).add(new Op(ChangeKind.DELETE, change.id()));
+                    plan.add(s, new Plan.Op(ChangeKind.DELETE, change.id()));
                 }
             }
         }
@@ -271,11 +421,12 @@ public final class Dispatcher {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Delta<?> resolve(Subscription<?> subscription, List<Op> ops, Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
+    private Delta<?> resolve(Subscription<?> subscription, List<Plan.Op> ops,
+                             Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
         Delta delta = new Delta<>();
         WatchedEntity entity = subscription.entity();
         Map<Object, ?> rows = fetched.getOrDefault(entity, Map.of());
-        for (Op op : ops) {
+        for (Plan.Op op : ops) {
             switch (op.kind()) {
                 case TRUNCATE -> delta.clear();
                 case DELETE -> delta.remove(op.id());
@@ -295,6 +446,43 @@ public final class Dispatcher {
         }
         deliveredRows.addAndGet(delta.size());
         return delta;
+    }
+
+    /**
+     * The subscriptions of the type with that value — those that follow all its rows and those
+     * that follow held rows only — or all of the type for {@link InterestFilter#ANY}.
+     */
+    List<Subscription<?>> subscriptionsOf(Class<?> type, Object value) {
+        List<Subscription<?>> found = new ArrayList<>();
+        for (Subscription<?> s : all) {
+            if (s.entity().type() == type && (value == InterestFilter.ANY || Objects.equals(s.value(), value))) {
+                found.add(s);
+            }
+        }
+        return found;
+    }
+
+    /** Whether a view subscribes to the value (reader thread, for the interest filter). */
+    boolean hasSubscribers(Class<?> type, Object value) {
+        return !subscribers(type, value).isEmpty();
+    }
+
+    /** Whether a view holds the row, or a put of it is queued for one. */
+    boolean isHeld(Class<?> type, Object id) {
+        return !holders(type, id).isEmpty();
+    }
+
+    /** Whether a view of the type is still loading for the first time. */
+    boolean isLoading(Class<?> type) {
+        Set<Subscription<?>> set = loading.get(type);
+        return set != null && !set.isEmpty();
+    }
+
+    /** Adds the subscription values of the views holding the row to {@code values}. */
+    void addHolderValues(Class<?> type, Object id, Set<Object> values) {
+        for (Subscription<?> s : holders(type, id)) {
+            values.add(s.value());
+        }
     }
 
     private Set<Subscription<?>> subscribers(Class<?> type, Object value) {

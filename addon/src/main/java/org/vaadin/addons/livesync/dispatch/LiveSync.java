@@ -1,7 +1,10 @@
 package org.vaadin.addons.livesync.dispatch;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,7 +20,11 @@ import org.vaadin.addons.livesync.capture.CaptureState;
 import org.vaadin.addons.livesync.capture.Gap;
 import org.vaadin.addons.livesync.capture.ReplicationListener;
 import org.vaadin.addons.livesync.capture.TransactionConsumer;
+import org.vaadin.addons.livesync.decode.Overflow;
+import org.vaadin.addons.livesync.decode.Relation;
+import org.vaadin.addons.livesync.decode.RowChange;
 import org.vaadin.addons.livesync.decode.Transaction;
+import org.vaadin.addons.livesync.decode.TransactionAssembler;
 import org.vaadin.addons.livesync.watch.EntityChange;
 import org.vaadin.addons.livesync.watch.WatchRegistry;
 import org.vaadin.addons.livesync.watch.WatchedEntity;
@@ -45,11 +52,16 @@ public final class LiveSync implements AutoCloseable {
 
     /** Row operations a subscription may have waiting before its delta turns into a reload. */
     public static final int DEFAULT_MAX_PENDING = 10_000;
+    /** Row changes one transaction keeps for routing, in all; past it, the views of the tables concerned reload. */
+    public static final int MAX_CHANGES_PER_TRANSACTION = 100_000;
 
     private final AtomicBoolean pushWarned = new AtomicBoolean();
     private final WatchRegistry registry;
     private final EntityFetcher fetcher;
+    private final BadRows badRows = new BadRows();
     private final Dispatcher dispatcher;
+    private final InterestFilter interest;
+    private final int maxPending;
     private final ReplicationListener listener;
     private final ExecutorService uiExecutor;
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
@@ -60,7 +72,9 @@ public final class LiveSync implements AutoCloseable {
         this.fetcher = new EntityFetcher(sessionFactory);
         this.uiExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
-        this.dispatcher = new Dispatcher(fetcher, maxPending, uiExecutor);
+        this.maxPending = maxPending;
+        this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, maxPending, uiExecutor);
+        this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence());
         CaptureSettings withTables = settings.requiredTables().isEmpty()
                 ? settings.withRequiredTables(registry.tables()) : settings;
         this.listener = ReplicationListener.create(withTables, new Consumer());
@@ -190,18 +204,64 @@ public final class LiveSync implements AutoCloseable {
     private final class Consumer implements TransactionConsumer {
 
         @Override
+        public TransactionAssembler newAssembler() {
+            // a group is one (table, subscription value): past maxPending changes its views reload anyway
+            return new TransactionAssembler(interest, maxPending, MAX_CHANGES_PER_TRANSACTION);
+        }
+
+        @Override
         public void onTransaction(Transaction transaction) {
-            if (dispatcher.registrations() == 0) {
-                return; // no view is open: nothing to route
-            }
             try {
-                List<EntityChange> changes = registry.changesOf(transaction);
-                dispatcher.dispatch(changes, transaction.xid());
+                dispatcher.retryLate();
+                List<EntityChange> changes = new ArrayList<>(transaction.changes().size());
+                for (RowChange change : transaction.changes()) {
+                    try {
+                        changes.addAll(registry.changesOf(change));
+                    } catch (IllegalArgumentException e) {
+                        badRows.unreadable(change.relation().qualifiedName(), e);
+                    }
+                }
+                dispatcher.dispatch(changes, overflowed(transaction.overflow()), transaction.xid(),
+                        () -> interest.done(transaction.xid()));
             } catch (RuntimeException e) {
+                interest.done(transaction.xid());
                 LOG.error("LiveSync could not route transaction {} (xid {}); every view reloads to stay correct",
                         transaction.commitLsn(), transaction.xid(), e);
                 dispatcher.reloadAll();
             }
+        }
+
+        /** The subscriptions whose changes the transaction did not keep: they reload. */
+        private Set<Subscription<?>> overflowed(Overflow overflow) {
+            if (overflow == null) {
+                return Set.of();
+            }
+            LOG.debug("A transaction changed more rows than worth delivering one by one ({} not kept): {}",
+                    overflow.dropped(), overflow);
+            Set<Subscription<?>> reload = new LinkedHashSet<>();
+            for (Object group : overflow.groups()) {
+                if (group instanceof InterestFilter.Group(String table, Object value)) {
+                    for (WatchedEntity<?> entity : registry.entitiesOn(table)) {
+                        reload.addAll(dispatcher.subscriptionsOf(entity.type(), value));
+                    }
+                }
+            }
+            for (Relation relation : overflow.relations()) {
+                for (WatchedEntity<?> entity : registry.entitiesOn(relation.qualifiedName())) {
+                    reload.addAll(dispatcher.subscriptionsOf(entity.type(), InterestFilter.ANY));
+                }
+            }
+            return reload;
+        }
+
+        @Override
+        public boolean hasPendingWork() {
+            return dispatcher.hasLateWork();
+        }
+
+        @Override
+        public void onIdle() {
+            dispatcher.retryLate();
         }
 
         @Override

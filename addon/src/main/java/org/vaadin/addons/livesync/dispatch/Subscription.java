@@ -154,6 +154,18 @@ public final class Subscription<T> implements AutoCloseable {
     }
 
     /**
+     * Call after holding what the view is about to load and right before loading it: waits until
+     * every transaction the pipeline has processed so far is visible (at most briefly; a view that
+     * loaded before one became visible is reloaded once it is), so the load misses nothing that was
+     * routed before this view held or registered. Usually returns at once.
+     */
+    public void beforeLoad() {
+        if (!closed) {
+            dispatcher.beforeLoad(this);
+        }
+    }
+
+    /**
      * Marks the first load as done. Until then, deletes whose tenant is unknown are sent to it too
      * (they are applied after the load), so none is lost between registering and loading.
      */

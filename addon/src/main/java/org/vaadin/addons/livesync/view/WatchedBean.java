@@ -93,6 +93,7 @@ public final class WatchedBean<T> implements Watch {
             return false;
         }
         subscription.hold(List.of(recordId));
+        subscription.beforeLoad();
         bean = liveSync.find(entity, recordId, value);
         if (bean == null) {
             subscription.releaseAll();
@@ -166,6 +167,7 @@ public final class WatchedBean<T> implements Watch {
         }
         Object wanted = idSupplier != null ? idSupplier.get() : id;
         if (hasChanges() && Objects.equals(wanted, id)) {
+            subscription.beforeLoad();
             T fresh = liveSync.find(entity, id, value);
             if (fresh == null) {
                 view.onBeanDeleted(this);

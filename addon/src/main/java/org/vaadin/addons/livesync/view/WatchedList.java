@@ -99,6 +99,7 @@ public final class WatchedList<T> implements Watch {
         if (subscription == null) {
             return;
         }
+        subscription.beforeLoad();
         List<T> loaded = loader.apply(value);
         rows.clear();
         for (T row : loaded == null ? List.<T>of() : loaded) {

@@ -180,6 +180,17 @@ public final class WatchRegistry {
                 .toList();
     }
 
+    /** Whether an entity watches {@code relation}'s table. */
+    public boolean watches(Relation relation) {
+        return !watching(relation).isEmpty();
+    }
+
+    /** The entities watching the table {@code schema.table} (unquoted, as {@link Relation#qualifiedName()}). */
+    public List<WatchedEntity<?>> entitiesOn(String qualifiedTable) {
+        List<String> parts = List.of(qualifiedTable.split("\\.", 2));
+        return parts.size() == 2 ? byTable.getOrDefault(new TableName(parts.get(0), parts.get(1)), List.of()) : List.of();
+    }
+
     /** The entities watching {@code relation}'s table; empty when none does. */
     private List<WatchedEntity<?>> watching(Relation relation) {
         return byTable.getOrDefault(new TableName(relation.schema(), relation.table()), List.of());

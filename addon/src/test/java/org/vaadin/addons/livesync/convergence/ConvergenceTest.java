@@ -285,7 +285,7 @@ class ConvergenceTest {
         }
         await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.isLive()
                 && liveSync.listener().caughtUpTo().compareTo(written) >= 0);
-        await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.dispatcher().busyUis() == 0);
+        await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.dispatcher().busyUis() == 0 && liveSync.dispatcher().lateTransactions() == 0);
     }
 
     private static Set<String> fingerprints(List<? extends TenantRow> rows) {

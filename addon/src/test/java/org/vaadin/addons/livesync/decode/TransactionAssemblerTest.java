@@ -488,4 +488,94 @@ class TransactionAssemblerTest {
 
         assertThat(relation.remaining()).isEqualTo(remaining);
     }
+
+    /** Keeps orders only, reduced to their id, grouped by their note; counts what it was offered. */
+    private static final class OrdersById implements ChangeFilter {
+        int offered;
+        long begun;
+
+        @Override
+        public boolean watches(Relation relation) {
+            return relation.table().equals("orders");
+        }
+
+        @Override
+        public void begin(long xid) {
+            begun = xid;
+        }
+
+        @Override
+        public RowChange retain(RowChange change) {
+            offered++;
+            if (change.kind() == ChangeKind.INSERT && "skip".equals(change.newRow().text("note"))) {
+                return null;
+            }
+            return change.newRow() == null ? change
+                    : new RowChange(change.relation(), change.kind(), change.newRow().only(List.of("id", "note")),
+                            change.oldRow(), change.oldRowIsKeyOnly());
+        }
+
+        @Override
+        public Object group(RowChange retained) {
+            return retained.newRow() == null ? null : retained.newRow().text("note");
+        }
+    }
+
+    @Test
+    void changesOfUnwatchedTablesAndChangesTheFilterDropsAreNotKept() {
+        OrdersById filter = new OrdersById();
+        TransactionAssembler filtered = new TransactionAssembler(filter, 100, 100);
+        filtered.accept(ordersRelation());
+        filtered.accept(customersRelation());
+        filtered.accept(beginTx());
+        filtered.accept(insert(CUSTOMERS, "1", "Ada"));
+        filtered.accept(insert(ORDERS, "1", "keep", "1.00"));
+        filtered.accept(insert(ORDERS, "2", "skip", "2.00"));
+        Transaction tx = filtered.accept(commitTx());
+
+        assertThat(filter.offered).as("unwatched tables are not even offered").isEqualTo(2);
+        assertThat(filter.begun).isEqualTo(501);
+        assertThat(tx.changes()).singleElement().satisfies(change -> {
+            assertThat(change.newRow().get("id", Long.class)).isEqualTo(1L);
+            assertThat(change.newRow().isNull("total")).as("reduced to what the filter keeps").isTrue();
+        });
+        assertThat(tx.overflow()).isNull();
+    }
+
+    @Test
+    void aGroupPastItsLimitIsListedAsOverflowedInsteadOfKept() {
+        TransactionAssembler limited = new TransactionAssembler(new OrdersById(), 2, 100);
+        limited.accept(ordersRelation());
+        limited.accept(beginTx());
+        for (int i = 1; i <= 5; i++) {
+            limited.accept(insert(ORDERS, String.valueOf(i), "big", "1.00"));
+        }
+        limited.accept(insert(ORDERS, "6", "small", "1.00"));
+        Transaction tx = limited.accept(commitTx());
+
+        assertThat(tx.changes()).extracting(c -> c.newRow().text("note")).containsExactly("big", "big", "small");
+        assertThat(tx.overflow().groups()).containsExactly("big");
+        assertThat(tx.overflow().relations()).isEmpty();
+        assertThat(tx.overflow().dropped()).isEqualTo(3);
+        assertThat(tx.isEmpty()).isFalse();
+    }
+
+    @Test
+    void pastTheTotalLimitATablesFurtherChangesAreSummarisedByTable() {
+        TransactionAssembler limited = new TransactionAssembler(new OrdersById(), 100, 3);
+        limited.accept(ordersRelation());
+        limited.accept(beginTx());
+        for (int i = 1; i <= 10; i++) {
+            limited.accept(insert(ORDERS, String.valueOf(i), "note " + i, "1.00"));
+        }
+        Transaction tx = limited.accept(commitTx());
+
+        assertThat(tx.changes()).hasSize(3);
+        assertThat(tx.overflow().relations()).extracting(Relation::table).containsExactly("orders");
+        assertThat(tx.overflow().dropped()).isEqualTo(7);
+
+        limited.accept(beginTx());
+        limited.accept(insert(ORDERS, "11", "after", "1.00"));
+        assertThat(limited.accept(commitTx()).overflow()).as("limits are per transaction").isNull();
+    }
 }

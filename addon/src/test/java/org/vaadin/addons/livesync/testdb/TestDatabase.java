@@ -142,6 +142,37 @@ public final class TestDatabase {
         return prefix + "_" + ProcessHandle.current().pid() + "_" + SCHEMA_COUNTER.incrementAndGet();
     }
 
+    /**
+     * A second, embedded PostgreSQL of the test's own with {@code wal_level=logical} and the given
+     * extra server settings (for a configuration the shared server must not have); close it after.
+     */
+    public static Server startEmbedded(java.util.Map<String, String> serverConfig) {
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "10")
+                    .setServerConfig("max_wal_senders", "10");
+            serverConfig.forEach(builder::setServerConfig);
+            EmbeddedPostgres pg = builder.start();
+            return new Server(new TestDatabase("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres",
+                    "postgres", "embedded (own)"), pg);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Could not start an embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /** A server a test started for itself: its database, stopped by {@link #close()}. */
+    public record Server(TestDatabase db, AutoCloseable handle) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                handle.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** Testcontainers, kept in its own class so that its absence of Docker costs nothing. */
     private static final class Containers {
         static TestDatabase start() {

@@ -30,7 +30,7 @@ abstract class LivePipelineTest {
 
     @BeforeEach
     void setUpVaadin() {
-        env.db.execute("DELETE FROM live_view_test.item");
+        env.db.execute("DELETE FROM live_view_test.item", "DELETE FROM live_view_test.gadget");
         MockVaadin.setup();
         env.liveSync.install(VaadinService.getCurrent().getContext());
         env.quiesce();

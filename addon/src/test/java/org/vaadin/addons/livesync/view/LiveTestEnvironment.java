@@ -24,24 +24,32 @@ final class LiveTestEnvironment implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    final TestDatabase db = TestDatabase.get();
+    final TestDatabase db;
     final String publication = TestDatabase.uniqueName("views");
     final SessionFactory sessionFactory;
     final LiveSync liveSync;
 
     LiveTestEnvironment(String replicaIdentity) {
+        this(TestDatabase.get(), replicaIdentity);
+    }
+
+    /** The environment on another server (e.g. one a test started with settings of its own). */
+    LiveTestEnvironment(TestDatabase db, String replicaIdentity) {
+        this.db = db;
         db.execute("DROP SCHEMA IF EXISTS live_view_test CASCADE", "CREATE SCHEMA live_view_test",
                 "CREATE TABLE live_view_test.item (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
                         + "status text NOT NULL DEFAULT 'open', notes text)",
                 "ALTER TABLE live_view_test.item REPLICA IDENTITY " + replicaIdentity,
-                "CREATE PUBLICATION " + publication + " FOR TABLE live_view_test.item");
+                "CREATE TABLE live_view_test.gadget (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
+                        + "kind text NOT NULL DEFAULT 'SMALL')",
+                "CREATE PUBLICATION " + publication + " FOR TABLE live_view_test.item, live_view_test.gadget");
         Properties props = new Properties();
         props.setProperty("hibernate.connection.url", db.jdbcUrl());
         props.setProperty("hibernate.connection.username", db.user());
         props.setProperty("hibernate.connection.password", db.password());
         props.setProperty("hibernate.hbm2ddl.auto", "none");
         props.setProperty("hibernate.connection.pool_size", "5");
-        sessionFactory = new Configuration().addProperties(props).addAnnotatedClass(Item.class).buildSessionFactory();
+        sessionFactory = new Configuration().addProperties(props).addAnnotatedClass(Item.class).addAnnotatedClass(Gadget.class).buildSessionFactory();
         liveSync = LiveSync.create(sessionFactory, CaptureSettings.forDatabase(db.jdbcUrl(), db.user(), db.password())
                 .withPublication(publication)
                 .withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
@@ -86,7 +94,7 @@ final class LiveTestEnvironment implements AutoCloseable {
         catchUp();
         await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
             MockVaadin.runUIQueue();
-            return liveSync.dispatcher().busyUis() == 0;
+            return liveSync.dispatcher().busyUis() == 0 && liveSync.dispatcher().lateTransactions() == 0;
         });
     }
 
