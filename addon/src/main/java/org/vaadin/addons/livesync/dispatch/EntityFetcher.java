@@ -14,16 +14,17 @@ import java.util.concurrent.locks.LockSupport;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
-import org.hibernate.persister.entity.EntityPersister;
-import org.hibernate.type.Type;
+import org.hibernate.graph.GraphSemantic;
+import org.hibernate.graph.RootGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.watch.WatchedEntity;
 
 /**
  * Loads changed rows as entities: one query per entity type and transaction, however many views
- * receive them, and a private copy of each entity for every view, so that no instance is ever
- * shared between two sessions. Thread-safe.
+ * receive them, with the associations their {@code @Watched(fetch)} names (and the EAGER ones) in
+ * that query; and a private copy of each entity and its loaded graph for every view
+ * ({@link EntityCopier}), so that no instance is ever shared between two sessions. Thread-safe.
  */
 final class EntityFetcher {
 
@@ -38,11 +39,15 @@ final class EntityFetcher {
               FROM pg_current_snapshot() s""";
 
     private final SessionFactoryImplementor sessionFactory;
+    private final EntityCopier copier;
+    /** What to load with the rows of an entity that names associations in {@code @Watched(fetch)}, by type. */
+    private final Map<Class<?>, RootGraph<?>> graphs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Whether an entity's watched id is its primary key, by type. */
     private final Map<Class<?>, Boolean> primaryKey = new java.util.concurrent.ConcurrentHashMap<>();
 
     EntityFetcher(SessionFactory sessionFactory) {
         this.sessionFactory = sessionFactory.unwrap(SessionFactoryImplementor.class);
+        this.copier = new EntityCopier(this.sessionFactory);
     }
 
     /**
@@ -70,17 +75,22 @@ final class EntityFetcher {
                 session.doWork(connection -> awaitVisible(connection, xid));
             }
             List<T> rows;
+            RootGraph<T> graph = graphOf(entity);
             if (isPrimaryKey(entity)) {
                 // a multi-get by primary key: no query text to translate (Hibernate does not cache
                 // the plan of an IN-list query, which was a quarter of the delivery thread's time)
-                rows = session.getMultiple(entity.type(), List.copyOf(ids));
+                rows = graph == null ? session.getMultiple(entity.type(), List.copyOf(ids))
+                        : session.getMultiple(graph, GraphSemantic.LOAD, List.copyOf(ids));
             } else {
-                rows = session.createSelectionQuery(
+                var query = session.createSelectionQuery(
                                 "from " + entity.entityName() + " e where e." + entity.idAttribute() + " in (:ids)",
                                 entity.type())
                         .setParameterList("ids", ids)
-                        .setReadOnly(true)
-                        .getResultList();
+                        .setReadOnly(true);
+                if (graph != null) {
+                    query.setEntityGraph(graph, GraphSemantic.LOAD);
+                }
+                rows = query.getResultList();
             }
             for (T row : rows) {
                 if (row != null) {
@@ -113,6 +123,19 @@ final class EntityFetcher {
         }
     }
 
+    /** The associations {@code @Watched(fetch)} names, as an entity graph (loaded with the rows); null for none. */
+    @SuppressWarnings("unchecked")
+    private <T> RootGraph<T> graphOf(WatchedEntity<T> entity) {
+        if (entity.fetch().isEmpty()) {
+            return null;
+        }
+        return (RootGraph<T>) graphs.computeIfAbsent(entity.type(), type -> {
+            RootGraph<T> graph = sessionFactory.createEntityGraph(entity.type());
+            entity.fetch().forEach(graph::addAttributeNode);
+            return graph.makeCopy(false);
+        });
+    }
+
     private boolean isPrimaryKey(WatchedEntity<?> entity) {
         return primaryKey.computeIfAbsent(entity.type(), type -> entity.idAttribute().equals(
                 sessionFactory.getMappingMetamodel().getEntityDescriptor(type).getIdentifierPropertyName()));
@@ -124,22 +147,10 @@ final class EntityFetcher {
     }
 
     /**
-     * A copy of a loaded entity: a new instance whose attribute values are Hibernate's deep copies
-     * (mutable values such as dates and arrays are copied; associations are shared references).
+     * A private copy of a loaded entity and of the graph the load gave it, sharing nothing with
+     * another copy; see {@link EntityCopier}.
      */
     <T> T copy(WatchedEntity<T> entity, T source) {
-        EntityPersister persister = sessionFactory.getMappingMetamodel().getEntityDescriptor(entity.type());
-        Object id = persister.getIdentifier(source, (org.hibernate.engine.spi.SharedSessionContractImplementor) null);
-        @SuppressWarnings("unchecked")
-        T copy = (T) persister.getRepresentationStrategy().getInstantiator().instantiate();
-        Object[] values = persister.getValues(source);
-        Type[] types = persister.getPropertyTypes();
-        Object[] copies = new Object[values.length];
-        for (int i = 0; i < values.length; i++) {
-            copies[i] = types[i].deepCopy(values[i], sessionFactory);
-        }
-        persister.setValues(copy, copies);
-        persister.setIdentifier(copy, id, null);
-        return copy;
+        return copier.copy(source);
     }
 }
