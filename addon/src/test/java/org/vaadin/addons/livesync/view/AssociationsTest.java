@@ -15,9 +15,7 @@ import java.util.function.Supplier;
 import org.hibernate.Hibernate;
 import org.hibernate.LazyInitializationException;
 import org.hibernate.stat.Statistics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,21 +30,19 @@ import com.vaadin.flow.component.UI;
  * what was not loaded behaves as in a detached entity.
  */
 @Timeout(120)
+@LivePipelineTest.Pipeline(AssociationsTest.WithParts.class)
 class AssociationsTest extends LivePipelineTest {
+
+    static final class WithParts implements Supplier<LiveTestEnvironment> {
+        @Override
+        public LiveTestEnvironment get() {
+            return new LiveTestEnvironment(TestDatabase.get(), "DEFAULT", Part.TABLES);
+        }
+    }
 
     private static final long FASTENERS = 1;
     private static final long ACME_WORKS = 1;
     private static final long GLOBEX_SUPPLY = 2;
-
-    @BeforeAll
-    static void startPipeline() {
-        env = new LiveTestEnvironment(TestDatabase.get(), "DEFAULT", Part.TABLES);
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        env.close();
-    }
 
     private final List<PartsView> opened = new ArrayList<>();
 
