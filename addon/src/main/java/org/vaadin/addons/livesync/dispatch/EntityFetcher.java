@@ -30,13 +30,6 @@ final class EntityFetcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntityFetcher.class);
     private static final Duration VISIBILITY_WAIT = Duration.ofSeconds(5);
-    /** Whether the 32-bit xid (placed in the snapshot's epoch, or the one before if it wrapped) is visible now. */
-    private static final String VISIBLE_SQL = """
-            SELECT pg_visible_in_snapshot(
-                     (((pg_snapshot_xmax(s)::text::bigint >> 32)
-                       - CASE WHEN ?::bigint > (pg_snapshot_xmax(s)::text::bigint & 4294967295) THEN 1 ELSE 0 END) << 32
-                      | ?::bigint)::text::xid8, s)
-              FROM pg_current_snapshot() s""";
 
     private final SessionFactoryImplementor sessionFactory;
     private final EntityCopier copier;
@@ -104,9 +97,8 @@ final class EntityFetcher {
     private static void awaitVisible(Connection connection, long xid) throws SQLException {
         long deadline = System.nanoTime() + VISIBILITY_WAIT.toNanos();
         long pause = 100_000;
-        try (PreparedStatement check = connection.prepareStatement(VISIBLE_SQL)) {
-            check.setLong(1, xid);
-            check.setLong(2, xid);
+        try (PreparedStatement check = connection.prepareStatement(Visibility.SQL)) {
+            Visibility.bind(check, xid);
             while (true) {
                 try (ResultSet rs = check.executeQuery()) {
                     if (rs.next() && rs.getBoolean(1)) {
