@@ -15,6 +15,8 @@ import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vaadin.addons.livesync.watch.WatchRegistry;
+import org.vaadin.addons.livesync.watch.Watched;
 
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.Embedded;
@@ -106,11 +108,14 @@ class EntityCopierTest {
         assertThat(first.parent).isNotSameAs(node.parent).isNotSameAs(second.parent);
         assertThat(Hibernate.isInitialized(first.parent)).isFalse();
         assertThat(first.parent.getId()).isEqualTo(7L);
+        assertThat(WatchRegistry.of(factory).find(Node.class).orElseThrow().keyOf(first))
+                .as("a to-one subscription key read from the placeholder").isEqualTo(7L);
         assertThatThrownBy(first.parent::getName).isInstanceOf(LazyInitializationException.class);
     }
 
-    /** A tree node whose hashCode reads its name. */
+    /** A tree node whose hashCode reads its name, watched by its parent. */
     @Entity(name = "CopierNode")
+    @Watched(subscriptionKey = "parent")
     static class Node {
         @Id
         Long id;

@@ -165,6 +165,18 @@ class AssociationsTest extends LivePipelineTest {
     }
 
     @Test
+    void associationsListedInFetchAreLoadedForAnEntityWatchedByAnIdThatIsNotItsPrimaryKey() {
+        long id = insert(1, "bolt", null);
+        env.db.execute("UPDATE live_view_test.part SET code = 'B-1', maker_id = " + ACME_WORKS + " WHERE id = " + id);
+
+        PartByCode part = env.liveSync.find(env.liveSync.entity(PartByCode.class), "B-1", 1L);
+
+        assertThat(part.getCode()).isEqualTo("B-1");
+        assertThat(Hibernate.isInitialized(part.getMaker())).isTrue();
+        assertThat(part.getMaker().getName()).isEqualTo("Acme Works");
+    }
+
+    @Test
     void aCycleInTheLoadedGraphIsCopiedAsOneCycle() {
         long parent = insert(1, "frame", null);
         insert(1, "wheel", null);

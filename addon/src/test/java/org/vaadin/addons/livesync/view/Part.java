@@ -39,10 +39,10 @@ public class Part {
                     + " category_id bigint REFERENCES live_view_test.category,"
                     + " maker_id bigint REFERENCES live_view_test.maker,"
                     + " supplier_id bigint REFERENCES live_view_test.maker,"
-                    + " parent_id bigint REFERENCES live_view_test.part)",
+                    + " parent_id bigint REFERENCES live_view_test.part, code text UNIQUE)",
             "CREATE TABLE live_view_test.part_tag (part_id bigint NOT NULL REFERENCES live_view_test.part"
                     + " ON DELETE CASCADE, tag text NOT NULL)"),
-            List.of("part"), List.of(Part.class, Category.class, Maker.class));
+            List.of("part"), List.of(Part.class, Category.class, Maker.class, PartByCode.class));
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
