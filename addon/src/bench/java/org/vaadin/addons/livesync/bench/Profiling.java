@@ -199,8 +199,8 @@ final class Profiling implements AutoCloseable {
         if (stack.contains("Handover.put")) {
             return "blocked: handover queue full (delivery behind)";
         }
-        if (stack.contains("awaitVisible") && stack.contains("parkNanos")) {
-            return "sleeping until the transaction is visible (EntityFetcher.awaitVisible)";
+        if (stack.contains("Dispatcher.awaitVisible") && stack.contains("parkNanos")) {
+            return "sleeping until the transaction is visible (Dispatcher.awaitVisible)";
         }
         if (waiting && stack.contains("org/postgresql")) {
             return stack.contains("V3PGReplicationStream") ? "waiting for replication data (socket)"

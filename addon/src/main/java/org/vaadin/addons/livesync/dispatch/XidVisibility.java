@@ -20,18 +20,15 @@ import org.hibernate.StatelessSession;
  * application's pool.
  * <p>
  * A 32-bit xid is placed into the epoch that puts it nearest to the snapshot's {@code xmax}
- * (compared circularly, as PostgreSQL's {@code TransactionIdPrecedes} does): a transaction not yet
- * visible can be ahead of {@code xmax}, which is only one past the latest completed one.
+ * ({@link Visibility#widen}): a transaction not yet visible can be ahead of {@code xmax}.
  */
 final class XidVisibility {
 
-    /** The given xids that the current snapshot does not see yet. */
-    static final String INVISIBLE_SQL = """
-            SELECT x FROM unnest(?::bigint[]) AS x,
-                   (SELECT s, pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() s) cur
-             WHERE NOT pg_visible_in_snapshot(greatest(0, cur.xmax
-                       + (((x - (cur.xmax & 4294967295)) + 2147483648) & 4294967295) - 2147483648)::text::xid8,
-                   cur.s)""";
+    /** The given xids that the current snapshot does not see yet (widened as {@link Visibility#widen}). */
+    static final String INVISIBLE_SQL = "SELECT x FROM unnest(?::bigint[]) AS x,"
+            + " (SELECT s, pg_snapshot_xmax(s)::text::bigint AS xmax FROM pg_current_snapshot() s) cur"
+            + " WHERE NOT pg_visible_in_snapshot(greatest(0, " + Visibility.widenSql("cur.xmax", "x")
+            + ")::text::xid8, cur.s)";
 
     private final SessionFactory sessionFactory;
 
@@ -56,7 +53,7 @@ final class XidVisibility {
     private static List<Long> query(Connection connection, Collection<Long> xids) throws SQLException {
         List<Long> invisible = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement(INVISIBLE_SQL)) {
-            Array array = connection.createArrayOf("bigint", xids.toArray());
+            Array array = connection.createArrayOf("bigint", xids.stream().map(x -> x & 0xFFFF_FFFFL).toArray());
             s.setArray(1, array);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -1,15 +1,21 @@
 package org.vaadin.addons.livesync.watch;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.persistence.PersistenceUnitUtil;
 
 import org.hibernate.Hibernate;
 import org.hibernate.annotations.Subselect;
+import org.hibernate.engine.FetchStyle;
+import org.hibernate.engine.FetchTiming;
+import org.hibernate.metamodel.CollectionClassification;
 import org.hibernate.metamodel.mapping.AttributeMapping;
 import org.hibernate.metamodel.mapping.BasicEntityIdentifierMapping;
 import org.hibernate.metamodel.mapping.BasicValuedModelPart;
@@ -17,6 +23,7 @@ import org.hibernate.metamodel.mapping.EntityAssociationMapping;
 import org.hibernate.metamodel.mapping.EntityIdentifierMapping;
 import org.hibernate.metamodel.mapping.ForeignKeyDescriptor;
 import org.hibernate.metamodel.mapping.JdbcMapping;
+import org.hibernate.metamodel.mapping.PluralAttributeMapping;
 import org.hibernate.metamodel.mapping.TableDetails;
 import org.hibernate.persister.entity.EntityPersister;
 
@@ -64,7 +71,67 @@ final class EntityResolver {
         }
         TableName table = table(persister, watched, key.tableExpression());
         return new WatchedEntity<>(type, persister.getJpaEntityName(), table, !watched.table().isEmpty(),
-                id.name(), id.column(), id.reader(), key.name(), key.column(), key.reader());
+                id.name(), id.column(), id.reader(), key.name(), key.column(), key.reader(), fetch(persister, watched));
+    }
+
+    /**
+     * The associations {@link Watched#fetch()} names, checked: each a to-one association or a
+     * collection of the entity itself, and at most one bag among them and the entity's join-fetched
+     * EAGER collections (Hibernate cannot load two bags in one query).
+     */
+    private static List<String> fetch(EntityPersister persister, Watched watched) {
+        Set<String> names = new LinkedHashSet<>(Arrays.asList(watched.fetch()));
+        for (String name : names) {
+            if (name.equals(identifierName(persister))) {
+                throw fail(persister, "fetch", name, "names the id, which is always loaded; fetch lists associations: "
+                        + associationNames(persister));
+            }
+            AttributeMapping attribute = persister.findAttributeMapping(name);
+            if (attribute == null) {
+                throw fail(persister, "fetch", name, (name.contains(".")
+                        ? "is a path; fetch lists associations of the entity itself (load deeper ones in sync())"
+                        : "names no attribute of the entity") + "; its associations are " + associationNames(persister));
+            }
+            if (!isAssociation(attribute)) {
+                throw fail(persister, "fetch", name, "names an attribute that is always loaded with the row, not an"
+                        + " association; fetch lists to-one associations and collections: " + associationNames(persister));
+            }
+        }
+        List<String> bags = new ArrayList<>();
+        persister.forEachAttributeMapping(attribute -> {
+            if (attribute instanceof PluralAttributeMapping plural
+                    && plural.getCollectionDescriptor().getCollectionSemantics().getCollectionClassification()
+                            == CollectionClassification.BAG
+                    && (names.contains(attribute.getAttributeName()) || isJoinFetched(attribute))) {
+                bags.add(attribute.getAttributeName());
+            }
+        });
+        if (bags.size() > 1) {
+            throw new WatchConfigurationException("Entity " + persister.getMappedClass().getName() + ": @Watched(fetch = "
+                    + names.stream().map(n -> "\"" + n + "\"").toList() + ") would load the bags " + bags + " (a List or"
+                    + " Collection without @OrderColumn) in one query, which Hibernate cannot do; list one of them only,"
+                    + " or map the others as a Set or with an @OrderColumn");
+        }
+        return List.copyOf(names);
+    }
+
+    private static boolean isAssociation(AttributeMapping attribute) {
+        return attribute instanceof PluralAttributeMapping || attribute instanceof EntityAssociationMapping;
+    }
+
+    private static boolean isJoinFetched(AttributeMapping attribute) {
+        return attribute.getMappedFetchOptions().getTiming() == FetchTiming.IMMEDIATE
+                && attribute.getMappedFetchOptions().getStyle() == FetchStyle.JOIN;
+    }
+
+    private static List<String> associationNames(EntityPersister persister) {
+        List<String> names = new ArrayList<>();
+        persister.forEachAttributeMapping(attribute -> {
+            if (isAssociation(attribute)) {
+                names.add(attribute.getAttributeName());
+            }
+        });
+        return names;
     }
 
     private TableName table(EntityPersister persister, Watched watched, String tableExpression) {

@@ -1,5 +1,6 @@
 package org.vaadin.addons.livesync.watch;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -29,10 +30,12 @@ public final class WatchedEntity<T> {
     private final String keyAttribute;
     private final WatchedColumn keyColumn;
     private final Function<Object, Object> keyReader;
+    private final List<String> fetch;
 
     WatchedEntity(Class<T> type, String entityName, TableName table, boolean tableDeclared,
                   String idAttribute, WatchedColumn idColumn, Function<Object, Object> idReader,
-                  String keyAttribute, WatchedColumn keyColumn, Function<Object, Object> keyReader) {
+                  String keyAttribute, WatchedColumn keyColumn, Function<Object, Object> keyReader,
+                  List<String> fetch) {
         this.type = type;
         this.entityName = entityName;
         this.table = table;
@@ -43,6 +46,7 @@ public final class WatchedEntity<T> {
         this.keyAttribute = keyAttribute;
         this.keyColumn = keyColumn;
         this.keyReader = keyReader;
+        this.fetch = List.copyOf(fetch);
     }
 
     /** The entity class. */
@@ -101,6 +105,14 @@ public final class WatchedEntity<T> {
     }
 
     /**
+     * The associations loaded with every changed row, {@link Watched#fetch()}: attribute names of
+     * the entity, each a to-one association or a collection; empty when none is named.
+     */
+    public List<String> fetch() {
+        return fetch;
+    }
+
+    /**
      * The id of {@code entity}: what {@link EntityChange#id()} holds for its row. Reading the
      * {@code @Id} does not initialize a lazy proxy; reading another attribute named by
      * {@link Watched#id()} does.
@@ -138,6 +150,6 @@ public final class WatchedEntity<T> {
     @Override
     public String toString() {
         return "WatchedEntity[" + type.getName() + " on " + table + ", id " + idAttribute + " → " + idColumn
-                + ", key " + keyAttribute + " → " + keyColumn + "]";
+                + ", key " + keyAttribute + " → " + keyColumn + (fetch.isEmpty() ? "" : ", fetch " + fetch) + "]";
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -66,14 +67,38 @@ public final class TestDatabase {
     private static TestDatabase start() {
         String url = setting("livesync.test.jdbc-url", "LIVESYNC_TEST_JDBC_URL");
         if (url != null && !url.isBlank()) {
-            return new TestDatabase(url, orDefault(setting("livesync.test.user", "LIVESYNC_TEST_USER"), "postgres"),
-                    orDefault(setting("livesync.test.password", "LIVESYNC_TEST_PASSWORD"), ""), "configuration");
+            return configured(url, "configuration");
         }
         if (dockerAvailable()) {
             return Containers.start();
         }
         return Embedded.start();
     }
+
+    /**
+     * The server whose transaction id epoch is at least 1 that {@code src/ci/postgres-epoch.sh}
+     * prepares ({@code LIVESYNC_TEST_EPOCH_JDBC_URL}, system property
+     * {@code livesync.test.epoch-jdbc-url}; the user and password of the configured server), or
+     * empty when none is configured.
+     */
+    public static Optional<TestDatabase> withEpochAboveZero() {
+        String url = setting("livesync.test.epoch-jdbc-url", "LIVESYNC_TEST_EPOCH_JDBC_URL");
+        if (url == null || url.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(configured(url, "epoch configuration"));
+    }
+
+    /** A configured server at {@code url}, with the configured user and password. */
+    private static TestDatabase configured(String url, String origin) {
+        return new TestDatabase(url, orDefault(setting("livesync.test.user", "LIVESYNC_TEST_USER"), "postgres"),
+                orDefault(setting("livesync.test.password", "LIVESYNC_TEST_PASSWORD"), ""), origin);
+    }
+
+    /** Why a test that needs {@link #withEpochAboveZero()} is skipped when it is empty. */
+    public static final String NO_EPOCH_SERVER = "LIVESYNC_TEST_EPOCH_JDBC_URL is not set: run"
+            + " eval \"$(bash src/ci/postgres-epoch.sh)\" (Debian's PostgreSQL tools) to test on a server whose"
+            + " transaction id epoch is above 0";
 
     private static boolean dockerAvailable() {
         try {

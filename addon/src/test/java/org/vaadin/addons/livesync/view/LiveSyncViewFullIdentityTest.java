@@ -1,12 +1,15 @@
 package org.vaadin.addons.livesync.view;
 
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.Supplier;
 
 /** Every {@link LiveSyncViewTest} scenario again with REPLICA IDENTITY FULL (old keys in the WAL). */
+@LivePipelineTest.Pipeline(LiveSyncViewFullIdentityTest.FullIdentity.class)
 class LiveSyncViewFullIdentityTest extends LiveSyncViewTest {
 
-    @BeforeAll
-    static void startPipeline() {
-        env = new LiveTestEnvironment("FULL");
+    static final class FullIdentity implements Supplier<LiveTestEnvironment> {
+        @Override
+        public LiveTestEnvironment get() {
+            return new LiveTestEnvironment("FULL");
+        }
     }
 }

@@ -17,8 +17,9 @@ import org.vaadin.addons.livesync.testdb.TestDatabase;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 
 /**
- * The real pipeline for view tests: a schema of its own with the {@link Item} table, a publication
- * for it, a Hibernate SessionFactory and a started {@link LiveSync}. One per test class.
+ * The real pipeline for view tests: a schema of its own with the {@link Item} table (and any
+ * {@link Tables extra tables} a test class needs), a publication for them, a Hibernate
+ * SessionFactory and a started {@link LiveSync}. One per test class.
  */
 final class LiveTestEnvironment implements AutoCloseable {
 
@@ -29,27 +30,47 @@ final class LiveTestEnvironment implements AutoCloseable {
     final SessionFactory sessionFactory;
     final LiveSync liveSync;
 
+    /**
+     * More tables in {@code live_view_test} for a test class: created after {@code item}; the
+     * {@code published} ones join the publication, and {@code entities} join the SessionFactory.
+     */
+    record Tables(List<String> ddl, List<String> published, List<Class<?>> entities) {
+        static final Tables NONE = new Tables(List.of(), List.of(), List.of());
+    }
+
     LiveTestEnvironment(String replicaIdentity) {
-        this(TestDatabase.get(), replicaIdentity);
+        this(TestDatabase.get(), replicaIdentity, Tables.NONE);
     }
 
     /** The environment on another server (e.g. one a test started with settings of its own). */
     LiveTestEnvironment(TestDatabase db, String replicaIdentity) {
+        this(db, replicaIdentity, Tables.NONE);
+    }
+
+    LiveTestEnvironment(TestDatabase db, String replicaIdentity, Tables extra) {
         this.db = db;
         db.execute("DROP SCHEMA IF EXISTS live_view_test CASCADE", "CREATE SCHEMA live_view_test",
                 "CREATE TABLE live_view_test.item (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
                         + "status text NOT NULL DEFAULT 'open', notes text)",
                 "ALTER TABLE live_view_test.item REPLICA IDENTITY " + replicaIdentity,
                 "CREATE TABLE live_view_test.gadget (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
-                        + "kind text NOT NULL DEFAULT 'SMALL')",
-                "CREATE PUBLICATION " + publication + " FOR TABLE live_view_test.item, live_view_test.gadget");
+                        + "kind text NOT NULL DEFAULT 'SMALL')");
+        db.execute(extra.ddl().toArray(String[]::new));
+        StringBuilder tables = new StringBuilder("live_view_test.item, live_view_test.gadget");
+        extra.published().forEach(table -> tables.append(", live_view_test.").append(table));
+        db.execute("CREATE PUBLICATION " + publication + " FOR TABLE " + tables);
         Properties props = new Properties();
         props.setProperty("hibernate.connection.url", db.jdbcUrl());
         props.setProperty("hibernate.connection.username", db.user());
         props.setProperty("hibernate.connection.password", db.password());
         props.setProperty("hibernate.hbm2ddl.auto", "none");
         props.setProperty("hibernate.connection.pool_size", "5");
-        sessionFactory = new Configuration().addProperties(props).addAnnotatedClass(Item.class).addAnnotatedClass(Gadget.class).buildSessionFactory();
+        props.setProperty("hibernate.generate_statistics", "true"); // tests count the statements of a delivery
+        props.setProperty("hibernate.session.events.log", "false");
+        Configuration configuration = new Configuration().addProperties(props).addAnnotatedClass(Item.class)
+                .addAnnotatedClass(Gadget.class);
+        extra.entities().forEach(configuration::addAnnotatedClass);
+        sessionFactory = configuration.buildSessionFactory();
         liveSync = LiveSync.create(sessionFactory, CaptureSettings.forDatabase(db.jdbcUrl(), db.user(), db.password())
                 .withPublication(publication)
                 .withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
