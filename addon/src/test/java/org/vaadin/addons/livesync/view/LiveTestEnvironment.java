@@ -3,7 +3,9 @@ package org.vaadin.addons.livesync.view;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
@@ -17,7 +19,8 @@ import org.vaadin.addons.livesync.testdb.TestDatabase;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 
 /**
- * The real pipeline for view tests: a schema of its own with the {@link Item} table, a publication
+ * The real pipeline for view tests: a schema of its own with the {@link Item} table (and any more a
+ * test class asks for), a publication
  * for it, a Hibernate SessionFactory and a started {@link LiveSync}. One per test class.
  */
 final class LiveTestEnvironment implements AutoCloseable {
@@ -30,18 +33,37 @@ final class LiveTestEnvironment implements AutoCloseable {
     final LiveSync liveSync;
 
     LiveTestEnvironment(String replicaIdentity) {
-        db.execute("DROP SCHEMA IF EXISTS live_view_test CASCADE", "CREATE SCHEMA live_view_test",
+        this(replicaIdentity, Map.of());
+    }
+
+    /**
+     * As {@link #LiveTestEnvironment(String)}, with more watched tables in the schema and the
+     * publication: {@code moreTables} maps each entity class to its table's name and column list
+     * (e.g. {@code "versioned_item" → "(id bigserial PRIMARY KEY, ...)"}).
+     */
+    LiveTestEnvironment(String replicaIdentity, Map<Class<?>, Map.Entry<String, String>> moreTables) {
+        List<String> ddl = new ArrayList<>(List.of("DROP SCHEMA IF EXISTS live_view_test CASCADE",
+                "CREATE SCHEMA live_view_test",
                 "CREATE TABLE live_view_test.item (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
                         + "status text NOT NULL DEFAULT 'open', notes text)",
-                "ALTER TABLE live_view_test.item REPLICA IDENTITY " + replicaIdentity,
-                "CREATE PUBLICATION " + publication + " FOR TABLE live_view_test.item");
+                "ALTER TABLE live_view_test.item REPLICA IDENTITY " + replicaIdentity));
+        StringBuilder published = new StringBuilder("live_view_test.item");
+        for (Map.Entry<String, String> table : moreTables.values()) {
+            ddl.add("CREATE TABLE live_view_test." + table.getKey() + " " + table.getValue());
+            ddl.add("ALTER TABLE live_view_test." + table.getKey() + " REPLICA IDENTITY " + replicaIdentity);
+            published.append(", live_view_test.").append(table.getKey());
+        }
+        ddl.add("CREATE PUBLICATION " + publication + " FOR TABLE " + published);
+        db.execute(ddl.toArray(String[]::new));
         Properties props = new Properties();
         props.setProperty("hibernate.connection.url", db.jdbcUrl());
         props.setProperty("hibernate.connection.username", db.user());
         props.setProperty("hibernate.connection.password", db.password());
         props.setProperty("hibernate.hbm2ddl.auto", "none");
         props.setProperty("hibernate.connection.pool_size", "5");
-        sessionFactory = new Configuration().addProperties(props).addAnnotatedClass(Item.class).buildSessionFactory();
+        Configuration configuration = new Configuration().addProperties(props).addAnnotatedClass(Item.class);
+        moreTables.keySet().forEach(configuration::addAnnotatedClass);
+        sessionFactory = configuration.buildSessionFactory();
         liveSync = LiveSync.create(sessionFactory, CaptureSettings.forDatabase(db.jdbcUrl(), db.user(), db.password())
                 .withPublication(publication)
                 .withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
