@@ -59,6 +59,7 @@ public final class LiveSync implements AutoCloseable {
     private final WatchRegistry registry;
     private final EntityFetcher fetcher;
     private final BadRows badRows = new BadRows();
+    private final SaveGuard saveGuard;
     private final Dispatcher dispatcher;
     private final InterestFilter interest;
     private final int maxPending;
@@ -70,6 +71,7 @@ public final class LiveSync implements AutoCloseable {
     private LiveSync(SessionFactory sessionFactory, CaptureSettings settings, int maxPending) {
         this.registry = WatchRegistry.of(sessionFactory);
         this.fetcher = new EntityFetcher(sessionFactory);
+        this.saveGuard = new SaveGuard(sessionFactory, fetcher);
         this.uiExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
         this.maxPending = maxPending;
@@ -161,6 +163,11 @@ public final class LiveSync implements AutoCloseable {
             return null;
         }
         return fetcher.copy(entity, row);
+    }
+
+    /** What forms save through: checks, in the saving transaction, that the row is still what the form loaded. */
+    public SaveGuard saveGuard() {
+        return saveGuard;
     }
 
     /**

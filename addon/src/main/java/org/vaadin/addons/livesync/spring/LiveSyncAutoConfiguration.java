@@ -1,17 +1,23 @@
 package org.vaadin.addons.livesync.spring;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.dispatch.TransactionRunner;
 
 import com.vaadin.flow.server.VaadinServiceInitListener;
 
@@ -22,8 +28,9 @@ import jakarta.persistence.EntityManagerFactory;
  * the pipeline for the application's {@link org.vaadin.addons.livesync.watch.Watched} entities,
  * reading the datasource's database unless {@code livesync.url} names another; starts it with the
  * application context and stops it with it; installs it into the Vaadin application so that
- * {@link org.vaadin.addons.livesync.view.LiveSyncView}s find it; and, with Spring Boot Actuator,
- * adds a {@code livesync} health indicator. Turned off with {@code livesync.enabled=false}.
+ * {@link org.vaadin.addons.livesync.view.LiveSyncView}s find it; runs forms' saves on the
+ * application's transaction manager; and, with Spring Boot Actuator, adds a {@code livesync} health
+ * indicator. Turned off with {@code livesync.enabled=false}.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -57,6 +64,31 @@ public final class LiveSyncAutoConfiguration {
         @ConditionalOnMissingBean(name = "liveSyncVaadinServiceInitListener")
         VaadinServiceInitListener liveSyncVaadinServiceInitListener(LiveSync liveSync) {
             return event -> liveSync.install(event.getSource().getContext());
+        }
+    }
+
+    /**
+     * Form saves run on the application's transaction manager, so that the repositories a form's
+     * saver calls join the transaction that locks and checks the row. A {@link TransactionRunner}
+     * bean of the application's own replaces this one.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({PlatformTransactionManager.class, EntityManagerFactoryUtils.class})
+    static class TransactionConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnSingleCandidate(PlatformTransactionManager.class)
+        TransactionRunner liveSyncTransactionRunner(PlatformTransactionManager transactionManager,
+                                                    EntityManagerFactory entityManagerFactory) {
+            return new SpringTransactionRunner(transactionManager, entityManagerFactory);
+        }
+
+        /** Hands the application's runner (this configuration's, or its own bean) to LiveSync's saves. */
+        @Bean
+        InitializingBean liveSyncTransactionRunnerInstaller(LiveSync liveSync,
+                                                            ObjectProvider<TransactionRunner> runner) {
+            return () -> runner.ifAvailable(liveSync.saveGuard()::useTransactions);
         }
     }
 

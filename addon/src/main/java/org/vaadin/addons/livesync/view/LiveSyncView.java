@@ -53,6 +53,7 @@ public abstract class LiveSyncView<S> extends VerticalLayout {
     private transient LiveSync liveSync;
     private S subscriptionValue;
     private boolean attached;
+    private Notification formNotice;
 
     /** A view for this subscription value, using the application's {@link LiveSync}. */
     protected LiveSyncView(S subscriptionValue) {
@@ -148,21 +149,12 @@ public abstract class LiveSyncView<S> extends VerticalLayout {
     /**
      * The record in a form changed in the database while the user has unsaved changes in it.
      * Nothing was overwritten. The default shows a notification saying so, offering to show the
-     * newest version ({@link WatchedBean#showNewest()}) or to keep editing.
+     * newest version ({@link WatchedBean#showNewest()}), to put the user's edits on top of it
+     * ({@link WatchedBean#keepEditsOnNewest()}) or to keep editing.
      */
     protected <T> void onBeanChangedWhileEditing(WatchedBean<T> bean, T newest) {
-        Notification notification = new Notification();
-        notification.setPosition(Notification.Position.TOP_CENTER);
-        notification.setDuration(0);
-        Button reload = new Button("Show newest", e -> {
-            bean.showNewest();
-            notification.close();
-        });
-        Button keep = new Button("Keep editing", e -> notification.close());
-        notification.add(new HorizontalLayout(new Span("This record was changed by someone else while you were editing it."),
-                reload, keep));
-        notification.addClassName("livesync-conflict");
-        notification.open();
+        showFormNotice("livesync-conflict", "This record was changed by someone else while you were editing it.",
+                bean, true);
     }
 
     /**
@@ -171,6 +163,50 @@ public abstract class LiveSyncView<S> extends VerticalLayout {
      */
     protected <T> void onBeanDeleted(WatchedBean<T> bean) {
         bean.clear();
+    }
+
+    /**
+     * A {@link WatchedBean#save save} wrote nothing because the row is no longer what the form
+     * loaded: {@code result} is {@link SaveResult#CHANGED_ELSEWHERE} or {@link SaveResult#REMOVED}.
+     * The form keeps the user's edits; the database keeps what it has. The default shows a
+     * notification saying so (for a changed row offering the same choices as
+     * {@link #onBeanChangedWhileEditing}). Runs on the UI thread, before {@code save} returns.
+     */
+    protected <T> void onSaveRefused(WatchedBean<T> bean, SaveResult result) {
+        if (result == SaveResult.CHANGED_ELSEWHERE) {
+            showFormNotice("livesync-save-conflict", "This record was changed by someone else since you opened it. "
+                    + "Your edits are still in the form; nothing was saved.", bean, true);
+        } else {
+            showFormNotice("livesync-save-removed", "This record was deleted or moved elsewhere, so nothing was "
+                    + "saved.", bean, false);
+        }
+    }
+
+    /** Opens a form notice, closing the one this view opened before. */
+    private <T> void showFormNotice(String className, String message, WatchedBean<T> bean, boolean offerNewest) {
+        if (formNotice != null) {
+            formNotice.close();
+            formNotice.removeFromParent(); // at once, not when the client confirms the close
+        }
+        Notification notification = new Notification();
+        notification.setPosition(Notification.Position.TOP_CENTER);
+        notification.setDuration(0);
+        HorizontalLayout content = new HorizontalLayout(new Span(message));
+        if (offerNewest) {
+            content.add(new Button("Show newest", e -> {
+                bean.showNewest();
+                notification.close();
+            }), new Button("Apply my edits to newest", e -> {
+                bean.keepEditsOnNewest();
+                notification.close();
+            }), new Button("Keep editing", e -> notification.close()));
+        } else {
+            content.add(new Button("Close", e -> notification.close()));
+        }
+        notification.add(content);
+        notification.addClassName(className);
+        notification.open();
+        formNotice = notification;
     }
 
     /** Loads every watched list and bean again through their loaders. */

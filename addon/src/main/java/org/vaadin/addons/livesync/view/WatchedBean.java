@@ -1,17 +1,26 @@
 package org.vaadin.addons.livesync.view;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 import org.vaadin.addons.livesync.dispatch.Delta;
 import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.dispatch.RowState;
+import org.vaadin.addons.livesync.dispatch.SaveGuard;
 import org.vaadin.addons.livesync.dispatch.Subscription;
 import org.vaadin.addons.livesync.watch.WatchedEntity;
 
+import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.data.binder.Binder;
 import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.function.SerializableSupplier;
+
+import jakarta.persistence.EntityManager;
 
 /**
  * One record of a watched entity, shown in a {@link Binder} in buffered mode ({@code readBean}):
@@ -20,6 +29,12 @@ import com.vaadin.flow.function.SerializableSupplier;
  * overwritten. When the row is deleted or moves to another subscription value, the view is told
  * ({@link LiveSyncView#onBeanDeleted}). The bean is this view's private copy, loaded only when its
  * subscription key equals the view's subscription value.
+ * <p>
+ * {@link #save()} writes the form only over the row exactly as the form loaded it: in one
+ * transaction it locks the row and checks that it still exists, still belongs to the view's
+ * subscription value and has not been changed by anyone (any writer, plain SQL included) since the
+ * form read it; otherwise nothing is written, the view is told ({@link LiveSyncView#onSaveRefused})
+ * and the form keeps the user's edits. See {@link org.vaadin.addons.livesync.dispatch.SaveGuard}.
  * <p>
  * Not thread-safe: used only on the UI thread.
  *
@@ -33,7 +48,14 @@ public final class WatchedBean<T> implements Watch {
     private final SerializableSupplier<?> idSupplier;
     private Object id;
     private T bean;
+    /** The persisted state of {@link #bean} as the form read it: what a save checks the row against. */
+    private RowState loaded;
     private T latest;
+    /**
+     * The fields whose edits were written for a save that then failed: the binder no longer counts
+     * them as changes, but they are still unsaved.
+     */
+    private List<HasValue<?, ?>> writtenEdits = List.of();
     private transient LiveSync liveSync;
     private transient WatchedEntity<T> entity;
     private transient Subscription<T> subscription;
@@ -68,7 +90,7 @@ public final class WatchedBean<T> implements Watch {
 
     /** Whether the form has changes that were not saved. */
     public boolean hasChanges() {
-        return bean != null && binder.hasChanges();
+        return bean != null && (binder.hasChanges() || !writtenEdits.isEmpty());
     }
 
     /** Whether a newer version arrived while the form had unsaved changes. */
@@ -88,19 +110,18 @@ public final class WatchedBean<T> implements Watch {
         latest = null;
         id = recordId;
         if (recordId == null) {
-            bean = null;
-            binder.readBean(null);
+            read(null);
             return false;
         }
         subscription.hold(List.of(recordId));
         subscription.beforeLoad();
-        bean = liveSync.find(entity, recordId, value);
-        if (bean == null) {
+        T found = liveSync.find(entity, recordId, value);
+        if (found == null) {
             subscription.releaseAll();
             id = null;
         }
-        binder.readBean(bean);
-        return bean != null;
+        read(found);
+        return found != null;
     }
 
     /** Clears the form. */
@@ -109,36 +130,141 @@ public final class WatchedBean<T> implements Watch {
             show(null);
         } else {
             id = null;
-            bean = null;
             latest = null;
-            binder.readBean(null);
+            read(null);
         }
     }
 
     /**
-     * Writes the form into the bean if valid and hands it to {@code saver} (e.g. a repository's
-     * save). The change then comes back through the database like any other.
+     * Saves the form's edits: if the row is still exactly as the form loaded it, in the view's
+     * subscription value, writes the form's values into a copy of the bean and merges it, in one
+     * transaction that holds the row's lock (see {@link SaveGuard}). The change then comes back
+     * through the database like any other. When the row was changed elsewhere, deleted or moved, or
+     * the input is invalid, nothing is written, the form keeps the edits, and for a changed or
+     * removed row {@link LiveSyncView#onSaveRefused} tells the user.
      *
-     * @return whether it was valid and saved
+     * @return what was done
+     * @throws IllegalStateException if the view was never attached
      */
-    public boolean save(SerializableConsumer<T> saver) {
-        if (bean == null || !binder.writeBeanIfValid(bean)) {
-            return false;
+    public SaveResult save() {
+        return save((entityManager, draft) -> entityManager.merge(draft));
+    }
+
+    /**
+     * As {@link #save()}, handing the bean with the form's values to {@code saver} (e.g. a Spring Data
+     * repository's {@code save}) instead of merging it. The saver runs inside the save's transaction,
+     * after the checks, while the row is locked: in a Spring application (the auto-configuration
+     * runs saves on the application's transaction manager) repositories and {@code @Transactional}
+     * code join that transaction. Without Spring the transaction is a Hibernate session's that the
+     * add-on opened ({@link org.vaadin.addons.livesync.dispatch.TransactionRunner#of}), which
+     * {@code saver} cannot reach: use {@link #save()} there, or install a runner of your own with
+     * {@code liveSync.saveGuard().useTransactions(...)}. A saver must not write in a transaction of
+     * its own: on another connection it would wait for the row lock this save holds.
+     *
+     * @return what was done
+     */
+    public SaveResult save(SerializableConsumer<T> saver) {
+        Objects.requireNonNull(saver, "saver");
+        return save((entityManager, draft) -> saver.accept(draft));
+    }
+
+    private SaveResult save(BiConsumer<EntityManager, T> writer) {
+        if (bean == null) {
+            return SaveResult.NO_RECORD;
         }
-        saver.accept(bean);
+        requireAttached();
+        if (!binder.validate().isOk()) {
+            return SaveResult.INVALID;
+        }
+        SaveGuard guard = liveSync.saveGuard();
+        T draft = guard.copy(entity, bean);
+        List<HasValue<?, ?>> edited = editedFields();
+        SaveGuard.Outcome outcome = guard.save(entity, id, value, loaded, entityManager -> {
+            if (!binder.writeBeanIfValid(draft)) { // bean-level validators run here
+                return false;
+            }
+            writtenEdits = edited; // the binder no longer counts them as changes; until saved, they are
+            writer.accept(entityManager, draft);
+            return true;
+        });
+        return switch (outcome) {
+            case WRITTEN -> saved(draft);
+            case DECLINED -> SaveResult.INVALID;
+            case CHANGED -> refused(SaveResult.CHANGED_ELSEWHERE);
+            case REMOVED -> refused(SaveResult.REMOVED);
+        };
+    }
+
+    /** After a save: the form shows the row as saved (read back, so that the next save checks against it). */
+    private SaveResult saved(T draft) {
+        T stored = liveSync.find(entity, id, value);
         latest = null;
-        return true;
+        read(stored != null ? stored : draft); // null: moved by the save itself; its removal is on its way
+        return SaveResult.SAVED;
+    }
+
+    private SaveResult refused(SaveResult result) {
+        if (result == SaveResult.CHANGED_ELSEWHERE) {
+            latest = liveSync.find(entity, id, value);
+            if (latest == null) {
+                result = SaveResult.REMOVED; // and gone by now
+            }
+        }
+        view.onSaveRefused(this, result);
+        return result;
     }
 
     /** Discards unsaved changes and shows the newest version of the record. */
     public void showNewest() {
         if (latest != null) {
-            bean = latest;
+            T newest = latest;
             latest = null;
-            binder.readBean(bean);
+            read(newest);
         } else if (id != null) {
             show(id);
         }
+    }
+
+    /**
+     * Shows the newest version of the record with the user's unsaved edits on top: the fields the
+     * user changed keep their values (and still count as changes), the others show the newest
+     * version. A save then writes those edits over the newest version, deliberately.
+     *
+     * @return whether the record still exists here (if not, the form is left as it is)
+     */
+    public boolean keepEditsOnNewest() {
+        requireAttached();
+        T newest = latest != null ? latest : id == null ? null : liveSync.find(entity, id, value);
+        if (newest == null) {
+            return false;
+        }
+        Map<HasValue<?, ?>, Object> edits = new LinkedHashMap<>();
+        editedFields().forEach(field -> edits.put(field, field.getValue()));
+        latest = null;
+        read(newest);
+        edits.forEach(WatchedBean::setValue); // the binder counts each as the user's change again
+        return true;
+    }
+
+    /** The fields the user changed since the form read its record. */
+    private List<HasValue<?, ?>> editedFields() {
+        List<HasValue<?, ?>> edited = new ArrayList<>(writtenEdits);
+        binder.getChangedBindings().stream().map(Binder.Binding::getField).filter(f -> !edited.contains(f))
+                .forEach(edited::add);
+        return edited;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void setValue(HasValue field, Object value) {
+        field.setValue(value);
+    }
+
+    /** Shows {@code row} (null: none) as the version the form loaded. */
+    private void read(T row) {
+        bean = row;
+        loaded = row == null ? null : liveSync.saveGuard().stateOf(entity, row);
+        writtenEdits = List.of();
+        binder.readBean(row);
     }
 
     @Override
@@ -190,13 +316,12 @@ public final class WatchedBean<T> implements Watch {
         }
         T fresh = delta.puts().get(id);
         if (fresh != null) {
-            if (binder.hasChanges()) {
+            if (hasChanges()) {
                 latest = fresh;
                 view.onBeanChangedWhileEditing(this, fresh);
             } else {
-                bean = fresh;
                 latest = null;
-                binder.readBean(fresh);
+                read(fresh);
             }
         } else if (delta.cleared() || delta.removals().contains(id)) {
             view.onBeanDeleted(this);
@@ -205,8 +330,9 @@ public final class WatchedBean<T> implements Watch {
 
     private void requireAttached() {
         if (subscription == null) {
-            throw new IllegalStateException("The view is not attached: show a record from an attached view "
-                    + "(e.g. in a selection listener), or pass an id supplier to watchBean");
+            throw new IllegalStateException("The view is not attached: a watched bean shows and saves records only "
+                    + "while its view is attached (e.g. in a selection listener); to show one when the view "
+                    + "attaches, pass an id supplier to watchBean");
         }
     }
 }

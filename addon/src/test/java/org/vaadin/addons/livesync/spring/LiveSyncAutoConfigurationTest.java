@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -19,16 +21,22 @@ import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfigur
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.vaadin.addons.livesync.capture.CaptureSettings;
 import org.vaadin.addons.livesync.capture.CaptureState;
 import org.vaadin.addons.livesync.capture.PreflightProblem;
 import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.dispatch.TransactionRunner;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinServiceInitListener;
+
+import jakarta.persistence.EntityManagerFactory;
 
 @Timeout(120)
 class LiveSyncAutoConfigurationTest {
@@ -200,6 +208,36 @@ class LiveSyncAutoConfigurationTest {
                     .isSameAs(context.getBean(LiveSync.class));
             assertThat(LiveSync.current()).isSameAs(context.getBean(LiveSync.class));
         });
+    }
+
+    @Test
+    void formSavesRunOnTheApplicationsTransactionManager() {
+        runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(TransactionRunner.class);
+            TransactionRunner installed = context.getBean(LiveSync.class).saveGuard().transactions();
+            assertThat(installed).isSameAs(context.getBean(TransactionRunner.class))
+                    .isInstanceOf(SpringTransactionRunner.class);
+            PlatformTransactionManager transactionManager = context.getBean(PlatformTransactionManager.class);
+            EntityManagerFactory entityManagerFactory = context.getBean(EntityManagerFactory.class);
+            List<Boolean> joined = new ArrayList<>();
+            installed.inTransaction(entityManager -> {
+                // what a repository or @Transactional code called by the saver would find
+                new TransactionTemplate(transactionManager).executeWithoutResult(status -> joined.add(
+                        !status.isNewTransaction() && entityManager
+                                == EntityManagerFactoryUtils.getTransactionalEntityManager(entityManagerFactory)));
+            });
+            assertThat(joined).containsExactly(true);
+        });
+    }
+
+    @Test
+    void anApplicationsOwnTransactionRunnerIsTheOneFormSavesUse() {
+        TransactionRunner own = work -> {
+            throw new UnsupportedOperationException("not used here");
+        };
+        runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere")
+                .withBean(TransactionRunner.class, () -> own)
+                .run(context -> assertThat(context.getBean(LiveSync.class).saveGuard().transactions()).isSameAs(own));
     }
 
     private static int slotsNamed(String slot) throws Exception {

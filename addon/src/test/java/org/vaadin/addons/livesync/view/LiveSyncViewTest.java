@@ -233,7 +233,7 @@ class LiveSyncViewTest extends LivePipelineTest {
         view.form.show(id);
         view.title.setValue("saved edit");
 
-        assertThat(view.form.save(item -> env.sessionFactory.inTransaction(s -> s.merge(item)))).isTrue();
+        assertThat(view.form.save().isSaved()).isTrue();
 
         awaitUi(() -> view.titles().equals(List.of("saved edit")));
         env.quiesce();

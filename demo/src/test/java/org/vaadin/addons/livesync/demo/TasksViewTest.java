@@ -28,6 +28,7 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.login.LoginForm;
 import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 
 /**
@@ -207,6 +208,37 @@ class TasksViewTest extends DemoTest {
         assertThat(titlesShown()).contains(title + " (recounted)");
         assertThat(sql.sql("SELECT title FROM task WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo(title + " (recounted)");
+    }
+
+    @Test
+    void saveAfterAnOutsideChangeOfTheNotesKeepsThemAndWritesNothing() {
+        openBoardAs("alice");
+        String title = uniqueTitle("Paint the tunnel");
+        long id = insertTask(1, title);
+        created.add(id);
+        awaitUi(() -> assertThat(titlesShown()).contains(title));
+        select(id);
+        TextField titleField = _get(TextField.class, spec -> spec.withLabel("Title"));
+        titleField.setValue(title + " (my edit)");
+
+        sql.sql("UPDATE task SET notes = 'Use the blue paint' WHERE id = ?").param(id).update();
+        awaitUi(() -> assertThat(NotificationsKt.getNotifications())
+                .anyMatch(n -> n.hasClassName("livesync-conflict")));
+        ButtonKt._click(_get(Button.class, spec -> spec.withText("Save")));
+
+        assertThat(sql.sql("SELECT notes FROM task WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("Use the blue paint");
+        assertThat(sql.sql("SELECT title FROM task WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo(title);
+        assertThat(titleField.getValue()).isEqualTo(title + " (my edit)");
+        assertThat(NotificationsKt.getNotifications()).anyMatch(n -> n.hasClassName("livesync-save-conflict"));
+
+        // alice puts her edit on top of the newest version and saves it deliberately
+        ButtonKt._click(_get(Button.class, spec -> spec.withText("Apply my edits to newest")));
+        assertThat(_get(TextArea.class, spec -> spec.withLabel("Notes")).getValue()).isEqualTo("Use the blue paint");
+        ButtonKt._click(_get(Button.class, spec -> spec.withText("Save")));
+        assertThat(sql.sql("SELECT title || ' / ' || notes FROM task WHERE id = ?").param(id).query(String.class)
+                .single()).isEqualTo(title + " (my edit) / Use the blue paint");
     }
 
     @Test

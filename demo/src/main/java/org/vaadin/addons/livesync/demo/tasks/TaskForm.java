@@ -46,8 +46,9 @@ class TaskForm extends Div {
         notes.setValueChangeMode(ValueChangeMode.LAZY);
         binder.forField(title).asRequired("A task needs a title").bind(Task::getTitle, Task::setTitle);
         binder.forField(status).asRequired("A task needs a status").bind(Task::getStatus, Task::setStatus);
-        binder.forField(assignee).bind(Task::getAssignee, Task::setAssignee);
-        binder.forField(notes).bind(Task::getNotes, Task::setNotes);
+        // an empty field is stored as null, as outside writers leave these columns
+        binder.forField(assignee).withNullRepresentation("").bind(Task::getAssignee, Task::setAssignee);
+        binder.forField(notes).withNullRepresentation("").bind(Task::getNotes, Task::setNotes);
         binder.addValueChangeListener(event -> updateButtons());
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         fields.add(title, status, assignee, notes);

@@ -8,10 +8,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.vaadin.addons.livesync.demo.security.CurrentUser;
 import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
 import org.vaadin.addons.livesync.view.LiveSyncView;
+import org.vaadin.addons.livesync.view.SaveResult;
 import org.vaadin.addons.livesync.view.WatchKey;
 import org.vaadin.addons.livesync.view.WatchedBean;
 import org.vaadin.addons.livesync.view.WatchedList;
@@ -40,7 +43,8 @@ import jakarta.annotation.security.PermitAll;
  * selected one, both kept live by LiveSync. The subscription value is the organization, decided on
  * the server from the signed-in user. {@link #sync} hides done tasks when asked, sorts by title and
  * notes which rows changed so that the Grid can highlight them; the form is edit-safe (a change made
- * elsewhere while the user edits shows a notice and overwrites nothing: the add-on's default).
+ * elsewhere while the user edits shows a notice and overwrites nothing, and Save writes only over
+ * the version the form loaded: the add-on's defaults).
  */
 @Route("")
 @PageTitle("Tasks · LiveSync demo")
@@ -48,6 +52,7 @@ import jakarta.annotation.security.PermitAll;
 public class TasksView extends LiveSyncView<Long> {
 
     static final WatchKey<Task> TASKS = WatchKey.of(Task.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TasksView.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMM d, HH:mm");
     private static final Comparator<Task> BY_TITLE = Comparator
@@ -127,16 +132,22 @@ public class TasksView extends LiveSyncView<Long> {
         form.showing(bean.show(id));
     }
 
+    /**
+     * Saves through the repository, inside the add-on's transaction that locks the row and checks it
+     * is still the version the form loaded, in this organization. When it is not, nothing is written
+     * and the add-on's notice ({@link #onSaveRefused}) says so; the edits stay in the form.
+     */
     private void save() {
         try {
-            if (bean.save(tasks::save)) {
+            if (bean.save(tasks::save) == SaveResult.SAVED) {
                 form.showing(true);
                 Notification.show("Saved", 2000, Notification.Position.BOTTOM_START)
                         .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
             }
         } catch (DataAccessException e) {
-            Notification.show("Could not save: the task was changed or deleted meanwhile", 4000,
-                    Notification.Position.TOP_CENTER).addThemeVariants(NotificationVariant.LUMO_ERROR);
+            LOG.warn("Could not save task {}", bean.id(), e);
+            Notification.show("Could not save the task: the database refused it. Your edits are still in the form.",
+                    6000, Notification.Position.TOP_CENTER).addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
     }
 
