@@ -54,7 +54,12 @@ class StreamHistoryTest {
         String path = url.substring(url.indexOf('/', "jdbc:postgresql://".length()) + 1);
         database = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
         try (Connection c = low.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE \"" + HIGH.user() + "\" LOGIN SUPERUSER REPLICATION PASSWORD '" + HIGH.password() + "'");
+            boolean exists;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + HIGH.user() + "'")) {
+                exists = rs.next();
+            }
+            s.execute((exists ? "ALTER" : "CREATE") + " ROLE \"" + HIGH.user() + "\" LOGIN SUPERUSER REPLICATION PASSWORD '"
+                    + HIGH.password() + "'");
             if (!database.equals("postgres")) {
                 s.execute("CREATE DATABASE \"" + database + "\"");
             }
