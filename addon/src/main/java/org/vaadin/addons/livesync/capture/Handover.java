@@ -17,7 +17,15 @@ final class Handover {
     sealed interface Item permits GapItem, TransactionItem {
     }
 
-    record GapItem(Gap gap) implements Item {
+    /**
+     * A new stream begins.
+     *
+     * @param skipDelivered whether it continues the previous stream's history, so that what that one
+     *                      delivered is skipped
+     * @param newHistory    whether its server writes another WAL history than the previous stream's
+     *                      (positions of the two are not comparable)
+     */
+    record GapItem(Gap gap, boolean skipDelivered, boolean newHistory) implements Item {
     }
 
     record TransactionItem(org.vaadin.addons.livesync.decode.Transaction transaction) implements Item {

@@ -1,50 +1,60 @@
 package org.vaadin.addons.livesync.capture;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.capture.PreflightProblem.Kind;
+import org.vaadin.addons.livesync.decode.Lsn;
 
 /**
  * Writes a small non-transactional logical message at a fixed interval on a connection of its own
- * thread, and remembers when the last one was written. The message comes back through the
- * replication stream, which both lets the slot confirm past unrelated WAL and proves the stream
- * alive. A failed write is logged at debug and retried on a new connection next time: a database
- * that cannot be written to simply gets no stall detection. Thread-safe.
+ * thread, and remembers when and at which position the last one was written. The message comes
+ * back through the replication stream, which both lets the slot confirm past unrelated WAL and
+ * proves the stream alive.
+ * <p>
+ * A write the server refuses (EXECUTE on {@code pg_logical_emit_message} revoked, a read-only
+ * connection or a standby) turns stall detection off: it is logged at WARN once and offered as
+ * {@link #problem()} until a heartbeat is written again (logged at INFO). A write that fails because
+ * the server is away is only logged at DEBUG: the stream reconnects anyway. Thread-safe.
  */
 final class Heartbeat implements AutoCloseable {
 
     static final String PREFIX = "livesync.heartbeat";
+    static final String FUNCTION = "pg_logical_emit_message(boolean, text, text)";
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+    /** A heartbeat written: when ({@link System#nanoTime()}) and where its WAL record ends. */
+    record Beat(long nanos, Lsn lsn) {
+    }
 
     private final CaptureSettings settings;
     private final BooleanSupplier active;
-    private final ScheduledExecutorService scheduler;
-    private volatile long lastWrittenNanos;
-    private Connection connection;
+    private final BackgroundTask task;
+    private volatile Beat last;
+    private volatile PreflightProblem problem;
 
     Heartbeat(CaptureSettings settings, BooleanSupplier active) {
         this.settings = settings;
         this.active = active;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("livesync-heartbeat-" + settings.slotName()).daemon().factory());
+        this.task = new BackgroundTask("livesync-heartbeat-" + settings.slotName(), settings);
     }
 
     void start() {
-        long period = settings.heartbeatInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+        task.every(settings.heartbeatInterval(), this::beat);
     }
 
-    /** {@link System#nanoTime()} of the last successful write; 0 when none yet. */
-    long lastWrittenNanos() {
-        return lastWrittenNanos;
+    /** The last heartbeat written; null when none yet. */
+    Beat last() {
+        return last;
+    }
+
+    /** Why heartbeats cannot be written (stall detection is off); null while they can. */
+    PreflightProblem problem() {
+        return problem;
     }
 
     private void beat() {
@@ -52,43 +62,58 @@ final class Heartbeat implements AutoCloseable {
             return;
         }
         try {
-            if (connection == null || connection.isClosed()) {
-                connection = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties());
-                connection.setAutoCommit(true);
-            }
-            try (PreparedStatement s = connection.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
-                s.setQueryTimeout((int) Math.max(1, settings.heartbeatInterval().toSeconds()));
-                s.setString(1, PREFIX);
-                s.setString(2, settings.slotName());
-                s.execute();
-            }
-            lastWrittenNanos = System.nanoTime();
+            last = new Beat(System.nanoTime(), write());
             LOG.trace("Heartbeat written for slot {}", settings.slotName());
-        } catch (SQLException | RuntimeException e) {
+            if (problem != null) {
+                problem = null;
+                LOG.info("LiveSync heartbeats are written again (slot {}): stall detection is on", settings.slotName());
+            }
+        } catch (SQLException e) {
             LOG.debug("LiveSync heartbeat not written: {}", e.toString());
-            closeConnection();
+            task.connection().close();
+            if (!Preflight.isServerAway(e) && !"57014".equals(e.getSQLState())) {
+                refused(e); // not a passing fault (the server away, a write that timed out)
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("LiveSync heartbeat not written: {}", e.toString());
+            task.connection().close();
         }
     }
 
-    private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // going away anyway
+    /** Writes a heartbeat; returns where its WAL record ends. */
+    private Lsn write() throws SQLException {
+        try (PreparedStatement s = task.connection().get().prepareStatement(
+                "SELECT pg_logical_emit_message(false, ?, ?)::text")) {
+            s.setQueryTimeout((int) Math.max(1, settings.heartbeatInterval().toSeconds()));
+            s.setString(1, PREFIX);
+            s.setString(2, settings.slotName());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return Lsn.valueOf(rs.getString(1));
             }
-            connection = null;
         }
+    }
+
+    private void refused(SQLException e) {
+        if (problem != null) {
+            return;
+        }
+        String user = String.valueOf(settings.user());
+        problem = new PreflightProblem(Kind.HEARTBEAT_FAILING,
+                "LiveSync cannot write its heartbeat (" + FUNCTION + ") as " + user + ": " + e.getMessage()
+                        + ". So stall detection is off: a replication connection that silently stops delivering is "
+                        + "noticed only when the server drops it (wal_sender_timeout) or a write to it fails.",
+                "42501".equals(e.getSQLState())
+                        ? "As a superuser run GRANT EXECUTE ON FUNCTION " + FUNCTION + " TO " + Sql.quote(user) + ";"
+                        : "25006".equals(e.getSQLState())
+                                ? "Connect LiveSync to the primary server: heartbeats cannot be written on a standby "
+                                        + "or a read-only connection."
+                                : "Make " + FUNCTION + " callable for " + user + ".");
+        LOG.warn("{} Fix: {}", problem.message(), problem.fix());
     }
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeConnection();
+        task.close();
     }
 }

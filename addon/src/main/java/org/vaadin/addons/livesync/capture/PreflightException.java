@@ -24,7 +24,11 @@ public class PreflightException extends RuntimeException {
 
     static String describe(List<PreflightProblem> problems) {
         return "LiveSync cannot start live updates: " + problems.size() + " problem(s) with the database:\n"
-                + problems.stream().map(p -> "  - " + p.message() + "\n    Fix: " + p.fix())
-                        .collect(Collectors.joining("\n"));
+                + describeEach(problems);
+    }
+
+    /** One entry per problem: its message and, indented, its fix. */
+    static String describeEach(List<PreflightProblem> problems) {
+        return problems.stream().map(p -> "  - " + p.message() + "\n    Fix: " + p.fix()).collect(Collectors.joining("\n"));
     }
 }

@@ -1,7 +1,8 @@
 package org.vaadin.addons.livesync.capture;
 
 /**
- * One reason why live sync cannot start, with what to do about it.
+ * One reason why live sync cannot start — or, as a {@linkplain ReplicationListener#warnings()
+ * warning}, why it runs impaired — with what to do about it.
  * Immutable and thread-safe (a record of immutable values).
  *
  * @param kind    which check failed
@@ -10,7 +11,7 @@ package org.vaadin.addons.livesync.capture;
  */
 public record PreflightProblem(Kind kind, String message, String fix) {
 
-    /** The checks the preflight runs, in order. */
+    /** The checks the preflight runs, in order, then what the listener finds while running. */
     public enum Kind {
         /** The database cannot be reached or refuses the login. */
         DATABASE_UNREACHABLE,
@@ -24,12 +25,24 @@ public record PreflightProblem(Kind kind, String message, String fix) {
         PUBLICATION_MISSING,
         /** The publication lacks tables that watched entities use. */
         TABLES_NOT_PUBLISHED,
+        /**
+         * A watched table is partitioned and the publication does not set
+         * {@code publish_via_partition_root}: its changes would arrive under the partitions' names.
+         */
+        PARTITIONED_TABLE_NOT_PUBLISHED_VIA_ROOT,
         /** Every replication slot is in use. */
         SLOTS_EXHAUSTED,
         /** Every WAL sender is in use. */
         WAL_SENDERS_EXHAUSTED,
         /** {@code pg_hba.conf} has no entry allowing this replication connection. */
-        REPLICATION_CONNECTION_REFUSED
+        REPLICATION_CONNECTION_REFUSED,
+        /**
+         * The slot is streamed by another connection that is not this listener's own: likely another
+         * node configured with the same slot name.
+         */
+        SLOT_IN_USE,
+        /** A warning: the heartbeat cannot be written, so stall detection is off. */
+        HEARTBEAT_FAILING
     }
 
     @Override

@@ -14,8 +14,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Creates and drops the publication that LiveSync reads: {@code FOR ALL TABLES} (needs a
- * superuser) or for listed tables (the tables' owner may do it). The SQL is available as text for
+ * Creates and drops the publication that LiveSync reads: for listed tables (the watched ones; the
+ * tables' owner may do it) — the recommended setup — or {@code FOR ALL TABLES} (needs a superuser).
+ * A publication {@code FOR ALL TABLES} streams every table of the database to the application's
+ * role, whatever its GRANTs and row-level security say. Publications are created {@code WITH
+ * (publish_via_partition_root = true)}, so that changes of a partitioned table arrive under its own
+ * name rather than its partitions'. The SQL is available as text for
  * a DBA or a migration tool, runnable from Java (e.g. inside a Flyway Java migration), and printable
  * from the command line:
  *
@@ -31,6 +35,8 @@ public final class PublicationSetup {
 
     /** The publication name used when none is configured. */
     public static final String DEFAULT_PUBLICATION = "livesync";
+
+    private static final String VIA_ROOT = " WITH (publish_via_partition_root = true)";
 
     private final String publication;
 
@@ -56,17 +62,29 @@ public final class PublicationSetup {
         return publication;
     }
 
-    /** {@code CREATE PUBLICATION "livesync" FOR ALL TABLES} (needs a superuser). */
+    /**
+     * {@code CREATE PUBLICATION "livesync" FOR ALL TABLES WITH (publish_via_partition_root = true)}
+     * (needs a superuser). It streams every table to the application's role regardless of GRANTs and
+     * row-level security: prefer {@link #upSql(Collection)} with the watched tables in production.
+     */
     public String upSql() {
-        return "CREATE PUBLICATION " + Sql.quote(publication) + " FOR ALL TABLES";
+        return "CREATE PUBLICATION " + Sql.quote(publication) + " FOR ALL TABLES" + VIA_ROOT;
     }
 
-    /** {@code CREATE PUBLICATION "livesync" FOR TABLE "public"."task", ...}. */
+    /**
+     * {@code CREATE PUBLICATION "livesync" FOR TABLE "public"."task", ... WITH
+     * (publish_via_partition_root = true)}.
+     */
     public String upSql(Collection<String> tables) {
         if (tables.isEmpty()) {
             throw new IllegalArgumentException("List at least one table, or use upSql() for all tables");
         }
-        return "CREATE PUBLICATION " + Sql.quote(publication) + " FOR TABLE " + quotedList(tables);
+        return "CREATE PUBLICATION " + Sql.quote(publication) + " FOR TABLE " + quotedList(tables) + VIA_ROOT;
+    }
+
+    /** {@code ALTER PUBLICATION "livesync" SET (publish_via_partition_root = true)}. */
+    String viaRootSql() {
+        return "ALTER PUBLICATION " + Sql.quote(publication) + " SET (publish_via_partition_root = true)";
     }
 
     /** {@code DROP PUBLICATION IF EXISTS "livesync"}. */
@@ -82,21 +100,24 @@ public final class PublicationSetup {
     }
 
     /**
-     * Creates the publication for the listed tables, or adds those it lacks to an existing one.
-     * Idempotent; a publication {@code FOR ALL TABLES} is left as it is.
+     * Creates the publication for the listed tables, or adds those it lacks to an existing one and,
+     * when one of them is partitioned, makes it publish via the partition root. Idempotent; a
+     * publication {@code FOR ALL TABLES} gets no tables added.
      */
     public void up(Connection connection, Collection<String> tables) throws SQLException {
         if (!exists(connection)) {
             execute(connection, upSql(tables));
             return;
         }
-        if (isForAllTables(connection)) {
-            return;
+        if (!isForAllTables(connection)) {
+            Set<String> missing = new LinkedHashSet<>(tables);
+            missing.removeAll(publishedTables(connection, tables));
+            if (!missing.isEmpty()) {
+                execute(connection, "ALTER PUBLICATION " + Sql.quote(publication) + " ADD TABLE " + quotedList(missing));
+            }
         }
-        Set<String> missing = new LinkedHashSet<>(tables);
-        missing.removeAll(publishedTables(connection, tables));
-        if (!missing.isEmpty()) {
-            execute(connection, "ALTER PUBLICATION " + Sql.quote(publication) + " ADD TABLE " + quotedList(missing));
+        if (!publishesViaRoot(connection) && !partitionedTables(connection, tables).isEmpty()) {
+            execute(connection, viaRootSql());
         }
     }
 
@@ -125,25 +146,59 @@ public final class PublicationSetup {
         }
     }
 
-    /** Which of {@code tables} (as written, schema defaulting to the search path's first) are published. */
+    /** Whether the publication sends changes of partitions under their root table's name. */
+    boolean publishesViaRoot(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT pubviaroot FROM pg_publication WHERE pubname = ?")) {
+            s.setString(1, publication);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Which of {@code tables} (as written, schema defaulting to the search path's first) are
+     * published: the table itself, or — for a partitioned table in a publication that does not
+     * publish via the root — its partitions.
+     */
     Set<String> publishedTables(Connection connection, Collection<String> tables) throws SQLException {
-        Set<String> published = new LinkedHashSet<>();
-        try (PreparedStatement s = connection.prepareStatement("""
-                SELECT 1 FROM pg_publication_tables
-                 WHERE pubname = ? AND schemaname = coalesce(?, current_schema()) AND tablename = ?""")) {
+        return tablesWhere(connection, tables, """
+                SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = coalesce(?, current_schema()) AND c.relname = ?
+                   AND EXISTS (SELECT 1 FROM pg_publication_tables p
+                                 JOIN pg_namespace pn ON pn.nspname = p.schemaname
+                                 JOIN pg_class pc ON pc.relnamespace = pn.oid AND pc.relname = p.tablename
+                                WHERE p.pubname = ?
+                                  AND (pc.oid = c.oid OR pc.oid IN (SELECT relid FROM pg_partition_tree(c.oid))))""",
+                true);
+    }
+
+    /** Which of {@code tables} are partitioned tables. */
+    Set<String> partitionedTables(Connection connection, Collection<String> tables) throws SQLException {
+        return tablesWhere(connection, tables, """
+                SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind = 'p' AND n.nspname = coalesce(?, current_schema()) AND c.relname = ?""", false);
+    }
+
+    private Set<String> tablesWhere(Connection connection, Collection<String> tables, String sql, boolean withPublication)
+            throws SQLException {
+        Set<String> found = new LinkedHashSet<>();
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
             for (String table : tables) {
                 List<String> parts = Sql.splitQualified(table);
-                s.setString(1, publication);
-                s.setString(2, parts.size() == 2 ? parts.get(0) : null);
-                s.setString(3, parts.get(parts.size() - 1));
+                s.setString(1, parts.size() == 2 ? parts.get(0) : null);
+                s.setString(2, parts.get(parts.size() - 1));
+                if (withPublication) {
+                    s.setString(3, publication);
+                }
                 try (ResultSet rs = s.executeQuery()) {
                     if (rs.next()) {
-                        published.add(table);
+                        found.add(table);
                     }
                 }
             }
         }
-        return published;
+        return found;
     }
 
     private static String quotedList(Collection<String> tables) {

@@ -4,9 +4,12 @@ import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,15 +28,27 @@ import org.vaadin.addons.livesync.decode.TransactionAssembler;
  * Two threads: the <em>reader</em> only reads, decodes and hands over to a bounded queue (when the
  * queue is full it stops reading but keeps the connection alive); the <em>delivery</em> thread
  * calls the consumer. A transaction's end LSN is confirmed to the server only after the consumer
- * returned from it. While nothing is pending, the reader confirms the server's WAL end so that
- * writes to unpublished tables do not make the slot retain WAL.
+ * returned from it (and once more when the listener stops, so that a permanent slot resumes right
+ * after it). While nothing is pending, the reader confirms the server's WAL end so that writes to
+ * unpublished tables do not make the slot retain WAL. An idle connection gets a status update every
+ * second, which is how a connection the server closed is noticed.
  * <p>
  * Before starting, and before each reconnect, a {@link Preflight} runs; its problems are logged
- * once, clearly, and the listener keeps retrying with backoff (state {@link CaptureState#NOT_READY})
- * so that live sync starts by itself once the database is fixed or back. After any interruption it
- * reconnects with backoff and sends a {@link Gap} before the first transaction of the new stream; a
- * transaction cut in half by a broken connection is dropped, never delivered in part, and none is
- * delivered twice.
+ * once, clearly, and the listener keeps retrying (state {@link CaptureState#NOT_READY}) so that live
+ * sync starts by itself once the database is fixed or back; see {@link
+ * CaptureSettings#withReconnectBackoff} for how often. After any interruption it reconnects and sends
+ * a {@link Gap} before the first transaction of the new stream; a transaction cut in half by a
+ * broken connection is dropped, never delivered in part. Each stream is judged by its own positions:
+ * only a stream that provably continues the previous one's history (the same server and timeline,
+ * a permanent slot that existed before) skips the transactions the previous stream already
+ * delivered; any other starts fresh, so that a failover to a server with lower positions loses
+ * nothing.
+ * <p>
+ * Each listener has a random instance id, carried in its replication connections'
+ * {@code application_name}; it takes over a slot only from a connection of its own (a stale one,
+ * after a network stall), never from anybody else's ({@link PreflightProblem.Kind#SLOT_IN_USE}).
+ * While streaming, {@link #warnings()} says what impairs it (heartbeats that cannot be written, a
+ * publication changed meanwhile).
  * <p>
  * Thread-safe: {@link #start()}, {@link #stop()} and the getters may be called from any thread.
  */
@@ -43,6 +58,7 @@ public final class ReplicationListener implements AutoCloseable {
     private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final Duration CONFIRM_EVERY = Duration.ofSeconds(1);
+    private static final Duration PROBE_IDLE_CONNECTION_EVERY = Duration.ofSeconds(1);
 
     private final CaptureSettings settings;
     private final TransactionConsumer consumer;
@@ -61,6 +77,8 @@ public final class ReplicationListener implements AutoCloseable {
     private final AtomicLong transactionsDelivered = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final Heartbeat heartbeat;
+    private final PublicationWatch publicationWatch;
+    private final String instanceId;
     private volatile boolean running;
     private Thread reader;
     private Thread delivery;
@@ -68,11 +86,21 @@ public final class ReplicationListener implements AutoCloseable {
     private ReplicationListener(CaptureSettings settings, TransactionConsumer consumer) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
+        settings.requireRunnable();
         this.handover = new Handover(settings.handoverCapacity());
         this.heartbeat = new Heartbeat(settings, () -> state.get() == CaptureState.STREAMING);
+        this.publicationWatch = new PublicationWatch(settings, () -> state.get() == CaptureState.STREAMING);
+        byte[] id = new byte[6];
+        ThreadLocalRandom.current().nextBytes(id);
+        this.instanceId = HexFormat.of().formatHex(id);
     }
 
-    /** A listener that will deliver to {@code consumer} once {@link #start() started}. */
+    /**
+     * A listener that will deliver to {@code consumer} once {@link #start() started}.
+     *
+     * @throws IllegalArgumentException when the settings cannot run: a permanent slot without a
+     *                                  {@linkplain CaptureSettings#withSlotName name}
+     */
     public static ReplicationListener create(CaptureSettings settings, TransactionConsumer consumer) {
         return new ReplicationListener(settings, consumer);
     }
@@ -95,12 +123,15 @@ public final class ReplicationListener implements AutoCloseable {
         delivery.start();
         reader.start();
         heartbeat.start();
+        publicationWatch.start();
     }
 
     /**
-     * Stops reading and delivering and closes the connection (the server drops a temporary slot with
-     * it). The reader closes its connection itself; if it has not ended within 2 s (a stalled
-     * network), the connection is aborted. Never waits much longer than 10 s. Idempotent.
+     * Stops reading and delivering, confirms to the server what was delivered, and closes the
+     * connection (the server drops a temporary slot with it). The reader closes its connection
+     * itself; if it has not ended within 2 s (a stalled network), the connection is aborted. Never
+     * waits much longer than 10 s, unless a heartbeat or publication check is stuck in a query.
+     * Idempotent.
      */
     public synchronized void stop() {
         if (state.get() == CaptureState.STOPPED) {
@@ -112,6 +143,7 @@ public final class ReplicationListener implements AutoCloseable {
         state.set(CaptureState.STOPPED);
         stopSignal.countDown();
         heartbeat.close();
+        publicationWatch.close();
         if (!join(reader, 2_000)) {
             ReplicationSession current = session.get();
             if (current != null) {
@@ -151,9 +183,27 @@ public final class ReplicationListener implements AutoCloseable {
         return state.get();
     }
 
-    /** The problems of the last failed preflight; empty once streaming. */
+    /**
+     * Why the listener is not ready: the problems of the last failed preflight or attempt to start
+     * streaming (e.g. {@link PreflightProblem.Kind#SLOT_IN_USE}); empty once streaming.
+     */
     public List<PreflightProblem> problems() {
         return problems.get();
+    }
+
+    /**
+     * What impairs the stream while it runs: heartbeats that cannot be written (stall detection is
+     * off), a publication that no longer includes a watched table. Empty when nothing; each entry
+     * goes away once fixed.
+     */
+    public List<PreflightProblem> warnings() {
+        List<PreflightProblem> warnings = new ArrayList<>();
+        PreflightProblem beat = heartbeat.problem();
+        if (beat != null) {
+            warnings.add(beat);
+        }
+        warnings.addAll(publicationWatch.problems());
+        return List.copyOf(warnings);
     }
 
     /** The settings. */
@@ -200,76 +250,111 @@ public final class ReplicationListener implements AutoCloseable {
     // ---- reader thread --------------------------------------------------------------------------
 
     private void readLoop() {
-        Duration backoff = settings.minBackoff();
+        Retry retry = new Retry(settings.minBackoff(), settings.maxBackoff());
         String lastFailure = "start";
         boolean first = true;
+        ReplicationSession.ServerHistory previous = null;
         TransactionAssembler assembler = consumer.newAssembler();
-        while (running) {
-            List<PreflightProblem> found = Preflight.check(settings);
-            if (!found.isEmpty()) {
-                notReady(found);
-                backoff = await(backoff);
-                continue;
-            }
-            ReplicationSession current;
-            try {
-                current = ReplicationSession.open(settings);
-            } catch (SQLException | RuntimeException e) {
-                PreflightProblem problem = e instanceof SQLException sql ? Preflight.fromReplicationFailure(settings, sql) : null;
-                if (problem != null) {
-                    notReady(List.of(problem));
-                } else {
-                    LOG.warn("LiveSync could not start replication (slot {}), retrying in {} ms: {}",
-                            settings.slotName(), backoff.toMillis(), e.toString());
-                    state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+        try (WalsenderProbe probe = new WalsenderProbe(settings)) {
+            while (running) {
+                ReplicationSession current = connect(retry);
+                if (current == null) {
+                    continue;
                 }
-                backoff = await(backoff);
-                continue;
-            }
-            if (!publish(current)) {
-                current.abort();
-                break;
-            }
-            problems.set(List.of());
-            assembler.reset();
-            boolean stalled = false;
-            try {
-                Gap gap = new Gap(first, current.startLsn(), Instant.now(), lastFailure);
-                if (!handover.put(new Handover.GapItem(gap), settings.statusInterval(), () -> running, current::keepAlive)) {
-                    break;
-                }
-                itemsPut.incrementAndGet();
-                if (!first) {
-                    reconnects.incrementAndGet();
-                }
-                first = false;
-                if (state.updateAndGet(s -> s == CaptureState.STOPPED ? s : CaptureState.STREAMING)
-                        == CaptureState.STOPPED) {
-                    break; // stopped meanwhile: never report streaming after stop()
-                }
-                LOG.info("LiveSync streaming from {} (publication {}, slot {})", current.startLsn(),
-                        settings.publication(), settings.slotName());
-                backoff = settings.minBackoff();
-                stream(current, assembler);
-            } catch (Exception e) {
-                stalled = e instanceof StalledStreamException;
-                if (!running) {
-                    break;
-                }
-                lastFailure = e.toString();
-                LOG.warn("LiveSync replication stream broke (slot {}), reconnecting in {} ms: {}",
-                        settings.slotName(), backoff.toMillis(), lastFailure);
-                state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
-            } finally {
-                session.compareAndSet(current, null);
-                if (stalled) {
+                if (!publish(current)) {
                     current.abort();
-                } else {
-                    current.close();
+                    break;
                 }
+                problems.set(List.of());
+                publicationWatch.clear();
+                probe.close();
+                assembler.reset();
+                boolean sameHistory = previous != null && previous.equals(current.history());
+                boolean skipDelivered = sameHistory && !settings.temporarySlot() && !current.createdSlot();
+                previous = current.history();
+                if (!sameHistory) {
+                    caughtUp.set(0); // positions of another history say nothing about this one
+                }
+                boolean stalled = false;
+                long gapItem = Long.MAX_VALUE;
+                Duration wait = settings.minBackoff();
+                try {
+                    Gap gap = new Gap(first, current.startLsn(), Instant.now(), lastFailure);
+                    if (!handover.put(new Handover.GapItem(gap, skipDelivered, !sameHistory), settings.statusInterval(),
+                            () -> running, current::keepAlive)) {
+                        break;
+                    }
+                    gapItem = itemsPut.incrementAndGet();
+                    if (!first) {
+                        reconnects.incrementAndGet();
+                    }
+                    first = false;
+                    if (state.updateAndGet(s -> s == CaptureState.STOPPED ? s : CaptureState.STREAMING)
+                            == CaptureState.STOPPED) {
+                        break; // stopped meanwhile: never report streaming after stop()
+                    }
+                    LOG.info("LiveSync streaming from {} (publication {}, slot {}{})", current.startLsn(),
+                            settings.publication(), settings.slotName(), skipDelivered ? ", resumed"
+                                    : sameHistory ? "" : ", server " + current.history().systemId()
+                                    + " timeline " + current.history().timeline());
+                    retry.reset();
+                    stream(current, assembler, gapItem, probe);
+                } catch (Exception e) {
+                    stalled = e instanceof StallDetector.StalledStreamException;
+                    if (!running) {
+                        break;
+                    }
+                    lastFailure = e.toString();
+                    wait = retry.next(Retry.Cause.SERVER_AWAY);
+                    LOG.warn("LiveSync replication stream broke (slot {}), reconnecting in {} ms: {}",
+                            settings.slotName(), wait.toMillis(), lastFailure);
+                    state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                } finally {
+                    session.compareAndSet(current, null);
+                    if (stalled) {
+                        current.abort();
+                    } else {
+                        if (!running) {
+                            confirmHandled(current, gapItem);
+                        }
+                        current.close();
+                    }
+                }
+                await(wait);
             }
-            backoff = await(backoff);
         }
+    }
+
+    /**
+     * Runs the preflight and opens a session; on failure reports it, waits as {@code retry} says
+     * and returns null.
+     */
+    private ReplicationSession connect(Retry retry) {
+        Preflight.Outcome preflight = Preflight.run(settings, instanceId);
+        if (!preflight.problems().isEmpty()) {
+            notReady(preflight.problems());
+            await(retry.next(preflight.serverAway() ? Retry.Cause.SERVER_AWAY : Retry.Cause.MISCONFIGURED));
+            return null;
+        }
+        try {
+            return ReplicationSession.open(settings, instanceId);
+        } catch (SlotInUseException e) {
+            notReady(List.of(e.problem()));
+            await(retry.next(Retry.Cause.MISCONFIGURED));
+        } catch (SQLException | RuntimeException e) {
+            PreflightProblem problem = e instanceof SQLException sql ? Preflight.fromReplicationFailure(settings, sql) : null;
+            if (problem != null) {
+                notReady(List.of(problem));
+                await(retry.next(Retry.Cause.MISCONFIGURED));
+            } else {
+                Duration wait = retry.next(Retry.Cause.SERVER_AWAY);
+                LOG.warn("LiveSync could not start replication (slot {}), retrying in {} ms: {}",
+                        settings.slotName(), wait.toMillis(), e.toString());
+                state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                await(wait);
+            }
+        }
+        return null;
     }
 
     /** Makes the session the current one unless stopped meanwhile. */
@@ -283,17 +368,22 @@ public final class ReplicationListener implements AutoCloseable {
         }
     }
 
-    private void stream(ReplicationSession current, TransactionAssembler assembler) throws Exception {
+    /**
+     * Reads until stopped or broken. {@code gapItem} is the number of this stream's gap in the
+     * handover: until the delivery thread has passed it, what it reports as handled belongs to an
+     * earlier stream and is not confirmed to this one.
+     */
+    private void stream(ReplicationSession current, TransactionAssembler assembler, long gapItem, WalsenderProbe probe)
+            throws Exception {
         long park = MIN_IDLE_PARK_NANOS;
         long lastConfirm = System.nanoTime();
-        long lastReceived = System.nanoTime();
-        long unansweredBeat = 0;
-        long stallAfter = settings.heartbeatInterval().multipliedBy(3).toNanos();
+        long lastStatus = System.nanoTime();
+        Lsn lastReceived = current.lastReceived();
+        StallDetector stall = new StallDetector(settings.heartbeatInterval(), heartbeat::last);
         while (running) {
             ByteBuffer message = current.readPending();
             if (message != null) {
-                lastReceived = System.nanoTime();
-                unansweredBeat = 0;
+                stall.arrived();
                 park = MIN_IDLE_PARK_NANOS;
                 Transaction transaction = assembler.accept(message);
                 if (transaction != null) {
@@ -305,37 +395,42 @@ public final class ReplicationListener implements AutoCloseable {
                 }
                 continue;
             }
-            Lsn confirmed = Lsn.ofLong(handled.get());
+            Lsn received = current.lastReceived();
+            if (received.isAfter(lastReceived)) {
+                stall.arrived(); // a keep-alive that reported progress
+                lastReceived = received;
+            }
+            Lsn confirmed = handledInThisStream(gapItem);
             if (!assembler.inTransaction() && itemsDone.get() == itemsPut.get()) {
                 // Everything read was handled: the server's WAL end can be confirmed too (heartbeat).
-                confirmed = Lsn.max(confirmed, current.lastReceived());
+                confirmed = Lsn.max(confirmed, received);
                 caughtUp.accumulateAndGet(confirmed.asLong(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
             }
-            if (confirmed.isAfter(current.flushed())
-                    && System.nanoTime() - lastConfirm >= CONFIRM_EVERY.toNanos()) {
+            long now = System.nanoTime();
+            if (confirmed.isAfter(current.flushed()) && now - lastConfirm >= CONFIRM_EVERY.toNanos()) {
                 current.confirm(confirmed, true);
-                lastConfirm = System.nanoTime();
+                lastConfirm = now;
+                lastStatus = now;
+            } else if (now - lastStatus >= PROBE_IDLE_CONNECTION_EVERY.toNanos()) {
+                current.keepAlive(); // fails on a connection the server closed
+                lastStatus = now;
             }
-            long beat = heartbeat.lastWrittenNanos();
-            if (unansweredBeat == 0 && beat - lastReceived > 0) {
-                unansweredBeat = beat; // the first heartbeat written since anything arrived
-            }
-            if (unansweredBeat != 0 && System.nanoTime() - unansweredBeat > stallAfter) {
-                throw new StalledStreamException("nothing arrived for " + (System.nanoTime() - lastReceived) / 1_000_000
-                        + " ms although a heartbeat was written " + (System.nanoTime() - unansweredBeat) / 1_000_000
-                        + " ms ago");
-            }
+            stall.check(current, probe);
             LockSupport.parkNanos(park);
             park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
         }
     }
 
-    /** The connection looks open but nothing arrives: taken for dead. */
-    static final class StalledStreamException extends Exception {
-        private static final long serialVersionUID = 1L;
+    private Lsn handledInThisStream(long gapItem) {
+        return itemsDone.get() >= gapItem ? Lsn.ofLong(handled.get()) : Lsn.INVALID;
+    }
 
-        StalledStreamException(String message) {
-            super(message);
+    /** Stopping: confirms what was handled, so that a permanent slot resumes right after it. */
+    private void confirmHandled(ReplicationSession current, long gapItem) {
+        try {
+            current.confirm(handledInThisStream(gapItem), true);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("LiveSync could not confirm the last position on stop: {}", e.toString());
         }
     }
 
@@ -350,22 +445,21 @@ public final class ReplicationListener implements AutoCloseable {
         }
     }
 
-    /** Waits {@code backoff} unless stopped; returns the next, doubled backoff. */
-    private Duration await(Duration backoff) {
+    /** Waits {@code wait} unless stopped. */
+    private void await(Duration wait) {
         try {
-            stopSignal.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
+            stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
         }
-        Duration next = backoff.multipliedBy(2);
-        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
     }
 
     // ---- delivery thread ------------------------------------------------------------------------
 
     private void deliveryLoop() {
         Lsn lastDelivered = Lsn.INVALID;
+        Lsn skipThrough = Lsn.INVALID;
         while (running) {
             Handover.Item item;
             try {
@@ -376,18 +470,24 @@ public final class ReplicationListener implements AutoCloseable {
             if (item == null) {
                 call(consumer::onIdle, "onIdle()");
             }
-            if (item instanceof Handover.GapItem(Gap gap)) {
+            if (item instanceof Handover.GapItem(Gap gap, boolean skipDelivered, boolean newHistory)) {
+                // only a stream that continues the previous one's history skips what that one delivered
+                skipThrough = skipDelivered ? lastDelivered : Lsn.INVALID;
+                if (newHistory) {
+                    lastDelivered = Lsn.INVALID;
+                    handled.set(0);
+                }
                 call(() -> consumer.onGap(gap), "onGap(" + gap + ")");
             } else if (item instanceof Handover.TransactionItem(Transaction tx)) {
-                if (tx.endLsn().isAfter(lastDelivered)) {
+                if (skipThrough.isValid() && !tx.endLsn().isAfter(skipThrough)) {
+                    LOG.debug("Skipping transaction {} at {}: already delivered", tx.xid(), tx.endLsn());
+                } else {
                     if (!tx.isEmpty()) {
                         call(() -> consumer.onTransaction(tx), "onTransaction(xid " + tx.xid() + ")");
                         transactionsDelivered.incrementAndGet();
                     }
                     lastDelivered = tx.endLsn();
                     handled.set(tx.endLsn().asLong());
-                } else {
-                    LOG.debug("Skipping transaction {} at {}: already delivered", tx.xid(), tx.endLsn());
                 }
             }
             if (item != null) {

@@ -9,7 +9,8 @@ import org.vaadin.addons.livesync.capture.CaptureSettings;
 /**
  * Where LiveSync connects: each of {@code livesync.url}, {@code .username} and {@code .password}
  * when set, else the application datasource's (Spring Boot's {@link JdbcConnectionDetails}, which
- * covers {@code spring.datasource.*} and service connections). Immutable.
+ * covers {@code spring.datasource.*} and service connections). Immutable; {@link #toString()}
+ * shows neither the password nor one written into the URL.
  */
 record DatabaseLogin(String url, String username, String password) {
 
@@ -39,7 +40,7 @@ record DatabaseLogin(String url, String username, String password) {
 
     @Override
     public String toString() {
-        return "DatabaseLogin[" + url + " as " + username + "]";
+        return "DatabaseLogin[" + CaptureSettings.redacted(url) + " as " + username + "]";
     }
 
     /** Kept apart so that nothing loads spring-boot-jdbc's classes when it is absent. */

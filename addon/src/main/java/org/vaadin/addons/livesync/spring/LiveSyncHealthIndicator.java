@@ -11,9 +11,11 @@ import org.vaadin.addons.livesync.capture.ReplicationListener;
 import org.vaadin.addons.livesync.dispatch.LiveSync;
 
 /**
- * Reports whether changes flow: UP while streaming; UNKNOWN while starting or reconnecting; DOWN
- * while the database is not ready, with the preflight problems and their fixes; OUT_OF_SERVICE once
- * stopped. Thread-safe.
+ * Reports whether changes flow: UP while streaming, with {@code warnings} (and their fixes) when
+ * something impairs the stream (heartbeats that cannot be written, so no stall detection; a
+ * publication changed meanwhile); UNKNOWN while starting or reconnecting; DOWN while the database
+ * is not ready, with the preflight problems and their fixes; OUT_OF_SERVICE once stopped. No detail
+ * carries a credential: problems show the JDBC URL redacted. Thread-safe.
  */
 final class LiveSyncHealthIndicator extends AbstractHealthIndicator {
 
@@ -43,6 +45,10 @@ final class LiveSyncHealthIndicator extends AbstractHealthIndicator {
         List<PreflightProblem> problems = listener.problems();
         if (!problems.isEmpty()) {
             builder.withDetail("problems", problems.stream().map(PreflightProblem::toString).toList());
+        }
+        List<PreflightProblem> warnings = listener.warnings();
+        if (!warnings.isEmpty()) {
+            builder.withDetail("warnings", warnings.stream().map(PreflightProblem::toString).toList());
         }
     }
 }

@@ -34,14 +34,16 @@ public class LiveSyncProperties {
     private String publication = "livesync";
 
     /**
-     * Name of the replication slot: 1 to 63 characters of a-z, 0-9 and _, unique per application
-     * node. Defaults to a name generated at every start.
+     * Name of the replication slot: 1 to 63 characters of a-z, 0-9 and _, one per application node
+     * and stable across its restarts. Required when temporary-slot is false; a temporary slot
+     * defaults to a name generated at every start.
      */
     private String slotName;
 
     /**
      * Whether the replication slot is temporary: dropped by the server when the connection ends, so
-     * it never retains WAL after a crash.
+     * it never retains WAL after a crash. A permanent slot (false) resumes after a restart but
+     * retains WAL while the node is down, and needs livesync.slot-name, one per node.
      */
     private boolean temporarySlot = true;
 

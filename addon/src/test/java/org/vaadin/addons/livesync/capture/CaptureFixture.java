@@ -49,11 +49,11 @@ final class CaptureFixture implements AutoCloseable {
         return this;
     }
 
-    /** Kills the listener's walsender on the server; returns how many were killed. */
+    /** Kills the walsender that holds the listener's slot; returns how many were killed. */
     int killWalsender() {
-        try (var c = db.connect(); var s = c.prepareStatement(
-                "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_replication WHERE application_name = ?")) {
-            s.setString(1, "livesync-" + listener.settings().slotName());
+        try (var c = db.connect(); var s = c.prepareStatement("SELECT count(pg_terminate_backend(active_pid))::int"
+                + " FROM pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+            s.setString(1, listener.settings().slotName());
             try (var rs = s.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

@@ -17,9 +17,11 @@ class PublicationSetupTest {
     @Test
     void sqlQuotesEveryIdentifier() {
         PublicationSetup setup = PublicationSetup.named("my \"pub\"");
-        assertThat(setup.upSql()).isEqualTo("CREATE PUBLICATION \"my \"\"pub\"\"\" FOR ALL TABLES");
+        assertThat(setup.upSql()).isEqualTo("CREATE PUBLICATION \"my \"\"pub\"\"\" FOR ALL TABLES"
+                + " WITH (publish_via_partition_root = true)");
         assertThat(setup.upSql(List.of("public.Task", "order"))).isEqualTo(
-                "CREATE PUBLICATION \"my \"\"pub\"\"\" FOR TABLE \"public\".\"Task\", \"order\"");
+                "CREATE PUBLICATION \"my \"\"pub\"\"\" FOR TABLE \"public\".\"Task\", \"order\""
+                        + " WITH (publish_via_partition_root = true)");
         assertThat(setup.downSql()).isEqualTo("DROP PUBLICATION IF EXISTS \"my \"\"pub\"\"\"");
         assertThatThrownBy(() -> setup.upSql(List.of("a.b.c"))).isInstanceOf(IllegalArgumentException.class);
     }
@@ -53,6 +55,38 @@ class PublicationSetupTest {
     }
 
     @Test
+    void upCreatesPublicationsThatPublishPartitionsUnderTheRootsName() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        String parted = TestDatabase.uniqueName("setup_parted");
+        db.execute("CREATE TABLE " + parted + " (id int, org int, PRIMARY KEY (id, org)) PARTITION BY LIST (org)",
+                "CREATE TABLE " + parted + "_1 PARTITION OF " + parted + " FOR VALUES IN (1)");
+        PublicationSetup all = PublicationSetup.named(TestDatabase.uniqueName("pub"));
+        PublicationSetup listed = PublicationSetup.named(TestDatabase.uniqueName("pub"));
+        PublicationSetup existing = PublicationSetup.named(TestDatabase.uniqueName("pub"));
+        try (Connection c = db.connect()) {
+            all.up(c);
+            listed.up(c, List.of("public." + parted));
+            db.execute("CREATE PUBLICATION " + existing.publication() + " FOR TABLE " + parted);
+            existing.up(c, List.of("public." + parted));
+
+            for (PublicationSetup setup : List.of(all, listed, existing)) {
+                try (var rs = c.createStatement().executeQuery("SELECT pubviaroot FROM pg_publication WHERE pubname = '"
+                        + setup.publication() + "'")) {
+                    rs.next();
+                    assertThat(rs.getBoolean(1)).as("publish_via_partition_root of %s", setup.publication()).isTrue();
+                }
+            }
+            assertThat(all.upSql()).endsWith(" WITH (publish_via_partition_root = true)");
+            assertThat(listed.upSql(List.of("public.task"))).endsWith(" WITH (publish_via_partition_root = true)");
+        } finally {
+            for (PublicationSetup setup : List.of(all, listed, existing)) {
+                db.execute(setup.downSql());
+            }
+            db.execute("DROP TABLE " + parted);
+        }
+    }
+
+    @Test
     void commandLinePrintsTheSql() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -60,7 +94,8 @@ class PublicationSetupTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).trim())
-                .isEqualTo("CREATE PUBLICATION \"livesync\" FOR TABLE \"public\".\"task\";");
+                .isEqualTo("CREATE PUBLICATION \"livesync\" FOR TABLE \"public\".\"task\""
+                        + " WITH (publish_via_partition_root = true);");
         assertThat(PublicationSetup.print(List.of(), new PrintStream(out), new PrintStream(err))).isEqualTo(2);
     }
 }

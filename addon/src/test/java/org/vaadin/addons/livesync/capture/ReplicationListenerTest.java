@@ -296,6 +296,44 @@ class ReplicationListenerTest {
     }
 
     @Test
+    void changesOfAPartitionArriveUnderTheWatchedRootTableWithThePublicationSetupCreates() throws Exception {
+        String parted = fixture.table("parted", "CREATE TABLE %s (id int, org int, PRIMARY KEY (id, org)) PARTITION BY LIST (org)");
+        fixture.db.execute("CREATE TABLE " + parted + "_1 PARTITION OF " + parted + " FOR VALUES IN (1)");
+        try (Connection c = fixture.db.connect()) {
+            PublicationSetup.named(fixture.publication).up(c, List.of("public." + parted));
+        }
+        try (ReplicationListener listener = ReplicationListener.create(fixture.settings()
+                .withRequiredTables(Set.of("public." + parted)), fixture.consumer)) {
+            listener.start();
+            await().atMost(WAIT).until(() -> listener.state() == CaptureState.STREAMING);
+            fixture.db.execute("INSERT INTO " + parted + " VALUES (1, 1)");
+
+            await().atMost(WAIT).until(() -> fixture.consumer.transactions.size() == 1);
+            assertThat(fixture.consumer.changes()).extracting(RowChange::table).containsExactly(parted);
+        }
+    }
+
+    @Test
+    void watchedTableDroppedFromThePublicationWhileStreamingIsReportedAndClearedWhenAddedBack() {
+        String task = fixture.table("task", TASK_DDL);
+        String org = fixture.table("org", "CREATE TABLE %s (id bigint PRIMARY KEY, name text)");
+        fixture.start(fixture.settings().withRequiredTables(Set.of("public." + task, "public." + org))
+                .withPublicationCheckInterval(Duration.ofMillis(200)));
+
+        fixture.db.execute("ALTER PUBLICATION " + fixture.publication + " DROP TABLE " + org);
+        await().atMost(WAIT).until(() -> !fixture.listener.warnings().isEmpty());
+        assertThat(fixture.listener.warnings()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(PreflightProblem.Kind.TABLES_NOT_PUBLISHED);
+            assertThat(p.message()).contains(org).doesNotContain(task);
+            assertThat(p.fix()).contains("ADD TABLE \"public\".\"" + org + "\"");
+        });
+        assertThat(fixture.listener.state()).isEqualTo(CaptureState.STREAMING);
+
+        fixture.db.execute("ALTER PUBLICATION " + fixture.publication + " ADD TABLE " + org);
+        await().atMost(WAIT).until(() -> fixture.listener.warnings().isEmpty());
+    }
+
+    @Test
     void missingPublicationKeepsTheListenerNotReadyUntilItIsCreated() {
         String task = fixture.table("task", TASK_DDL);
         try (ReplicationListener listener = ReplicationListener.create(fixture.settings(), fixture.consumer)) {

@@ -267,8 +267,8 @@ class ConvergenceTest {
 
     private void killWalsender() throws SQLException {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_replication WHERE application_name = ?")) {
-            s.setString(1, "livesync-" + liveSync.listener().settings().slotName());
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, liveSync.listener().settings().slotName());
             s.execute();
         }
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -20,6 +21,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -29,6 +31,7 @@ import org.vaadin.addons.livesync.capture.CaptureState;
 import org.vaadin.addons.livesync.capture.PreflightProblem;
 import org.vaadin.addons.livesync.dispatch.LiveSync;
 import org.vaadin.addons.livesync.dispatch.TransactionRunner;
+import org.vaadin.addons.livesync.testdb.LogCapture;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
@@ -44,6 +47,8 @@ class LiveSyncAutoConfigurationTest {
     private static final TestDatabase DB = TestDatabase.get();
     private static final String SCHEMA = TestDatabase.uniqueName("spring");
     private static final String PUBLICATION = TestDatabase.uniqueName("pub_spring");
+    private static final String ROLE = TestDatabase.uniqueName("nobeat");
+    private static final String EMIT_MESSAGE = "pg_logical_emit_message(boolean, text, text)";
 
     /** A Spring Boot application with JPA on the test database, its entities in this package. */
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -231,6 +236,41 @@ class LiveSyncAutoConfigurationTest {
     }
 
     @Test
+    void passwordInTheJdbcUrlAppearsInNoProblemSettingsLogLineOrHealthDetail() {
+        String url = "jdbc:postgresql://127.0.0.1:1/nowhere?user=app&password=secret&sslpassword=secret&ssl=false";
+        try (LogCapture log = LogCapture.start("org.vaadin.addons.livesync")) {
+            runner.withPropertyValues("livesync.url=" + url).run(context -> {
+                assertThat(context).hasNotFailed();
+                LiveSync liveSync = context.getBean(LiveSync.class);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> liveSync.listener().state() == CaptureState.NOT_READY);
+                Health health = context.getBean("livesyncHealthIndicator", HealthIndicator.class).health(true);
+
+                assertThat(liveSync.listener().problems()).singleElement().satisfies(p -> {
+                    assertThat(p.kind()).isEqualTo(PreflightProblem.Kind.DATABASE_UNREACHABLE);
+                    assertThat(p.message()).contains("127.0.0.1:1/nowhere").doesNotContain("secret");
+                });
+                assertThat(health.getDetails()).containsKey("problems");
+                assertThat(health.getDetails().toString()).doesNotContain("secret");
+                assertThat(liveSync.listener().settings().toString()).doesNotContain("secret");
+                assertThat(liveSync.listener().toString()).doesNotContain("secret");
+                LiveSyncProperties properties = context.getBean(LiveSyncProperties.class);
+                assertThat(DatabaseLogin.of(properties, new DefaultListableBeanFactory()).toString())
+                        .contains("nowhere").doesNotContain("secret");
+            });
+            assertThat(log.lines()).isNotEmpty().noneMatch(line -> line.contains("secret"));
+        }
+    }
+
+    @Test
+    void permanentSlotWithoutASlotNameFailsTheContextNamingTheProperty() {
+        runner.withPropertyValues("livesync.temporary-slot=false").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("livesync.slot-name");
+        });
+    }
+
+    @Test
     void anApplicationsOwnTransactionRunnerIsTheOneFormSavesUse() {
         TransactionRunner own = work -> {
             throw new UnsupportedOperationException("not used here");
@@ -238,6 +278,40 @@ class LiveSyncAutoConfigurationTest {
         runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere")
                 .withBean(TransactionRunner.class, () -> own)
                 .run(context -> assertThat(context.getBean(LiveSync.class).saveGuard().transactions()).isSameAs(own));
+    }
+
+    @Test
+    void failingHeartbeatShowsInTheHealthWhileItStaysUp() {
+        DB.execute("CREATE ROLE " + ROLE + " LOGIN REPLICATION NOSUPERUSER PASSWORD 'secret'",
+                "REVOKE EXECUTE ON FUNCTION " + EMIT_MESSAGE + " FROM PUBLIC");
+        try {
+            runner.withUserConfiguration(FastHeartbeatWithoutExecute.class).run(context -> {
+                assertThat(context).hasNotFailed();
+                LiveSync liveSync = context.getBean(LiveSync.class);
+                HealthIndicator indicator = context.getBean("livesyncHealthIndicator", HealthIndicator.class);
+                await().atMost(Duration.ofSeconds(30)).until(() -> indicator.health(true).getDetails().containsKey("warnings"));
+                Health health = indicator.health(true);
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+                assertThat(health.getDetails().get("warnings").toString()).contains("stall detection is off");
+
+                DB.execute("GRANT EXECUTE ON FUNCTION " + EMIT_MESSAGE + " TO " + ROLE);
+                await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.listener().warnings().isEmpty());
+                assertThat(indicator.health(true).getDetails()).doesNotContainKey("warnings");
+            });
+        } finally {
+            DB.execute("GRANT EXECUTE ON FUNCTION " + EMIT_MESSAGE + " TO PUBLIC",
+                    "REVOKE EXECUTE ON FUNCTION " + EMIT_MESSAGE + " FROM " + ROLE, "DROP ROLE " + ROLE);
+        }
+    }
+
+    /** LiveSync as a role that may not write heartbeats, with a short heartbeat interval. */
+    @Configuration(proxyBeanMethods = false)
+    static class FastHeartbeatWithoutExecute {
+        @Bean
+        LiveSync liveSync(EntityManagerFactory entityManagerFactory) {
+            return LiveSync.create(entityManagerFactory, CaptureSettings.forDatabase(DB.jdbcUrl(), ROLE, "secret")
+                    .withPublication(PUBLICATION).withHeartbeatInterval(Duration.ofMillis(200)));
+        }
     }
 
     private static int slotsNamed(String slot) throws Exception {

@@ -14,23 +14,39 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A loopback TCP proxy in front of PostgreSQL that can make replication connections stall: their
  * bytes stop flowing in both directions while the sockets stay open, as behind a stuck firewall or
- * a dead network path. Ordinary SQL connections keep working. For tests only.
+ * a dead network path. Ordinary SQL connections keep working. It can also {@link #switchTo switch}
+ * to another server, as a failover or a blue/green switch behind one address does. For tests only.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final String targetHost;
-    private final int targetPort;
+    private volatile InetSocketAddress target;
     private final List<Pipe> pipes = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
     /** Starts a proxy to the host and port of {@code jdbcUrl}. */
     public TcpProxy(String jdbcUrl) throws IOException {
-        String hostPort = jdbcUrl.substring("jdbc:postgresql://".length()).split("/")[0];
-        this.targetHost = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
-        this.targetPort = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1)) : 5432;
+        this.target = address(jdbcUrl);
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = Thread.ofPlatform().daemon().name("tcp-proxy").start(this::accept);
+    }
+
+    private static InetSocketAddress address(String jdbcUrl) {
+        String hostPort = jdbcUrl.substring("jdbc:postgresql://".length()).split("/")[0];
+        String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
+        int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1)) : 5432;
+        return new InetSocketAddress(host, port);
+    }
+
+    /**
+     * Sends new connections to the server of {@code jdbcUrl} from now on and breaks every open one,
+     * as a failover to another server behind the same address does.
+     */
+    public void switchTo(String jdbcUrl) {
+        target = address(jdbcUrl);
+        for (Pipe pipe : pipes) {
+            pipe.close();
+        }
     }
 
     /** The JDBC URL that goes through the proxy. */
@@ -58,7 +74,7 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket();
-                upstream.connect(new InetSocketAddress(targetHost, targetPort));
+                upstream.connect(target);
                 Pipe pipe = new Pipe(client, upstream);
                 pipes.add(pipe);
                 pipe.start();

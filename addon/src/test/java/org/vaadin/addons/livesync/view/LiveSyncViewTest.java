@@ -282,7 +282,7 @@ class LiveSyncViewTest extends LivePipelineTest {
         long reconnectsBefore = env.liveSync.listener().reconnects();
 
         try (Connection c = env.db.connect(); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_replication WHERE application_name = 'livesync-"
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
                     + env.liveSync.listener().settings().slotName() + "'");
         }
         env.insert(1, "written around the reconnect");
