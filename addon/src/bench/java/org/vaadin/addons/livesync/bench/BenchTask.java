@@ -2,7 +2,7 @@ package org.vaadin.addons.livesync.bench;
 
 import java.time.OffsetDateTime;
 
-import org.vaadin.addons.livesync.watch.Watched;
+import org.vaadin.addons.livesync.Watched;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.vaadin.addons.livesync.dispatch.LiveSync;
-import org.vaadin.addons.livesync.view.LiveSyncView;
-import org.vaadin.addons.livesync.view.WatchKey;
-import org.vaadin.addons.livesync.view.WatchedList;
+import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.LiveSyncView;
+import org.vaadin.addons.livesync.WatchKey;
+import org.vaadin.addons.livesync.WatchedList;
 
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.function.SerializableFunction;

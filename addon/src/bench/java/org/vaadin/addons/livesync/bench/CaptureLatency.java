@@ -7,10 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import org.vaadin.addons.livesync.capture.CaptureSettings;
-import org.vaadin.addons.livesync.capture.CaptureState;
-import org.vaadin.addons.livesync.capture.ReplicationListener;
-import org.vaadin.addons.livesync.decode.RowChange;
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
+import org.vaadin.addons.livesync.internal.decode.RowChange;
 
 /**
  * Commit → decoded latency at a steady rate: single-row inserts, each its own commit, at

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.postgresql.PGConnection;
 import org.postgresql.replication.PGReplicationStream;
-import org.vaadin.addons.livesync.capture.CaptureSettings;
-import org.vaadin.addons.livesync.capture.ReplicationListener;
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
 
 /**
  * Capture throughput from a backlog: slots are created (nobody reads them), then the backlog is

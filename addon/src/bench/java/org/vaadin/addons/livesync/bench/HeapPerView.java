@@ -10,7 +10,7 @@ import java.util.Map;
 
 import javax.management.ObjectName;
 
-import org.vaadin.addons.livesync.view.TestSessions;
+import org.vaadin.addons.livesync.TestSessions;
 
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 

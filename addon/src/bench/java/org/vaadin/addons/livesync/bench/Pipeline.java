@@ -8,8 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
-import org.vaadin.addons.livesync.capture.CaptureSettings;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.LiveSync;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

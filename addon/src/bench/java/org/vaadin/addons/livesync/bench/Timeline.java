@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 
-import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.LiveSync;
 
 /**
  * Samples, every 250 ms while a window runs, where the work stands: commits written, transactions

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
-import org.vaadin.addons.livesync.view.TestSessions;
+import org.vaadin.addons.livesync.TestSessions;
 
 import com.vaadin.flow.function.SerializableFunction;
 

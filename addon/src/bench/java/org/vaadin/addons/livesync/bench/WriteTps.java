@@ -18,8 +18,8 @@ import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.vaadin.addons.livesync.capture.CaptureSettings;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.LiveSync;
 
 import com.zaxxer.hikari.HikariDataSource;
 

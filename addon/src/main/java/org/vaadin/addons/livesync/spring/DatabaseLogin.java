@@ -4,7 +4,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
-import org.vaadin.addons.livesync.capture.CaptureSettings;
+import org.vaadin.addons.livesync.CaptureSettings;
 
 /**
  * Where LiveSync connects: each of {@code livesync.url}, {@code .username} and {@code .password}

@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
-import org.vaadin.addons.livesync.dispatch.TransactionRunner;
+import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.TransactionRunner;
 
 import com.vaadin.flow.server.VaadinServiceInitListener;
 
@@ -25,10 +25,10 @@ import jakarta.persistence.EntityManagerFactory;
 
 /**
  * Auto-configuration of {@link LiveSync} for a Spring Boot application with JPA (Hibernate): creates
- * the pipeline for the application's {@link org.vaadin.addons.livesync.watch.Watched} entities,
+ * the pipeline for the application's {@link org.vaadin.addons.livesync.Watched} entities,
  * reading the datasource's database unless {@code livesync.url} names another; starts it with the
  * application context and stops it with it; installs it into the Vaadin application so that
- * {@link org.vaadin.addons.livesync.view.LiveSyncView}s find it; runs forms' saves on the
+ * {@link org.vaadin.addons.livesync.LiveSyncView}s find it; runs forms' saves on the
  * application's transaction manager; and, with Spring Boot Actuator, adds a {@code livesync} health
  * indicator. Turned off with {@code livesync.enabled=false}.
  */
@@ -88,7 +88,7 @@ public final class LiveSyncAutoConfiguration {
         @Bean
         InitializingBean liveSyncTransactionRunnerInstaller(LiveSync liveSync,
                                                             ObjectProvider<TransactionRunner> runner) {
-            return () -> runner.ifAvailable(liveSync.saveGuard()::useTransactions);
+            return () -> runner.ifAvailable(liveSync::useTransactions);
         }
     }
 

@@ -5,10 +5,10 @@ import java.util.List;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.vaadin.addons.livesync.capture.CaptureState;
-import org.vaadin.addons.livesync.capture.PreflightProblem;
-import org.vaadin.addons.livesync.capture.ReplicationListener;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.PreflightProblem;
+import org.vaadin.addons.livesync.LiveSyncMetrics;
+import org.vaadin.addons.livesync.LiveSync;
 
 /**
  * Reports whether changes flow: UP while streaming, with {@code warnings} (and their fixes) when
@@ -28,8 +28,8 @@ final class LiveSyncHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        ReplicationListener listener = liveSync.listener();
-        CaptureState state = listener.state();
+        CaptureState state = liveSync.state();
+        LiveSyncMetrics metrics = liveSync.metrics();
         builder.status(switch (state) {
             case STREAMING -> Status.UP;
             case NOT_READY -> Status.DOWN;
@@ -37,16 +37,16 @@ final class LiveSyncHealthIndicator extends AbstractHealthIndicator {
             case NEW, STARTING, RECONNECTING -> Status.UNKNOWN;
         });
         builder.withDetail("state", state.name())
-                .withDetail("publication", listener.settings().publication())
-                .withDetail("slot", listener.settings().slotName())
-                .withDetail("transactions", listener.transactionsDelivered())
-                .withDetail("reconnects", listener.reconnects())
-                .withDetail("views", liveSync.dispatcher().registrations());
-        List<PreflightProblem> problems = listener.problems();
+                .withDetail("publication", liveSync.settings().publication())
+                .withDetail("slot", liveSync.settings().slotName())
+                .withDetail("transactions", metrics.transactions())
+                .withDetail("reconnects", metrics.reconnects())
+                .withDetail("views", metrics.registrations());
+        List<PreflightProblem> problems = liveSync.problems();
         if (!problems.isEmpty()) {
             builder.withDetail("problems", problems.stream().map(PreflightProblem::toString).toList());
         }
-        List<PreflightProblem> warnings = listener.warnings();
+        List<PreflightProblem> warnings = liveSync.warnings();
         if (!warnings.isEmpty()) {
             builder.withDetail("warnings", warnings.stream().map(PreflightProblem::toString).toList());
         }

@@ -3,8 +3,8 @@ package org.vaadin.addons.livesync.spring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.vaadin.addons.livesync.capture.CaptureState;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.LiveSync;
 
 /**
  * Starts {@link LiveSync} when the application context has started (after the web server, in the
@@ -37,7 +37,7 @@ final class LiveSyncLifecycle implements SmartLifecycle {
                     + "views stay loaded but receive no live changes until the application restarts");
             return;
         }
-        if (liveSync.listener().state() == CaptureState.NEW) {
+        if (liveSync.state() == CaptureState.NEW) {
             liveSync.start();
         }
         running = true;

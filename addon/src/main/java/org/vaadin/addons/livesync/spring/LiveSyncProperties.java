@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Configuration of LiveSync under the {@code livesync.} prefix. Where the database is not named,
  * the application's datasource is used. (Defaults are written as literals so that they show in the
- * configuration metadata; they equal {@link org.vaadin.addons.livesync.capture.PublicationSetup#DEFAULT_PUBLICATION}
- * and {@link org.vaadin.addons.livesync.dispatch.LiveSync#DEFAULT_MAX_PENDING}.)
+ * configuration metadata; they equal {@link org.vaadin.addons.livesync.PublicationSetup#DEFAULT_PUBLICATION}
+ * and {@link org.vaadin.addons.livesync.LiveSync#DEFAULT_MAX_PENDING}.)
  * <p>
  * Not thread-safe: bound once at startup, read-only afterwards.
  */

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.vaadin.addons.livesync.dispatch.TransactionRunner;
+import org.vaadin.addons.livesync.TransactionRunner;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;

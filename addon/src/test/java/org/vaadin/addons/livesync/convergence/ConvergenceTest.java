@@ -27,11 +27,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.vaadin.addons.livesync.capture.CaptureSettings;
-import org.vaadin.addons.livesync.decode.Lsn;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.internal.decode.Lsn;
+import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
-import org.vaadin.addons.livesync.view.TestSessions;
+import org.vaadin.addons.livesync.TestSessions;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 
@@ -168,11 +168,11 @@ class ConvergenceTest {
         }
         System.out.printf("ConvergenceTest seed %d: %d ops (%d rolled back), %d deliveries audited, %d reconnects, "
                         + "%d views mismatched, %d cross-tenant deliveries%n", SEED, done.get(), rolledBack.get(),
-                deliveries.size(), liveSync.listener().reconnects(), mismatches, violations.size());
+                deliveries.size(), liveSync.metrics().reconnects(), mismatches, violations.size());
         assertThat(violations).as("cross-tenant deliveries (seed %d)", SEED).isEmpty();
         assertThat(mismatches).as("views not equal to their tenant's rows (seed %d): %s", SEED, examples).isZero();
         views.forEach(TestSessions::close);
-        assertThat(liveSync.dispatcher().registrations()).isZero();
+        assertThat(liveSync.metrics().registrations()).isZero();
     }
 
     private static boolean anyAlive(List<Thread> threads) {
@@ -268,7 +268,7 @@ class ConvergenceTest {
     private void killWalsender() throws SQLException {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
                 "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, liveSync.listener().settings().slotName());
+            s.setString(1, liveSync.settings().slotName());
             s.execute();
         }
     }
@@ -284,8 +284,8 @@ class ConvergenceTest {
             written = Lsn.valueOf(rs.getString(1));
         }
         await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.isLive()
-                && liveSync.listener().caughtUpTo().compareTo(written) >= 0);
-        await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.dispatcher().busyUis() == 0 && liveSync.dispatcher().lateTransactions() == 0);
+                && org.vaadin.addons.livesync.TestAccess.pipeline(liveSync).listener().caughtUpTo().compareTo(written) >= 0);
+        await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.metrics().busyUis() == 0 && liveSync.metrics().lateTransactions() == 0);
     }
 
     private static Set<String> fingerprints(List<? extends TenantRow> rows) {

@@ -1,6 +1,6 @@
 package org.vaadin.addons.livesync.convergence;
 
-import org.vaadin.addons.livesync.watch.Watched;
+import org.vaadin.addons.livesync.Watched;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Queue;
 import java.util.function.BiFunction;
 
-import org.vaadin.addons.livesync.dispatch.LiveSync;
-import org.vaadin.addons.livesync.view.LiveSyncView;
-import org.vaadin.addons.livesync.view.WatchKey;
-import org.vaadin.addons.livesync.view.WatchedList;
+import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.LiveSyncView;
+import org.vaadin.addons.livesync.WatchKey;
+import org.vaadin.addons.livesync.WatchedList;
 
 /**
  * A view of one tenant's rows of both tables. Its sync() hook audits every delivery: each row it is

@@ -26,11 +26,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.vaadin.addons.livesync.capture.CaptureSettings;
-import org.vaadin.addons.livesync.capture.CaptureState;
-import org.vaadin.addons.livesync.capture.PreflightProblem;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
-import org.vaadin.addons.livesync.dispatch.TransactionRunner;
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.PreflightProblem;
+import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.TransactionRunner;
 import org.vaadin.addons.livesync.testdb.LogCapture;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 
@@ -89,7 +89,7 @@ class LiveSyncAutoConfigurationTest {
     void readsTheDatasourceDatabaseByDefault() {
         runner.run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(LiveSync.class).hasSingleBean(LiveSyncLifecycle.class);
-            CaptureSettings settings = context.getBean(LiveSync.class).listener().settings();
+            CaptureSettings settings = org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).listener().settings();
             assertThat(settings.jdbcUrl()).isEqualTo(DB.jdbcUrl());
             assertThat(settings.user()).isEqualTo(DB.user());
             assertThat(settings.publication()).isEqualTo(PUBLICATION);
@@ -97,7 +97,7 @@ class LiveSyncAutoConfigurationTest {
             assertThat(settings.slotName()).startsWith("livesync_");
             assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(10));
             assertThat(context.getBean(LiveSyncProperties.class).getMaxPending()).isEqualTo(LiveSync.DEFAULT_MAX_PENDING);
-            assertThat(context.getBean(LiveSync.class).registry().tables()).containsExactly(SCHEMA + ".spring_task");
+            assertThat(org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).registry().tables()).containsExactly(SCHEMA + ".spring_task");
         });
     }
 
@@ -113,7 +113,7 @@ class LiveSyncAutoConfigurationTest {
                 "livesync.status-interval=3s",
                 "livesync.max-pending=25").run(context -> {
             assertThat(context).hasNotFailed();
-            CaptureSettings settings = context.getBean(LiveSync.class).listener().settings();
+            CaptureSettings settings = org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).listener().settings();
             assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:1/elsewhere");
             assertThat(settings.user()).isEqualTo("replicator");
             assertThat(settings.publication()).isEqualTo("other_pub");
@@ -129,7 +129,7 @@ class LiveSyncAutoConfigurationTest {
     @Test
     void publicationDefaultIsLivesync() {
         assertThat(new LiveSyncProperties().getPublication())
-                .isEqualTo(org.vaadin.addons.livesync.capture.PublicationSetup.DEFAULT_PUBLICATION);
+                .isEqualTo(org.vaadin.addons.livesync.PublicationSetup.DEFAULT_PUBLICATION);
     }
 
     @Test
@@ -161,10 +161,10 @@ class LiveSyncAutoConfigurationTest {
             assertThat(health.getDetails()).containsEntry("state", "STREAMING")
                     .containsEntry("publication", PUBLICATION);
         });
-        assertThat(started[0].listener().state()).isEqualTo(CaptureState.STOPPED);
+        assertThat(org.vaadin.addons.livesync.TestAccess.pipeline(started[0]).listener().state()).isEqualTo(CaptureState.STOPPED);
         // the server drops a temporary slot when its walsender has exited, a moment after the close
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> slotsNamed(started[0].listener().settings().slotName()) == 0);
+                .until(() -> slotsNamed(org.vaadin.addons.livesync.TestAccess.pipeline(started[0]).listener().settings().slotName()) == 0);
     }
 
     @Test
@@ -175,7 +175,7 @@ class LiveSyncAutoConfigurationTest {
             lifecycle.stop();
             lifecycle.stop();
             assertThat(lifecycle.isRunning()).isFalse();
-            assertThat(context.getBean(LiveSync.class).listener().state()).isEqualTo(CaptureState.STOPPED);
+            assertThat(org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).listener().state()).isEqualTo(CaptureState.STOPPED);
             lifecycle.start();
             assertThat(lifecycle.isRunning()).isFalse();
         });
@@ -187,8 +187,8 @@ class LiveSyncAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             LiveSync liveSync = context.getBean(LiveSync.class);
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> liveSync.listener().state() == CaptureState.NOT_READY);
-            assertThat(liveSync.listener().problems()).extracting(PreflightProblem::kind)
+                    .until(() -> liveSync.state() == CaptureState.NOT_READY);
+            assertThat(liveSync.problems()).extracting(PreflightProblem::kind)
                     .containsExactly(PreflightProblem.Kind.DATABASE_UNREACHABLE);
             Health health = context.getBean("livesyncHealthIndicator", HealthIndicator.class).health(true);
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
@@ -219,7 +219,7 @@ class LiveSyncAutoConfigurationTest {
     void formSavesRunOnTheApplicationsTransactionManager() {
         runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere").run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(TransactionRunner.class);
-            TransactionRunner installed = context.getBean(LiveSync.class).saveGuard().transactions();
+            TransactionRunner installed = org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).saveGuard().transactions();
             assertThat(installed).isSameAs(context.getBean(TransactionRunner.class))
                     .isInstanceOf(SpringTransactionRunner.class);
             PlatformTransactionManager transactionManager = context.getBean(PlatformTransactionManager.class);
@@ -243,17 +243,17 @@ class LiveSyncAutoConfigurationTest {
                 assertThat(context).hasNotFailed();
                 LiveSync liveSync = context.getBean(LiveSync.class);
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> liveSync.listener().state() == CaptureState.NOT_READY);
+                        .until(() -> liveSync.state() == CaptureState.NOT_READY);
                 Health health = context.getBean("livesyncHealthIndicator", HealthIndicator.class).health(true);
 
-                assertThat(liveSync.listener().problems()).singleElement().satisfies(p -> {
+                assertThat(liveSync.problems()).singleElement().satisfies(p -> {
                     assertThat(p.kind()).isEqualTo(PreflightProblem.Kind.DATABASE_UNREACHABLE);
                     assertThat(p.message()).contains("127.0.0.1:1/nowhere").doesNotContain("secret");
                 });
                 assertThat(health.getDetails()).containsKey("problems");
                 assertThat(health.getDetails().toString()).doesNotContain("secret");
-                assertThat(liveSync.listener().settings().toString()).doesNotContain("secret");
-                assertThat(liveSync.listener().toString()).doesNotContain("secret");
+                assertThat(liveSync.settings().toString()).doesNotContain("secret");
+                assertThat(org.vaadin.addons.livesync.TestAccess.pipeline(liveSync).listener().toString()).doesNotContain("secret");
                 LiveSyncProperties properties = context.getBean(LiveSyncProperties.class);
                 assertThat(DatabaseLogin.of(properties, new DefaultListableBeanFactory()).toString())
                         .contains("nowhere").doesNotContain("secret");
@@ -277,7 +277,7 @@ class LiveSyncAutoConfigurationTest {
         };
         runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere")
                 .withBean(TransactionRunner.class, () -> own)
-                .run(context -> assertThat(context.getBean(LiveSync.class).saveGuard().transactions()).isSameAs(own));
+                .run(context -> assertThat(org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).saveGuard().transactions()).isSameAs(own));
     }
 
     @Test
@@ -295,7 +295,7 @@ class LiveSyncAutoConfigurationTest {
                 assertThat(health.getDetails().get("warnings").toString()).contains("stall detection is off");
 
                 DB.execute("GRANT EXECUTE ON FUNCTION " + EMIT_MESSAGE + " TO " + ROLE);
-                await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.listener().warnings().isEmpty());
+                await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.warnings().isEmpty());
                 assertThat(indicator.health(true).getDetails()).doesNotContainKey("warnings");
             });
         } finally {

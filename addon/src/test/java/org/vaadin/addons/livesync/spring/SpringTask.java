@@ -4,7 +4,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import org.vaadin.addons.livesync.watch.Watched;
+import org.vaadin.addons.livesync.Watched;
 
 /** The watched entity of the auto-configuration tests; its table lives in a schema of the test's own. */
 @Entity(name = "SpringTask")

@@ -10,7 +10,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.LiveSync;
 
 import static org.awaitility.Awaitility.await;
 

@@ -120,8 +120,7 @@ class TasksViewTest extends DemoTest {
         long movedId = insertTask(1, moved);
         created.add(movedId);
         // both inserts are on their way to the view, which has not applied them (no UI.access ran)
-        UI ui = UI.getCurrent();
-        await().atMost(DEADLINE).until(() -> liveSync.dispatcher().pendingFor(ui) >= 2);
+        await().atMost(DEADLINE).until(() -> liveSync.metrics().pendingOperations() >= 2);
         deleteTask(deletedId);
         sql.sql("UPDATE task SET organization_id = 2 WHERE id = ?").param(movedId).update();
         String barrier = uniqueTitle("Barrier");

@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
-import org.vaadin.addons.livesync.capture.CaptureState;
-import org.vaadin.addons.livesync.capture.PreflightProblem;
-import org.vaadin.addons.livesync.dispatch.LiveSync;
+import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.PreflightProblem;
+import org.vaadin.addons.livesync.LiveSync;
 
 import com.vaadin.flow.shared.Registration;
 
@@ -54,8 +54,8 @@ public class LiveStatus implements DisposableBean {
     }
 
     private Snapshot sample() {
-        return new Snapshot(liveSync.listener().state(),
-                liveSync.listener().problems().stream().map(PreflightProblem::toString).toList());
+        return new Snapshot(liveSync.state(),
+                liveSync.problems().stream().map(PreflightProblem::toString).toList());
     }
 
     private void tick() {

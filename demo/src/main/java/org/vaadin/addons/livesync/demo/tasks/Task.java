@@ -2,7 +2,7 @@ package org.vaadin.addons.livesync.demo.tasks;
 
 import java.time.Instant;
 
-import org.vaadin.addons.livesync.watch.Watched;
+import org.vaadin.addons.livesync.Watched;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

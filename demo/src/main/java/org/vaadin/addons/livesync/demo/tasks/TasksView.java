@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.vaadin.addons.livesync.demo.security.CurrentUser;
 import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
-import org.vaadin.addons.livesync.view.LiveSyncView;
-import org.vaadin.addons.livesync.view.SaveResult;
-import org.vaadin.addons.livesync.view.WatchKey;
-import org.vaadin.addons.livesync.view.WatchedBean;
-import org.vaadin.addons.livesync.view.WatchedList;
+import org.vaadin.addons.livesync.LiveSyncView;
+import org.vaadin.addons.livesync.SaveResult;
+import org.vaadin.addons.livesync.WatchKey;
+import org.vaadin.addons.livesync.WatchedBean;
+import org.vaadin.addons.livesync.WatchedList;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;

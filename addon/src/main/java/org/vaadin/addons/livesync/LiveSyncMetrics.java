@@ -1,0 +1,37 @@
+package org.vaadin.addons.livesync;
+
+import org.vaadin.addons.livesync.internal.dispatch.Dispatcher;
+import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
+
+/**
+ * A snapshot of {@link LiveSync}'s counters ({@link LiveSync#metrics()}). Immutable and
+ * thread-safe; each value was read at the moment of the snapshot.
+ *
+ * @param registrations         watched lists and beans registered by attached views (returns to 0
+ *                              when every view is detached)
+ * @param uis                   UIs with at least one registration
+ * @param heldRows              entries of the index of rows views hold (routes deletes and moves)
+ * @param busyUis               UIs with changes routed to them but not applied yet
+ * @param pendingOperations     row operations routed to UIs and not applied yet (coalesced while a UI
+ *                              is busy)
+ * @param lateTransactions      transactions waiting to become visible (or for the database) before
+ *                              they are delivered
+ * @param rowQueries            queries issued to load changed rows, since start
+ * @param deliveredRows         row operations handed to views, since start
+ * @param transactions          transactions received with at least one change kept, since start
+ * @param pendingTransactions   transactions decoded but not yet delivered
+ * @param reconnects            how often the stream was re-established after an interruption
+ */
+public record LiveSyncMetrics(int registrations, int uis, int heldRows, int busyUis, int pendingOperations,
+                              int lateTransactions,
+                              long rowQueries, long deliveredRows, long transactions, int pendingTransactions,
+                              long reconnects) {
+
+    static LiveSyncMetrics of(Pipeline pipeline) {
+        Dispatcher dispatcher = pipeline.dispatcher();
+        return new LiveSyncMetrics(dispatcher.registrations(), dispatcher.uis(), dispatcher.heldIndexSize(),
+                dispatcher.busyUis(), dispatcher.pendingOperations(), dispatcher.lateTransactions(), dispatcher.queries(), dispatcher.deliveredRows(),
+                pipeline.listener().transactionsDelivered(), pipeline.listener().pending(),
+                pipeline.listener().reconnects());
+    }
+}

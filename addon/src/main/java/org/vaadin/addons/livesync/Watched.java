@@ -1,0 +1,108 @@
+package org.vaadin.addons.livesync;
+
+import org.vaadin.addons.livesync.internal.watch.WatchRegistry;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a Hibernate/JPA entity whose row changes LiveSync pushes into live views.
+ * <p>
+ * {@link WatchRegistry#of(org.hibernate.SessionFactory)} finds every entity carrying this
+ * annotation through Hibernate's metamodel; nothing is listed by hand. Each change of a row of the
+ * entity's table reaches the views subscribed to the row's {@link #subscriptionKey() subscription
+ * key} value, e.g. the tenant the row belongs to:
+ *
+ * <pre>{@code
+ * @Entity
+ * @Watched(subscriptionKey = "organizationId")
+ * public class Task {
+ *     @Id Long id;
+ *     Long organizationId;   // or: @ManyToOne Organization organization
+ *     ...
+ * }
+ * }</pre>
+ *
+ * An entity that maps a database view (or a {@code @Subselect}) names the base table whose changes
+ * it follows; the view's id and key columns must carry the base table's column names:
+ *
+ * <pre>{@code
+ * @Entity
+ * @Immutable
+ * @Table(name = "visible_tasks")
+ * @Watched(subscriptionKey = "organizationId", table = "task")
+ * public class VisibleTask { ... }
+ * }</pre>
+ *
+ * Each view receives its own copy of a changed row, with the associations the load initialized
+ * (EAGER ones and those {@link #fetch() fetch} lists); LAZY ones not listed stay unloaded:
+ *
+ * <pre>{@code
+ * @Entity
+ * @Watched(subscriptionKey = "organizationId", fetch = {"project"})
+ * public class Task {
+ *     @ManyToOne(fetch = FetchType.LAZY) Project project;   // loaded with every changed task
+ *     @ManyToOne(fetch = FetchType.LAZY) User reviewer;     // not loaded: its id only
+ *     ...
+ * }
+ * }</pre>
+ *
+ * The annotation is not inherited: annotate each entity class to watch. A mistake in it fails
+ * {@link WatchRegistry#of(org.hibernate.SessionFactory)} (or, when it needs the database,
+ * {@link WatchRegistry#validate(java.sql.Connection)}) with a {@link WatchConfigurationException}.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface Watched {
+
+    /**
+     * The entity attribute whose value routes a change to views, e.g. {@code "organizationId"}: a
+     * basic attribute (its column) or a to-one association that owns its foreign key (the foreign
+     * key column; the key value is then the associated entity's id).
+     */
+    String subscriptionKey();
+
+    /**
+     * The basic attribute that identifies a row. Defaults to the entity's {@code @Id}; set it when
+     * the entity's id is not the base table's row identity (e.g. a view's surrogate id).
+     */
+    String id() default "";
+
+    /**
+     * The table whose changes this entity follows, as it would be written in SQL ({@code task},
+     * {@code app.task}, {@code "Task"}: unquoted names fold to lower case). Defaults to the entity's
+     * mapped table after Hibernate's naming strategy. Required when the entity maps a view or a
+     * {@code @Subselect}: PostgreSQL publishes changes of base tables only.
+     */
+    String table() default "";
+
+    /**
+     * Associations of the entity to load with every changed row, e.g. {@code {"project"}}: to-one
+     * associations or collections, usually LAZY ones that the views read (in a renderer, a form or
+     * {@code sync()}). They are loaded in the same one query per entity type and transaction that
+     * loads the changed rows (as an entity graph), however many views receive them, and every view
+     * gets its own copy of them.
+     * <p>
+     * What a delivered entity's associations are:
+     * <ul>
+     * <li>EAGER ones, and those listed here: loaded, and private to the view (copies, like the row;
+     * a collection is a new collection of copies);</li>
+     * <li>other LAZY ones: not loaded, and they behave as in a detached entity — a to-one's id can be
+     * read, anything else throws {@link org.hibernate.LazyInitializationException}; merging the
+     * entity keeps them as they are in the database. Re-load them in {@code sync()}, or list them
+     * here.</li>
+     * </ul>
+     * The associations' rows are loaded as the mapping says, whatever their own subscription key:
+     * only the delivered row's own key is checked against the view's value.
+     * <p>
+     * Each name must be an association of the entity itself (not a path), and at most one of them
+     * (counting the entity's join-fetched EAGER collections) a bag — a {@code List} or
+     * {@code Collection} without {@code @OrderColumn}; otherwise building the registry fails with a
+     * {@link WatchConfigurationException}.
+     */
+    String[] fetch() default {};
+}

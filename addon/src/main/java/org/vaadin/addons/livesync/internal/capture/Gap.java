@@ -1,0 +1,19 @@
+package org.vaadin.addons.livesync.internal.capture;
+
+import java.time.Instant;
+
+import org.vaadin.addons.livesync.internal.decode.Lsn;
+
+/**
+ * The stream (re)started: changes committed before {@code resumedAt} and not delivered may be
+ * missing, so whatever was loaded before must be loaded again. Sent once per (re)connect, before
+ * the first transaction of the new stream.
+ * Immutable and thread-safe (a record of immutable values).
+ *
+ * @param initial   whether this is the first connect of the listener (nothing was streamed before)
+ * @param resumedAt the position the new stream starts at
+ * @param at        when the stream started
+ * @param reason    why the previous stream ended, or "start"
+ */
+public record Gap(boolean initial, Lsn resumedAt, Instant at, String reason) {
+}

@@ -1,0 +1,244 @@
+package org.vaadin.addons.livesync.internal.capture;
+
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.PreflightProblem;
+import org.vaadin.addons.livesync.PublicationSetup;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.vaadin.addons.livesync.PreflightProblem.Kind;
+
+/**
+ * Checks up front, on an ordinary SQL connection, everything logical replication needs, so that a
+ * misconfigured database gives one clear message naming the fix instead of a silent nothing.
+ * Messages show the JDBC URL {@linkplain CaptureSettings#redacted redacted}. Stateless and
+ * thread-safe.
+ */
+public final class Preflight {
+
+    /** The oldest server LiveSync supports. */
+    public static final int MIN_SERVER_VERSION = 140000;
+
+    /**
+     * Roles whose members may replicate on managed services: AWS RDS and Aurora, Google Cloud SQL,
+     * Azure Database for PostgreSQL.
+     */
+    static final List<String> CLOUD_REPLICATION_ROLES =
+            List.of("rds_replication", "rds_superuser", "cloudsqlsuperuser", "azure_pg_admin");
+
+    private Preflight() {
+    }
+
+    /** Runs every check; an empty list means ready. Never throws for a database problem. */
+    public static List<PreflightProblem> check(CaptureSettings settings) {
+        return run(settings, null).problems();
+    }
+
+    /** Runs every check on an open connection. */
+    public static List<PreflightProblem> check(Connection connection, CaptureSettings settings) {
+        try {
+            return checkOrThrow(connection, settings, null);
+        } catch (SQLException e) {
+            return List.of(unreachable(settings, e));
+        }
+    }
+
+    /**
+     * The problems found, and whether they only say that the server is away (not reachable now,
+     * starting or shutting down): worth retrying soon, unlike a problem a person must fix.
+     */
+    record Outcome(List<PreflightProblem> problems, boolean serverAway) {
+    }
+
+    /**
+     * Runs every check for the listener with this instance id ({@code null}: none): its own stale
+     * walsender does not count against {@code max_wal_senders}.
+     */
+    static Outcome run(CaptureSettings settings, String instanceId) {
+        try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties())) {
+            return new Outcome(checkOrThrow(connection, settings, instanceId), false);
+        } catch (SQLException e) {
+            return new Outcome(List.of(unreachable(settings, e)), isServerAway(e));
+        }
+    }
+
+    /** Whether a failure to connect means the server is away for now rather than misconfigured. */
+    static boolean isServerAway(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P") || "53300".equals(state);
+    }
+
+    private static List<PreflightProblem> checkOrThrow(Connection connection, CaptureSettings settings,
+                                                       String instanceId) throws SQLException {
+        List<PreflightProblem> problems = new ArrayList<>();
+        int version = intQuery(connection, "SELECT current_setting('server_version_num')::int");
+        if (version < MIN_SERVER_VERSION) {
+            problems.add(new PreflightProblem(Kind.SERVER_TOO_OLD,
+                    "The server is PostgreSQL " + stringQuery(connection, "SHOW server_version")
+                            + "; LiveSync needs PostgreSQL 14 or newer.",
+                    "Upgrade the server to PostgreSQL 14 or newer."));
+            return problems;
+        }
+        String walLevel = stringQuery(connection, "SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            problems.add(new PreflightProblem(Kind.WAL_LEVEL_NOT_LOGICAL,
+                    "wal_level is '" + walLevel + "'; logical replication needs 'logical'.",
+                    "As a superuser run ALTER SYSTEM SET wal_level = 'logical'; "
+                            + "(and if needed ALTER SYSTEM SET max_replication_slots = '64'; "
+                            + "ALTER SYSTEM SET max_wal_senders = '64';) then restart PostgreSQL."));
+        }
+        checkPrivilege(connection, problems);
+        problems.addAll(checkPublication(connection, settings));
+        checkCapacity(connection, settings, instanceId, problems);
+        return problems;
+    }
+
+    /**
+     * Whether the role may replicate: it, or a role it is a member of, has REPLICATION or is a
+     * superuser, or it is a member of a cloud service's replication role. Role attributes are not
+     * inherited in PostgreSQL itself, so this is lenient; the replication connection decides.
+     */
+    private static void checkPrivilege(Connection connection, List<PreflightProblem> problems) throws SQLException {
+        boolean allowed;
+        try (PreparedStatement s = connection.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE pg_has_role(current_user, r.oid, 'MEMBER')
+                                 AND (r.rolreplication OR r.rolsuper OR r.rolname = ANY (?)))""")) {
+            s.setArray(1, connection.createArrayOf("text", CLOUD_REPLICATION_ROLES.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                allowed = rs.next() && rs.getBoolean(1);
+            }
+        }
+        if (!allowed) {
+            String role = stringQuery(connection, "SELECT current_user");
+            problems.add(new PreflightProblem(Kind.NO_REPLICATION_PRIVILEGE,
+                    "The role " + role + " may not open replication connections.",
+                    "As a superuser run ALTER ROLE " + Sql.quote(role) + " REPLICATION;"));
+        }
+    }
+
+    /**
+     * The publication's problems: missing, lacking required tables, or not publishing a partitioned
+     * required table under its own name. Also run periodically while streaming.
+     */
+    static List<PreflightProblem> checkPublication(Connection connection, CaptureSettings settings)
+            throws SQLException {
+        PublicationSetup setup = PublicationSetup.named(settings.publication());
+        if (!setup.exists(connection)) {
+            return List.of(new PreflightProblem(Kind.PUBLICATION_MISSING,
+                    "The publication " + settings.publication() + " does not exist in database "
+                            + stringQuery(connection, "SELECT current_database()") + ".",
+                    "Run " + (settings.requiredTables().isEmpty() ? setup.upSql() : setup.upSql(settings.requiredTables()))
+                            + "; (or PublicationSetup.up(connection) from a migration)."));
+        }
+        List<PreflightProblem> problems = new ArrayList<>();
+        List<String> missing = new ArrayList<>(settings.requiredTables());
+        missing.removeAll(setup.publishedTables(connection, settings.requiredTables()));
+        missing.sort(null);
+        if (!missing.isEmpty()) {
+            problems.add(new PreflightProblem(Kind.TABLES_NOT_PUBLISHED,
+                    "The publication " + settings.publication() + " does not include the watched table(s) " + missing + ".",
+                    "Run ALTER PUBLICATION " + Sql.quote(settings.publication()) + " ADD TABLE "
+                            + String.join(", ", missing.stream().map(Sql::quoteQualified).toList()) + ";"));
+        }
+        List<String> partitioned = new ArrayList<>(setup.partitionedTables(connection, settings.requiredTables()));
+        partitioned.sort(null);
+        if (!partitioned.isEmpty() && !setup.publishesViaRoot(connection)) {
+            problems.add(new PreflightProblem(Kind.PARTITIONED_TABLE_NOT_PUBLISHED_VIA_ROOT,
+                    "The watched table(s) " + partitioned + " are partitioned, but the publication "
+                            + settings.publication() + " does not set publish_via_partition_root, so their changes "
+                            + "would arrive under the partitions' names and reach no view.",
+                    "Run " + setup.viaRootSql() + ";"));
+        }
+        return problems;
+    }
+
+    /**
+     * Free replication slots and WAL senders. A slot of our name that exists already needs no new
+     * one (a permanent slot being resumed, or our own stale connection's, which is taken over), and
+     * a walsender of this listener's own stale connection is not counted.
+     */
+    private static void checkCapacity(Connection connection, CaptureSettings settings, String instanceId,
+                                      List<PreflightProblem> problems) throws SQLException {
+        int maxSlots = intQuery(connection, "SELECT current_setting('max_replication_slots')::int");
+        int slots = intQuery(connection, "SELECT count(*)::int FROM pg_replication_slots");
+        boolean ours;
+        try (PreparedStatement s = connection.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, settings.slotName());
+            try (ResultSet rs = s.executeQuery()) {
+                ours = rs.next();
+            }
+        }
+        if (slots >= maxSlots && !ours) {
+            problems.add(new PreflightProblem(Kind.SLOTS_EXHAUSTED,
+                    "All " + maxSlots + " replication slots are in use (max_replication_slots).",
+                    "Drop unused slots (SELECT slot_name, active FROM pg_replication_slots; then "
+                            + "SELECT pg_drop_replication_slot('name');) or as a superuser run "
+                            + "ALTER SYSTEM SET max_replication_slots = '" + Math.max(maxSlots * 2, 10)
+                            + "'; and restart PostgreSQL."));
+        }
+        int maxSenders = intQuery(connection, "SELECT current_setting('max_wal_senders')::int");
+        int senders;
+        try (PreparedStatement s = connection.prepareStatement("SELECT count(*)::int FROM pg_stat_activity"
+                + " WHERE backend_type = 'walsender' AND coalesce(starts_with(application_name, ?), false) = false")) {
+            s.setString(1, instanceId == null ? null : ReplicationSession.applicationNamePrefix(instanceId));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                senders = rs.getInt(1);
+            }
+        }
+        if (senders >= maxSenders) {
+            problems.add(new PreflightProblem(Kind.WAL_SENDERS_EXHAUSTED,
+                    "All " + maxSenders + " WAL senders are in use (max_wal_senders).",
+                    "As a superuser run ALTER SYSTEM SET max_wal_senders = '" + Math.max(maxSenders * 2, 10)
+                            + "'; and restart PostgreSQL."));
+        }
+    }
+
+    static PreflightProblem unreachable(CaptureSettings settings, SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        return new PreflightProblem(Kind.DATABASE_UNREACHABLE,
+                "Cannot reach the database " + CaptureSettings.redacted(settings.jdbcUrl()) + " as " + settings.user()
+                        + ": " + message,
+                message.contains("pg_hba.conf") ? HbaAdvice.fix(settings, message)
+                        : "Check that PostgreSQL runs and accepts connections at that address, and the user name and password.");
+    }
+
+    /**
+     * Turns a failure to open the replication connection into a problem, when it is one a person
+     * must fix (e.g. {@code pg_hba.conf}); returns {@code null} for passing faults.
+     */
+    static PreflightProblem fromReplicationFailure(CaptureSettings settings, SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("pg_hba.conf")) {
+            return new PreflightProblem(Kind.REPLICATION_CONNECTION_REFUSED,
+                    "The server refuses the replication connection for " + settings.user() + ": " + message,
+                    HbaAdvice.fix(settings, message));
+        }
+        if ("42501".equals(e.getSQLState())) {
+            return new PreflightProblem(Kind.NO_REPLICATION_PRIVILEGE,
+                    "The role " + settings.user() + " may not open replication connections: " + message,
+                    "As a superuser run ALTER ROLE " + Sql.quote(String.valueOf(settings.user())) + " REPLICATION;");
+        }
+        return null;
+    }
+
+    private static int intQuery(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static String stringQuery(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

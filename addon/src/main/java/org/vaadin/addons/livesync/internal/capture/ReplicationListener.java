@@ -1,0 +1,516 @@
+package org.vaadin.addons.livesync.internal.capture;
+
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.PreflightException;
+import org.vaadin.addons.livesync.PreflightProblem;
+
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.internal.decode.Lsn;
+import org.vaadin.addons.livesync.internal.decode.Transaction;
+import org.vaadin.addons.livesync.internal.decode.TransactionAssembler;
+
+/**
+ * Reads PostgreSQL logical replication (pgoutput) into {@link Transaction}s and hands them, in
+ * commit order, to a {@link TransactionConsumer}.
+ * <p>
+ * Two threads: the <em>reader</em> only reads, decodes and hands over to a bounded queue (when the
+ * queue is full it stops reading but keeps the connection alive); the <em>delivery</em> thread
+ * calls the consumer. A transaction's end LSN is confirmed to the server only after the consumer
+ * returned from it (and once more when the listener stops, so that a permanent slot resumes right
+ * after it). While nothing is pending, the reader confirms the server's WAL end so that writes to
+ * unpublished tables do not make the slot retain WAL. An idle connection gets a status update every
+ * second, which is how a connection the server closed is noticed.
+ * <p>
+ * Before starting, and before each reconnect, a {@link Preflight} runs; its problems are logged
+ * once, clearly, and the listener keeps retrying (state {@link CaptureState#NOT_READY}) so that live
+ * sync starts by itself once the database is fixed or back; see {@link
+ * CaptureSettings#withReconnectBackoff} for how often. After any interruption it reconnects and sends
+ * a {@link Gap} before the first transaction of the new stream; a transaction cut in half by a
+ * broken connection is dropped, never delivered in part. Each stream is judged by its own positions:
+ * only a stream that provably continues the previous one's history (the same server and timeline,
+ * a permanent slot that existed before) skips the transactions the previous stream already
+ * delivered; any other starts fresh, so that a failover to a server with lower positions loses
+ * nothing.
+ * <p>
+ * Each listener has a random instance id, carried in its replication connections'
+ * {@code application_name}; it takes over a slot only from a connection of its own (a stale one,
+ * after a network stall), never from anybody else's ({@link PreflightProblem.Kind#SLOT_IN_USE}).
+ * While streaming, {@link #warnings()} says what impairs it (heartbeats that cannot be written, a
+ * publication changed meanwhile).
+ * <p>
+ * Thread-safe: {@link #start()}, {@link #stop()} and the getters may be called from any thread.
+ */
+public final class ReplicationListener implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationListener.class);
+    private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final Duration CONFIRM_EVERY = Duration.ofSeconds(1);
+    private static final Duration PROBE_IDLE_CONNECTION_EVERY = Duration.ofSeconds(1);
+
+    private final CaptureSettings settings;
+    private final TransactionConsumer consumer;
+    private final Handover handover;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final AtomicReference<CaptureState> state = new AtomicReference<>(CaptureState.NEW);
+    private final AtomicReference<List<PreflightProblem>> problems = new AtomicReference<>(List.of());
+    private final AtomicReference<ReplicationSession> session = new AtomicReference<>();
+    /** The end LSN of the last transaction the consumer returned from (delivery thread writes). */
+    private final AtomicLong handled = new AtomicLong();
+    /** A position before which every change was delivered (reader writes, when idle). */
+    private final AtomicLong caughtUp = new AtomicLong();
+    /** Items (gaps and transactions) the reader put into the handover, and those the delivery thread finished. */
+    private final AtomicLong itemsPut = new AtomicLong();
+    private final AtomicLong itemsDone = new AtomicLong();
+    private final AtomicLong transactionsDelivered = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final Heartbeat heartbeat;
+    private final PublicationWatch publicationWatch;
+    private final String instanceId;
+    private volatile boolean running;
+    private Thread reader;
+    private Thread delivery;
+
+    private ReplicationListener(CaptureSettings settings, TransactionConsumer consumer) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+        settings.requireRunnable();
+        this.handover = new Handover(settings.handoverCapacity());
+        this.heartbeat = new Heartbeat(settings, () -> state.get() == CaptureState.STREAMING);
+        this.publicationWatch = new PublicationWatch(settings, () -> state.get() == CaptureState.STREAMING);
+        byte[] id = new byte[6];
+        ThreadLocalRandom.current().nextBytes(id);
+        this.instanceId = HexFormat.of().formatHex(id);
+    }
+
+    /**
+     * A listener that will deliver to {@code consumer} once {@link #start() started}.
+     *
+     * @throws IllegalArgumentException when the settings cannot run: a permanent slot without a
+     *                                  {@linkplain CaptureSettings#withSlotName name}
+     */
+    public static ReplicationListener create(CaptureSettings settings, TransactionConsumer consumer) {
+        return new ReplicationListener(settings, consumer);
+    }
+
+    /**
+     * Starts the reader and delivery threads and returns at once; connecting happens in the
+     * background. A database that is not ready does not make this throw: see {@link #state()} and
+     * {@link #problems()}.
+     *
+     * @throws IllegalStateException when already started or stopped
+     */
+    public synchronized void start() {
+        if (!state.compareAndSet(CaptureState.NEW, CaptureState.STARTING)) {
+            throw new IllegalStateException("A ReplicationListener starts once; it is " + state.get());
+        }
+        running = true;
+        reader = Thread.ofPlatform().name("livesync-reader-" + settings.slotName()).daemon().unstarted(this::readLoop);
+        delivery = Thread.ofPlatform().name("livesync-delivery-" + settings.slotName()).daemon()
+                .unstarted(this::deliveryLoop);
+        delivery.start();
+        reader.start();
+        heartbeat.start();
+        publicationWatch.start();
+    }
+
+    /**
+     * Stops reading and delivering, confirms to the server what was delivered, and closes the
+     * connection (the server drops a temporary slot with it). The reader closes its connection
+     * itself; if it has not ended within 2 s (a stalled network), the connection is aborted. Never
+     * waits much longer than 10 s, unless a heartbeat or publication check is stuck in a query.
+     * Idempotent.
+     */
+    public synchronized void stop() {
+        if (state.get() == CaptureState.STOPPED) {
+            return;
+        }
+        synchronized (session) {
+            running = false;
+        }
+        state.set(CaptureState.STOPPED);
+        stopSignal.countDown();
+        heartbeat.close();
+        publicationWatch.close();
+        if (!join(reader, 2_000)) {
+            ReplicationSession current = session.get();
+            if (current != null) {
+                current.abort();
+            }
+            reader.interrupt();
+            join(reader, 4_000);
+        }
+        if (delivery != null) {
+            delivery.interrupt();
+            join(delivery, 4_000);
+        }
+        handover.clear();
+        LOG.info("LiveSync replication listener stopped (slot {})", settings.slotName());
+    }
+
+    private static boolean join(Thread thread, long millis) {
+        if (thread == null) {
+            return true;
+        }
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The current state. */
+    public CaptureState state() {
+        return state.get();
+    }
+
+    /**
+     * Why the listener is not ready: the problems of the last failed preflight or attempt to start
+     * streaming (e.g. {@link PreflightProblem.Kind#SLOT_IN_USE}); empty once streaming.
+     */
+    public List<PreflightProblem> problems() {
+        return problems.get();
+    }
+
+    /**
+     * What impairs the stream while it runs: heartbeats that cannot be written (stall detection is
+     * off), a publication that no longer includes a watched table. Empty when nothing; each entry
+     * goes away once fixed.
+     */
+    public List<PreflightProblem> warnings() {
+        List<PreflightProblem> warnings = new ArrayList<>();
+        PreflightProblem beat = heartbeat.problem();
+        if (beat != null) {
+            warnings.add(beat);
+        }
+        warnings.addAll(publicationWatch.problems());
+        return List.copyOf(warnings);
+    }
+
+    /** The settings. */
+    public CaptureSettings settings() {
+        return settings;
+    }
+
+    /** Transactions handed to the consumer so far. */
+    public long transactionsDelivered() {
+        return transactionsDelivered.get();
+    }
+
+    /** How many times the stream was re-established after an interruption. */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /**
+     * The end position of the last transaction the consumer returned from (including transactions
+     * with no published change); {@link Lsn#INVALID} before the first.
+     */
+    public Lsn lastHandled() {
+        return Lsn.ofLong(handled.get());
+    }
+
+    /**
+     * A position up to which every change has been delivered: the consumer has returned from every
+     * transaction that committed before it. Advances while the stream is idle (also by heartbeats),
+     * so waiting for it to pass the position of a record written after the commits of interest —
+     * the LSN that {@code pg_logical_emit_message(false, ...)} returns, or
+     * {@code pg_current_wal_insert_lsn()} — waits until the listener delivered them. Not
+     * {@code pg_current_wal_lsn()}: that is the WAL <em>write</em> position, which under
+     * {@code synchronous_commit = off} can still be before a commit that has returned.
+     */
+    public Lsn caughtUpTo() {
+        return Lsn.ofLong(caughtUp.get());
+    }
+
+    /** Transactions decoded but not yet delivered. */
+    public int pending() {
+        return handover.size();
+    }
+
+    // ---- reader thread --------------------------------------------------------------------------
+
+    private void readLoop() {
+        Retry retry = new Retry(settings.minBackoff(), settings.maxBackoff());
+        String lastFailure = "start";
+        boolean first = true;
+        ReplicationSession.ServerHistory previous = null;
+        TransactionAssembler assembler = consumer.newAssembler();
+        try (WalsenderProbe probe = new WalsenderProbe(settings)) {
+            while (running) {
+                ReplicationSession current = connect(retry);
+                if (current == null) {
+                    continue;
+                }
+                if (!publish(current)) {
+                    current.abort();
+                    break;
+                }
+                problems.set(List.of());
+                publicationWatch.clear();
+                probe.close();
+                assembler.reset();
+                boolean sameHistory = previous != null && previous.equals(current.history());
+                boolean skipDelivered = sameHistory && !settings.temporarySlot() && !current.createdSlot();
+                previous = current.history();
+                if (!sameHistory) {
+                    caughtUp.set(0); // positions of another history say nothing about this one
+                }
+                boolean stalled = false;
+                long gapItem = Long.MAX_VALUE;
+                Duration wait = settings.minBackoff();
+                try {
+                    Gap gap = new Gap(first, current.startLsn(), Instant.now(), lastFailure);
+                    if (!handover.put(new Handover.GapItem(gap, skipDelivered, !sameHistory), settings.statusInterval(),
+                            () -> running, current::keepAlive)) {
+                        break;
+                    }
+                    gapItem = itemsPut.incrementAndGet();
+                    if (!first) {
+                        reconnects.incrementAndGet();
+                    }
+                    first = false;
+                    if (state.updateAndGet(s -> s == CaptureState.STOPPED ? s : CaptureState.STREAMING)
+                            == CaptureState.STOPPED) {
+                        break; // stopped meanwhile: never report streaming after stop()
+                    }
+                    LOG.info("LiveSync streaming from {} (publication {}, slot {}{})", current.startLsn(),
+                            settings.publication(), settings.slotName(), skipDelivered ? ", resumed"
+                                    : sameHistory ? "" : ", server " + current.history().systemId()
+                                    + " timeline " + current.history().timeline());
+                    retry.reset();
+                    stream(current, assembler, gapItem, probe);
+                } catch (Exception e) {
+                    stalled = e instanceof StallDetector.StalledStreamException;
+                    if (!running) {
+                        break;
+                    }
+                    lastFailure = e.toString();
+                    wait = retry.next(Retry.Cause.SERVER_AWAY);
+                    LOG.warn("LiveSync replication stream broke (slot {}), reconnecting in {} ms: {}",
+                            settings.slotName(), wait.toMillis(), lastFailure);
+                    state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                } finally {
+                    session.compareAndSet(current, null);
+                    if (stalled) {
+                        current.abort();
+                    } else {
+                        if (!running) {
+                            confirmHandled(current, gapItem);
+                        }
+                        current.close();
+                    }
+                }
+                await(wait);
+            }
+        }
+    }
+
+    /**
+     * Runs the preflight and opens a session; on failure reports it, waits as {@code retry} says
+     * and returns null.
+     */
+    private ReplicationSession connect(Retry retry) {
+        Preflight.Outcome preflight = Preflight.run(settings, instanceId);
+        if (!preflight.problems().isEmpty()) {
+            notReady(preflight.problems());
+            await(retry.next(preflight.serverAway() ? Retry.Cause.SERVER_AWAY : Retry.Cause.MISCONFIGURED));
+            return null;
+        }
+        try {
+            return ReplicationSession.open(settings, instanceId);
+        } catch (SlotInUseException e) {
+            notReady(List.of(e.problem()));
+            await(retry.next(Retry.Cause.MISCONFIGURED));
+        } catch (SQLException | RuntimeException e) {
+            PreflightProblem problem = e instanceof SQLException sql ? Preflight.fromReplicationFailure(settings, sql) : null;
+            if (problem != null) {
+                notReady(List.of(problem));
+                await(retry.next(Retry.Cause.MISCONFIGURED));
+            } else {
+                Duration wait = retry.next(Retry.Cause.SERVER_AWAY);
+                LOG.warn("LiveSync could not start replication (slot {}), retrying in {} ms: {}",
+                        settings.slotName(), wait.toMillis(), e.toString());
+                state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                await(wait);
+            }
+        }
+        return null;
+    }
+
+    /** Makes the session the current one unless stopped meanwhile. */
+    private boolean publish(ReplicationSession current) {
+        synchronized (session) {
+            if (!running) {
+                return false;
+            }
+            session.set(current);
+            return true;
+        }
+    }
+
+    /**
+     * Reads until stopped or broken. {@code gapItem} is the number of this stream's gap in the
+     * handover: until the delivery thread has passed it, what it reports as handled belongs to an
+     * earlier stream and is not confirmed to this one.
+     */
+    private void stream(ReplicationSession current, TransactionAssembler assembler, long gapItem, WalsenderProbe probe)
+            throws Exception {
+        long park = MIN_IDLE_PARK_NANOS;
+        long lastConfirm = System.nanoTime();
+        long lastStatus = System.nanoTime();
+        Lsn lastReceived = current.lastReceived();
+        StallDetector stall = new StallDetector(settings.heartbeatInterval(), heartbeat::last);
+        while (running) {
+            ByteBuffer message = current.readPending();
+            if (message != null) {
+                stall.arrived();
+                park = MIN_IDLE_PARK_NANOS;
+                Transaction transaction = assembler.accept(message);
+                if (transaction != null) {
+                    if (!handover.put(new Handover.TransactionItem(transaction), settings.statusInterval(),
+                            () -> running, current::keepAlive)) {
+                        return;
+                    }
+                    itemsPut.incrementAndGet();
+                }
+                continue;
+            }
+            Lsn received = current.lastReceived();
+            if (received.isAfter(lastReceived)) {
+                stall.arrived(); // a keep-alive that reported progress
+                lastReceived = received;
+            }
+            Lsn confirmed = handledInThisStream(gapItem);
+            if (!assembler.inTransaction() && itemsDone.get() == itemsPut.get()) {
+                // Everything read was handled: the server's WAL end can be confirmed too (heartbeat).
+                confirmed = Lsn.max(confirmed, received);
+                caughtUp.accumulateAndGet(confirmed.asLong(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+            }
+            long now = System.nanoTime();
+            if (confirmed.isAfter(current.flushed()) && now - lastConfirm >= CONFIRM_EVERY.toNanos()) {
+                current.confirm(confirmed, true);
+                lastConfirm = now;
+                lastStatus = now;
+            } else if (now - lastStatus >= PROBE_IDLE_CONNECTION_EVERY.toNanos()) {
+                current.keepAlive(); // fails on a connection the server closed
+                lastStatus = now;
+            }
+            stall.check(current, probe);
+            LockSupport.parkNanos(park);
+            park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
+        }
+    }
+
+    private Lsn handledInThisStream(long gapItem) {
+        return itemsDone.get() >= gapItem ? Lsn.ofLong(handled.get()) : Lsn.INVALID;
+    }
+
+    /** Stopping: confirms what was handled, so that a permanent slot resumes right after it. */
+    private void confirmHandled(ReplicationSession current, long gapItem) {
+        try {
+            current.confirm(handledInThisStream(gapItem), true);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("LiveSync could not confirm the last position on stop: {}", e.toString());
+        }
+    }
+
+    private void notReady(List<PreflightProblem> found) {
+        List<PreflightProblem> before = problems.getAndSet(List.copyOf(found));
+        state.updateAndGet(s -> s == CaptureState.STOPPED ? s : CaptureState.NOT_READY);
+        if (!before.equals(found)) {
+            LOG.error("{}\nLiveSync keeps retrying and starts live updates once this is fixed.",
+                    PreflightException.describe(found));
+        } else {
+            LOG.debug("LiveSync preflight still failing: {}", found);
+        }
+    }
+
+    /** Waits {@code wait} unless stopped. */
+    private void await(Duration wait) {
+        try {
+            stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    // ---- delivery thread ------------------------------------------------------------------------
+
+    private void deliveryLoop() {
+        Lsn lastDelivered = Lsn.INVALID;
+        Lsn skipThrough = Lsn.INVALID;
+        while (running) {
+            Handover.Item item;
+            try {
+                item = handover.poll(consumer.hasPendingWork() ? Duration.ofMillis(10) : Duration.ofMillis(500));
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (item == null) {
+                call(consumer::onIdle, "onIdle()");
+            }
+            if (item instanceof Handover.GapItem(Gap gap, boolean skipDelivered, boolean newHistory)) {
+                // only a stream that continues the previous one's history skips what that one delivered
+                skipThrough = skipDelivered ? lastDelivered : Lsn.INVALID;
+                if (newHistory) {
+                    lastDelivered = Lsn.INVALID;
+                    handled.set(0);
+                }
+                call(() -> consumer.onGap(gap), "onGap(" + gap + ")");
+            } else if (item instanceof Handover.TransactionItem(Transaction tx)) {
+                if (skipThrough.isValid() && !tx.endLsn().isAfter(skipThrough)) {
+                    LOG.debug("Skipping transaction {} at {}: already delivered", tx.xid(), tx.endLsn());
+                } else {
+                    if (!tx.isEmpty()) {
+                        call(() -> consumer.onTransaction(tx), "onTransaction(xid " + tx.xid() + ")");
+                        transactionsDelivered.incrementAndGet();
+                    }
+                    lastDelivered = tx.endLsn();
+                    handled.set(tx.endLsn().asLong());
+                }
+            }
+            if (item != null) {
+                itemsDone.incrementAndGet();
+            }
+        }
+    }
+
+    private void call(Runnable action, String what) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("LiveSync consumer failed in {}; the listener goes on with the next change", what, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicationListener[" + settings + ", " + state.get() + "]";
+    }
+}

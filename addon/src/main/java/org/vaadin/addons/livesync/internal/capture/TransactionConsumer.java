@@ -1,0 +1,44 @@
+package org.vaadin.addons.livesync.internal.capture;
+
+import org.vaadin.addons.livesync.internal.decode.Transaction;
+import org.vaadin.addons.livesync.internal.decode.TransactionAssembler;
+
+/**
+ * Receives what a {@link ReplicationListener} reads. All calls come from the listener's one
+ * delivery thread, in commit order, never concurrently; a slow consumer slows the handover (which
+ * then applies backpressure to the server), never the reader. An exception thrown here is logged
+ * and the transaction counts as handled.
+ */
+public interface TransactionConsumer {
+
+    /** One committed transaction with at least one published change, in commit order. */
+    void onTransaction(Transaction transaction);
+
+    /**
+     * The stream (re)started and changes may have been missed: reload what you show. Comes before
+     * the first transaction of the new stream.
+     */
+    default void onGap(Gap gap) {
+    }
+
+    /**
+     * The assembler for a new stream: it decides what of each transaction is kept until its commit
+     * (see {@link org.vaadin.addons.livesync.internal.decode.ChangeFilter}). Called on the reader thread
+     * before it reads. The default keeps every change.
+     */
+    default TransactionAssembler newAssembler() {
+        return new TransactionAssembler();
+    }
+
+    /**
+     * Whether the consumer has work of its own waiting (e.g. transactions to deliver once they are
+     * visible): then {@link #onIdle()} is called often while no transaction arrives.
+     */
+    default boolean hasPendingWork() {
+        return false;
+    }
+
+    /** No transaction arrived for a while; called on the delivery thread, at least every 500 ms. */
+    default void onIdle() {
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The decode stage: pgoutput bytes into immutable transactions of typed row changes; pure, no dependencies.
+ * <p>
+ * <b>For internal use only.</b> These types may change in any release; applications use the
+ * {@code org.vaadin.addons.livesync} package.
+ */
+package org.vaadin.addons.livesync.internal.decode;

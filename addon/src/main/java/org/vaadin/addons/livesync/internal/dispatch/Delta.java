@@ -1,0 +1,122 @@
+package org.vaadin.addons.livesync.internal.dispatch;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What changed for one subscription since it was last applied: rows to put (by id, the latest
+ * state, each instance this subscription's own), ids to remove, whether the whole list was
+ * emptied first (TRUNCATE), or whether it must reload from scratch (a gap in the stream, or more
+ * pending changes than are worth keeping). Several transactions' deltas merge into one, latest
+ * wins, so a slow UI converges to the latest state with bounded memory.
+ * <p>
+ * Not thread-safe: built by the dispatcher under its mailbox lock, then handed whole to the UI
+ * thread.
+ *
+ * @param <T> the entity type
+ */
+public final class Delta<T> {
+
+    private final Map<Object, T> puts = new LinkedHashMap<>();
+    private final Map<Object, Boolean> removals = new LinkedHashMap<>();
+    /** Rows marked as pending on the subscription for this delta's puts: settled once it is applied. */
+    private final Map<Object, Integer> marks = new HashMap<>();
+    private boolean cleared;
+    private boolean reload;
+
+    Delta() {
+    }
+
+    /** Whether the subscriber must reload everything through its loader; nothing else then counts. */
+    public boolean reload() {
+        return reload;
+    }
+
+    /** Whether every row was removed (TRUNCATE) before the {@link #puts()}. */
+    public boolean cleared() {
+        return cleared;
+    }
+
+    /** Rows inserted or updated, by id, in the order they first changed. */
+    public Map<Object, T> puts() {
+        return Collections.unmodifiableMap(puts);
+    }
+
+    /** Ids of rows deleted, or moved away from this subscription. */
+    public java.util.Set<Object> removals() {
+        return Collections.unmodifiableSet(removals.keySet());
+    }
+
+    /** Whether nothing is in it. */
+    public boolean isEmpty() {
+        return !reload && !cleared && puts.isEmpty() && removals.isEmpty();
+    }
+
+    /** How many row operations it holds: the measure for coalescing. */
+    int size() {
+        return puts.size() + removals.size();
+    }
+
+    void put(Object id, T entity) {
+        Objects.requireNonNull(id, "id");
+        if (!reload) {
+            removals.remove(id);
+            puts.put(id, entity);
+        }
+    }
+
+    void remove(Object id) {
+        if (!reload && id != null) {
+            puts.remove(id);
+            removals.put(id, Boolean.TRUE);
+        }
+    }
+
+    void clear() {
+        if (!reload) {
+            puts.clear();
+            removals.clear();
+            cleared = true;
+        }
+    }
+
+    void markReload() {
+        reload = true;
+        cleared = false;
+        puts.clear();
+        removals.clear();
+    }
+
+    /** Records that a put of the row marked it pending on the subscription. */
+    void mark(Object id) {
+        marks.merge(id, 1, Integer::sum);
+    }
+
+    /** The pending marks this delta carries, to settle once it was applied (kept through merges and reloads). */
+    Map<Object, Integer> marks() {
+        return marks;
+    }
+
+    /** Merges a later delta into this one. */
+    void mergeLater(Delta<T> later) {
+        later.marks.forEach((id, n) -> marks.merge(id, n, Integer::sum));
+        if (later.reload) {
+            markReload();
+            return;
+        }
+        if (later.cleared) {
+            clear();
+        }
+        later.removals.keySet().forEach(this::remove);
+        later.puts.forEach(this::put);
+    }
+
+    @Override
+    public String toString() {
+        return reload ? "Delta[reload]" : "Delta[" + (cleared ? "cleared, " : "") + "puts " + puts.keySet()
+                + ", removals " + removals.keySet() + "]";
+    }
+}

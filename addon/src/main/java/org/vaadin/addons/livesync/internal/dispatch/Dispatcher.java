@@ -1,0 +1,573 @@
+package org.vaadin.addons.livesync.internal.dispatch;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.internal.decode.ChangeKind;
+import org.vaadin.addons.livesync.internal.watch.EntityChange;
+import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
+
+import com.vaadin.flow.component.UI;
+
+/**
+ * Session-aware routing: which attached views receive a change. Views register a
+ * {@link Subscription} per (entity type, subscription value); a transaction's changes are routed
+ * through two indexes — by subscription value (inserts, updates, and moves whose old key the WAL
+ * carries) and by the ids each view holds (deletes and moves whose old key it does not) — so the
+ * work per transaction grows with the views it matches, not with all views. Changed rows are loaded
+ * once per entity type and transaction ({@link RowLoader}), after the transaction is visible, and a
+ * row is put into a view only if its current subscription key equals the view's value: otherwise
+ * the view is told to remove it. All of one transaction's changes for a UI travel in one
+ * {@code UI.access}.
+ * <p>
+ * Bounds: a subscription that a transaction gives more than {@code maxPending} row operations
+ * reloads instead (no rows are loaded or copied for it). A transaction that is not visible yet
+ * (synchronous replication waiting on a standby) is set aside and delivered once it is, without
+ * holding up later transactions; so is one whose rows could not be loaded because the database
+ * was unreachable. A row that cannot be read is left out of its views and reported once.
+ * <p>
+ * Thread-safe: {@link #dispatch}, {@link #retryLate} and {@link #reloadAll} are called from the one
+ * delivery thread; subscriptions register and close from UI threads.
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Transactions set aside at most; past it the delivery thread waits for the oldest. */
+    static final int MAX_LATE = 1_000;
+    private static final long VISIBLE_WAIT_NANOS = 20_000_000L;
+
+    private final EntityFetcher fetcher;
+    private final RowLoader loader;
+    private final XidVisibility visibility;
+    private final Fence fence;
+    private final int maxPendingPerSubscription;
+    /** entity type → subscription value → subscriptions. */
+    private final Map<Class<?>, Map<Object, Set<Subscription<?>>>> byValue = new ConcurrentHashMap<>();
+    /** entity type → id → subscriptions holding that row. */
+    private final Map<Class<?>, Map<Object, Set<Subscription<?>>>> byHeldId = new ConcurrentHashMap<>();
+    /** entity type → subscriptions whose first load is not done yet. */
+    private final Map<Class<?>, Set<Subscription<?>>> loading = new ConcurrentHashMap<>();
+    private final Map<UI, UiMailbox> mailboxes = new ConcurrentHashMap<>();
+    private final Set<Subscription<?>> all = ConcurrentHashMap.newKeySet();
+    /** Delivery thread only: transactions set aside, oldest first. */
+    private final Deque<Late> late = new ArrayDeque<>();
+    private final AtomicLong deliveredRows = new AtomicLong();
+    private volatile long queries;
+    private volatile int lateCount;
+
+    private final Executor uiExecutor;
+
+    /** A transaction set aside: not visible yet, or its rows could not be loaded (then retried from {@code retryAt}). */
+    private record Late(long xid, Plan plan, Runnable onDelivered, boolean visible, long retryAt, int attempts) {
+    }
+
+    Dispatcher(EntityFetcher fetcher, XidVisibility visibility, BadRows badRows, int maxPendingPerSubscription,
+               Executor uiExecutor) {
+        this.fetcher = fetcher;
+        this.visibility = visibility;
+        this.fence = new Fence(visibility);
+        this.loader = new RowLoader(fetcher, badRows);
+        this.maxPendingPerSubscription = maxPendingPerSubscription;
+        this.uiExecutor = uiExecutor;
+    }
+
+    Fence fence() {
+        return fence;
+    }
+
+    /**
+     * Registers a view's interest. Call it before loading the view's data: changes that arrive
+     * meanwhile are applied after the load (they wait for the UI's session lock).
+     *
+     * @throws IllegalArgumentException if the value's type does not match the entity's key type
+     */
+    public <T> Subscription<T> subscribe(UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
+                                         String description) {
+        return register(ui, entity, value, sink, description, true);
+    }
+
+    /**
+     * Registers interest in the rows a view {@link Subscription#hold holds} only (e.g. the one record
+     * of a form): it receives their updates, deletes and moves away, but no other row of the
+     * subscription value. Hold the row before loading it.
+     */
+    public <T> Subscription<T> subscribeToHeldRows(UI ui, WatchedEntity<T> entity, Object value,
+                                                   SubscriptionSink<T> sink, String description) {
+        return register(ui, entity, value, sink, description, false);
+    }
+
+    private <T> Subscription<T> register(UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
+                                         String description, boolean byValueToo) {
+        Objects.requireNonNull(ui, "ui");
+        Subscription.requireValue(value);
+        if (!entity.keyType().isInstance(value)) {
+            throw new IllegalArgumentException("The subscription value " + value + " is a "
+                    + value.getClass().getSimpleName() + ", but " + entity.type().getSimpleName() + "."
+                    + entity.keyAttribute() + " is a " + entity.keyType().getSimpleName()
+                    + ": pass a value of that type, or no row would ever match");
+        }
+        Subscription<T> subscription = new Subscription<>(this, ui, entity, value, sink, description);
+        mailboxes.compute(ui, (u, mailbox) -> {
+            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, this::detached);
+            box.subscriptions().add(subscription);
+            return box;
+        });
+        if (byValueToo) {
+            loading.computeIfAbsent(entity.type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
+            byValue.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(value, v -> ConcurrentHashMap.newKeySet()).add(subscription);
+        }
+        all.add(subscription);
+        return subscription;
+    }
+
+    /**
+     * Drops the subscriptions of UIs that are closed or abandoned but were never detached (a
+     * session invalidated without Vaadin's session destroy, a tab gone without its heartbeat).
+     * Asynchronous; {@link LiveSync} runs it every 30 s.
+     */
+    public void sweep() {
+        mailboxes.values().forEach(UiMailbox::sweep);
+    }
+
+    /** The subscription is about to load: first every transaction processed so far must be visible. */
+    void beforeLoad(Subscription<?> subscription) {
+        fence.await(subscription);
+    }
+
+    /** Registered subscriptions: returns to zero when every view is detached. */
+    public int registrations() {
+        return all.size();
+    }
+
+    /** UIs with at least one subscription. */
+    public int uis() {
+        return mailboxes.size();
+    }
+
+    /** Entries in the held-id index, over all entity types. */
+    public int heldIndexSize() {
+        int sum = 0;
+        for (Map<Object, Set<Subscription<?>>> ids : byHeldId.values()) {
+            sum += ids.size();
+        }
+        return sum;
+    }
+
+    /** Database queries issued to load changed rows since start. */
+    public long queries() {
+        return queries;
+    }
+
+    /** Transactions set aside until they are visible or their rows can be loaded: zero when none waits. */
+    public int lateTransactions() {
+        return lateCount;
+    }
+
+    /** Row operations handed to views since start. */
+    public long deliveredRows() {
+        return deliveredRows.get();
+    }
+
+    /**
+     * UIs with changes routed to them but not yet applied (their {@code UI.access} is scheduled or
+     * waiting for the session lock). Zero once every routed change was applied.
+     */
+    public int busyUis() {
+        int busy = 0;
+        for (UiMailbox mailbox : mailboxes.values()) {
+            if (!mailbox.isIdle()) {
+                busy++;
+            }
+        }
+        return busy;
+    }
+
+    /** Row operations waiting for their UIs, over all UIs. */
+    public int pendingOperations() {
+        int sum = 0;
+        for (UiMailbox mailbox : mailboxes.values()) {
+            sum += mailbox.pendingOperations();
+        }
+        return sum;
+    }
+
+    /** Row operations waiting for the UI, over all its subscriptions (0 for an unknown UI). */
+    public int pendingFor(UI ui) {
+        UiMailbox mailbox = mailboxes.get(ui);
+        return mailbox == null ? 0 : mailbox.pendingOperations();
+    }
+
+    /**
+     * Routes one transaction's entity changes to the views they concern, plus a reload of
+     * {@code reloads} (subscriptions whose changes the transaction did not keep). Runs
+     * {@code onDelivered} once the changes were handed to the views' mailboxes (at once, or when
+     * the transaction is delivered late). Delivery thread only.
+     */
+    void dispatch(List<EntityChange> changes, Collection<Subscription<?>> reloads, long xid, Runnable onDelivered) {
+        Plan plan = new Plan(maxPendingPerSubscription);
+        if (!all.isEmpty()) {
+            for (EntityChange change : changes) {
+                route(change, plan);
+            }
+            reloads.forEach(plan::reload);
+        }
+        if (plan.isEmpty()) {
+            onDelivered.run();
+            return;
+        }
+        if (!plan.toFetch().isEmpty()) {
+            if (!awaitVisible(xid)) {
+                // delivered after later transactions, so as "load the rows and show what they are now"
+                setAside(new Late(xid, plan.reconciled(), onDelivered, false, 0, 0));
+                return;
+            }
+            fence.verified(xid);
+        }
+        deliver(new Late(xid, plan, onDelivered, true, 0, 0));
+    }
+
+    /**
+     * Delivers the transactions set aside that can be delivered now (in the order they came), and
+     * reloads views that waited for a transaction to become visible. Delivery thread only; cheap
+     * when nothing waits.
+     */
+    void retryLate() {
+        if (!fence.hasReloadsPending() && fence.size() <= Fence.VERIFY_ABOVE && late.isEmpty()) {
+            return;
+        }
+        List<Subscription<?>> reload = fence.check();
+        if (!reload.isEmpty()) {
+            LOG.debug("Transactions became visible: reloading {} view(s) that registered before", reload.size());
+            Plan plan = new Plan(maxPendingPerSubscription);
+            reload.forEach(plan::reload);
+            post(plan, Map.of());
+        }
+        if (late.isEmpty()) {
+            return;
+        }
+        List<Long> waiting = late.stream().filter(l -> !l.visible()).map(Late::xid).distinct().toList();
+        List<Long> invisible = waiting.isEmpty() ? List.of() : visibility.invisible(waiting);
+        long now = System.nanoTime();
+        Deque<Late> still = new ArrayDeque<>();
+        while (!late.isEmpty()) {
+            Late next = late.poll();
+            if (!next.visible() && invisible.contains(next.xid()) || next.visible() && now < next.retryAt()) {
+                still.add(next);
+                continue;
+            }
+            fence.verified(next.xid());
+            deliver(new Late(next.xid(), next.plan(), next.onDelivered(), true, 0, next.attempts()));
+        }
+        still.addAll(late);
+        late.clear();
+        late.addAll(still);
+        lateCount = late.size();
+    }
+
+    /** Whether transactions wait to be delivered late (the caller should call {@link #retryLate} soon). */
+    boolean hasLateWork() {
+        return !late.isEmpty() || fence.hasReloadsPending();
+    }
+
+    /** Every subscription reloads through its loader: after a gap in the stream. */
+    void reloadAll() {
+        Plan plan = new Plan(maxPendingPerSubscription);
+        all.forEach(plan::reload);
+        post(plan, Map.of());
+    }
+
+    /** Whether the transaction is visible, waiting briefly (the usual lag is far below a millisecond). */
+    private boolean awaitVisible(long xid) {
+        long deadline = System.nanoTime() + VISIBLE_WAIT_NANOS;
+        long pause = 50_000;
+        List<Long> xids = List.of(xid);
+        while (true) {
+            try {
+                if (visibility.invisible(xids).isEmpty()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                if (!RowLoader.isUnavailable(e)) {
+                    throw e;
+                }
+                return false; // the database is away: set aside, tried again later
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 5_000_000);
+        }
+    }
+
+    private void setAside(Late entry) {
+        if (late.isEmpty()) {
+            LOG.debug("Transaction {} is not visible yet (or its rows cannot be loaded): set aside", entry.xid());
+        }
+        late.add(entry);
+        while (late.size() > MAX_LATE) {
+            LOG.warn("LiveSync has {} transactions waiting to become visible (synchronous replication waiting on a "
+                    + "standby?); delivery waits for the oldest", late.size());
+            LockSupport.parkNanos(100_000_000L);
+            retryLate();
+        }
+        lateCount = late.size();
+    }
+
+    /** Loads the plan's rows and posts the deltas; sets the transaction aside again when the database is away. */
+    private void deliver(Late entry) {
+        Plan plan = entry.plan();
+        Map<WatchedEntity<?>, Map<Object, ?>> fetched = new HashMap<>();
+        try {
+            plan.toFetch().forEach((entity, ids) -> fetched.put(entity, loader.load(entity, ids, plan.ops().size())));
+        } catch (RowLoader.Unavailable e) {
+            int attempts = entry.attempts() + 1;
+            long backoff = Math.min(5_000L, 100L << Math.min(attempts, 6));
+            LOG.warn("LiveSync could not load the rows of transaction {} ({}); trying again in {} ms", entry.xid(),
+                    BadRows.rootMessage(e), backoff);
+            late.add(new Late(entry.xid(), plan.reconciled(), entry.onDelivered(), true,
+                    System.nanoTime() + backoff * 1_000_000L, attempts));
+            lateCount = late.size();
+            return;
+        } finally {
+            queries = loader.queries();
+        }
+        post(plan, fetched);
+        entry.onDelivered().run();
+    }
+
+    /** Resolves the plan into one delta per subscription and posts them, one batch per UI. */
+    private void post(Plan plan, Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
+        Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi = new LinkedHashMap<>();
+        for (Subscription<?> subscription : plan.reloads()) {
+            Delta<?> reload = new Delta<>();
+            reload.markReload();
+            addTo(byUi, subscription, reload);
+        }
+        plan.ops().forEach((subscription, ops) -> addTo(byUi, subscription, resolve(subscription, ops, fetched)));
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("Routed to {} subscription(s) in {} UI(s)", plan.ops().size() + plan.reloads().size(), byUi.size());
+        }
+        byUi.forEach(UiMailbox::post);
+    }
+
+    private void addTo(Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi, Subscription<?> subscription,
+                       Delta<?> delta) {
+        UiMailbox mailbox = mailboxes.get(subscription.ui());
+        if (mailbox != null && !subscription.isClosed()) {
+            byUi.computeIfAbsent(mailbox, m -> new LinkedHashMap<>()).put(subscription, delta);
+        }
+    }
+
+    private void route(EntityChange change, Plan plan) {
+        Class<?> type = change.type();
+        Set<Subscription<?>> targets = new LinkedHashSet<>();
+        switch (change.kind()) {
+            case TRUNCATE -> {
+                // rare: every subscription of the type, including those that follow held rows only
+                for (Subscription<?> s : all) {
+                    if (s.entity().type() == type) {
+                        plan.add(s, new Plan.Op(ChangeKind.TRUNCATE, null));
+                    }
+                }
+            }
+            case INSERT, UPDATE -> {
+                if (change.newKeyKnown()) {
+                    targets.addAll(subscribers(type, change.newKey()));
+                } else {
+                    targets.addAll(allOf(type));
+                }
+                addOldSide(change, targets);
+                if (change.oldId() != null) {
+                    for (Subscription<?> s : holders(type, change.oldId())) {
+                        plan.add(s, new Plan.Op(ChangeKind.DELETE, change.oldId()));
+                    }
+                }
+                if (change.id() != null) {
+                    for (Subscription<?> s : targets) {
+                        plan.add(s, new Plan.Op(ChangeKind.UPDATE, change.id()));
+                    }
+                }
+            }
+            case DELETE -> {
+                addOldSide(change, targets);
+                for (Subscription<?> s : targets) {
+                    plan.add(s, new Plan.Op(ChangeKind.DELETE, change.id()));
+                }
+            }
+        }
+    }
+
+    /** The views that may show the row as it was: by its old key when known, else by who holds it. */
+    private void addOldSide(EntityChange change, Set<Subscription<?>> targets) {
+        Class<?> type = change.type();
+        if (change.oldKeyKnown()) {
+            targets.addAll(subscribers(type, change.oldKey()));
+        }
+        if (change.id() != null) {
+            targets.addAll(holders(type, change.id()));
+        }
+        if (!change.oldKeyKnown()) {
+            // a view still loading may be about to show the row: the removal is applied after its load
+            targets.addAll(loading.getOrDefault(type, Set.of()));
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Delta<?> resolve(Subscription<?> subscription, List<Plan.Op> ops,
+                             Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
+        Delta delta = new Delta<>();
+        WatchedEntity entity = subscription.entity();
+        Map<Object, ?> rows = fetched.getOrDefault(entity, Map.of());
+        for (Plan.Op op : ops) {
+            switch (op.kind()) {
+                case TRUNCATE -> delta.clear();
+                case DELETE -> delta.remove(op.id());
+                default -> {
+                    Object row = rows.get(op.id());
+                    if (row != null && Objects.equals(entity.keyOf(row), subscription.value())) {
+                        delta.put(op.id(), fetcher.copy(entity, row));
+                        // held from now on, not only once the UI applied it: a delete or move that
+                        // follows before then must find this view too
+                        subscription.markPending(op.id());
+                        delta.mark(op.id());
+                    } else {
+                        delta.remove(op.id());
+                    }
+                }
+            }
+        }
+        deliveredRows.addAndGet(delta.size());
+        return delta;
+    }
+
+    /**
+     * The subscriptions of the type with that value — those that follow all its rows and those
+     * that follow held rows only — or all of the type for {@link InterestFilter#ANY}.
+     */
+    List<Subscription<?>> subscriptionsOf(Class<?> type, Object value) {
+        List<Subscription<?>> found = new ArrayList<>();
+        for (Subscription<?> s : all) {
+            if (s.entity().type() == type && (value == InterestFilter.ANY || Objects.equals(s.value(), value))) {
+                found.add(s);
+            }
+        }
+        return found;
+    }
+
+    /** Whether a view subscribes to the value (reader thread, for the interest filter). */
+    boolean hasSubscribers(Class<?> type, Object value) {
+        return !subscribers(type, value).isEmpty();
+    }
+
+    /** Whether a view holds the row, or a put of it is queued for one. */
+    boolean isHeld(Class<?> type, Object id) {
+        return !holders(type, id).isEmpty();
+    }
+
+    /** Whether a view of the type is still loading for the first time. */
+    boolean isLoading(Class<?> type) {
+        Set<Subscription<?>> set = loading.get(type);
+        return set != null && !set.isEmpty();
+    }
+
+    /** Adds the subscription values of the views holding the row to {@code values}. */
+    void addHolderValues(Class<?> type, Object id, Set<Object> values) {
+        for (Subscription<?> s : holders(type, id)) {
+            values.add(s.value());
+        }
+    }
+
+    private Set<Subscription<?>> subscribers(Class<?> type, Object value) {
+        if (value == null) {
+            return Set.of();
+        }
+        Map<Object, Set<Subscription<?>>> values = byValue.get(type);
+        Set<Subscription<?>> found = values == null ? null : values.get(value);
+        return found == null ? Set.of() : found;
+    }
+
+    private Set<Subscription<?>> holders(Class<?> type, Object id) {
+        Map<Object, Set<Subscription<?>>> ids = byHeldId.get(type);
+        Set<Subscription<?>> found = ids == null ? null : ids.get(id);
+        return found == null ? Set.of() : found;
+    }
+
+    private List<Subscription<?>> allOf(Class<?> type) {
+        Map<Object, Set<Subscription<?>>> values = byValue.get(type);
+        if (values == null) {
+            return List.of();
+        }
+        List<Subscription<?>> found = new ArrayList<>();
+        values.values().forEach(found::addAll);
+        return found;
+    }
+
+    void indexHolder(Subscription<?> subscription, Object id) {
+        byHeldId.computeIfAbsent(subscription.entity().type(), t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(id, i -> ConcurrentHashMap.newKeySet()).add(subscription);
+    }
+
+    void unindexHolder(Subscription<?> subscription, Object id) {
+        Map<Object, Set<Subscription<?>>> ids = byHeldId.get(subscription.entity().type());
+        if (ids != null) {
+            ids.computeIfPresent(id, (i, set) -> {
+                set.remove(subscription);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
+    void loaded(Subscription<?> subscription) {
+        Set<Subscription<?>> set = loading.get(subscription.entity().type());
+        if (set != null) {
+            set.remove(subscription);
+        }
+    }
+
+    void unregister(Subscription<?> subscription) {
+        Set<Object> indexed = subscription.closeAndDrainIndexed();
+        if (!all.remove(subscription)) {
+            return;
+        }
+        loaded(subscription);
+        Map<Object, Set<Subscription<?>>> values = byValue.get(subscription.entity().type());
+        if (values != null) {
+            values.computeIfPresent(subscription.value(), (v, set) -> {
+                set.remove(subscription);
+                return set.isEmpty() ? null : set;
+            });
+        }
+        for (Object id : indexed) {
+            unindexHolder(subscription, id);
+        }
+        mailboxes.computeIfPresent(subscription.ui(), (ui, mailbox) -> {
+            mailbox.subscriptions().remove(subscription);
+            return mailbox.subscriptions().isEmpty() ? null : mailbox;
+        });
+    }
+
+    private void detached(UiMailbox mailbox) {
+        LOG.debug("UI {} detached with changes pending: dropping its subscriptions", mailbox.ui().getUIId());
+        for (Subscription<?> s : List.copyOf(mailbox.subscriptions())) {
+            s.close();
+        }
+        mailboxes.remove(mailbox.ui(), mailbox);
+    }
+}

@@ -1,0 +1,103 @@
+package org.vaadin.addons.livesync.internal.dispatch;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.graph.GraphSemantic;
+import org.hibernate.graph.RootGraph;
+import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
+
+/**
+ * Loads changed rows as entities: one query per entity type and transaction, however many views
+ * receive them, with the associations their {@code @Watched(fetch)} names (and the EAGER ones) in
+ * that query; and a private copy of each entity and its loaded graph for every view
+ * ({@link EntityCopier}), so that no instance is ever shared between two sessions. Thread-safe.
+ */
+final class EntityFetcher {
+
+    private final SessionFactoryImplementor sessionFactory;
+    private final EntityCopier copier;
+    /** What to load with the rows of an entity that names associations in {@code @Watched(fetch)}, by type. */
+    private final Map<Class<?>, RootGraph<?>> graphs = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether an entity's watched id is its primary key, by type. */
+    private final Map<Class<?>, Boolean> primaryKey = new java.util.concurrent.ConcurrentHashMap<>();
+
+    EntityFetcher(SessionFactory sessionFactory) {
+        this.sessionFactory = sessionFactory.unwrap(SessionFactoryImplementor.class);
+        this.copier = new EntityCopier(this.sessionFactory);
+    }
+
+    /**
+     * The entities with these ids, by id; ids whose row is gone (or not visible through the mapping)
+     * are absent. The caller makes sure the transactions that changed them are visible first
+     * ({@link XidVisibility}): a row read before then is the version before.
+     */
+    <T> Map<Object, T> fetch(WatchedEntity<T> entity, Collection<?> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<Object, T> found = new HashMap<>();
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            List<T> rows;
+            RootGraph<T> graph = graphOf(entity);
+            if (isPrimaryKey(entity)) {
+                // a multi-get by primary key: no query text to translate (Hibernate does not cache
+                // the plan of an IN-list query, which was a quarter of the delivery thread's time)
+                rows = graph == null ? session.getMultiple(entity.type(), List.copyOf(ids))
+                        : session.getMultiple(graph, GraphSemantic.LOAD, List.copyOf(ids));
+            } else {
+                var query = session.createSelectionQuery(
+                                "from " + entity.entityName() + " e where e." + entity.idAttribute() + " in (:ids)",
+                                entity.type())
+                        .setParameterList("ids", ids)
+                        .setReadOnly(true);
+                if (graph != null) {
+                    query.setEntityGraph(graph, GraphSemantic.LOAD);
+                }
+                rows = query.getResultList();
+            }
+            for (T row : rows) {
+                if (row != null) {
+                    found.put(entity.idOf(row), row);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The associations {@code @Watched(fetch)} names, as an entity graph (loaded with the rows); null for none. */
+    @SuppressWarnings("unchecked")
+    private <T> RootGraph<T> graphOf(WatchedEntity<T> entity) {
+        if (entity.fetch().isEmpty()) {
+            return null;
+        }
+        return (RootGraph<T>) graphs.computeIfAbsent(entity.type(), type -> {
+            RootGraph<T> graph = sessionFactory.createEntityGraph(entity.type());
+            entity.fetch().forEach(graph::addAttributeNode);
+            return graph.makeCopy(false);
+        });
+    }
+
+    private boolean isPrimaryKey(WatchedEntity<?> entity) {
+        return primaryKey.computeIfAbsent(entity.type(), type -> entity.idAttribute().equals(
+                sessionFactory.getMappingMetamodel().getEntityDescriptor(type).getIdentifierPropertyName()));
+    }
+
+    /** One entity by id, or null. */
+    <T> T fetchOne(WatchedEntity<T> entity, Object id) {
+        return fetch(entity, List.of(id)).get(id);
+    }
+
+    /**
+     * A private copy of a loaded entity and of the graph the load gave it, sharing nothing with
+     * another copy; see {@link EntityCopier}.
+     */
+    <T> T copy(WatchedEntity<T> entity, T source) {
+        return copier.copy(source);
+    }
+}

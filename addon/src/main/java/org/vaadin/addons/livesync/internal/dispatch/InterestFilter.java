@@ -1,0 +1,201 @@
+package org.vaadin.addons.livesync.internal.dispatch;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.vaadin.addons.livesync.internal.decode.ChangeFilter;
+import org.vaadin.addons.livesync.internal.decode.ChangeKind;
+import org.vaadin.addons.livesync.internal.decode.Relation;
+import org.vaadin.addons.livesync.internal.decode.RowChange;
+import org.vaadin.addons.livesync.internal.watch.EntityChange;
+import org.vaadin.addons.livesync.internal.watch.WatchRegistry;
+import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
+
+/**
+ * The reader thread's decision, change by change, whether any open view can need a change: changes
+ * of unwatched tables and changes of tenants nobody has open are dropped as they are decoded, and
+ * what is kept is reduced to the id and key columns (the views load the rows themselves). So a huge
+ * transaction that concerns no open view costs no memory. It never drops what a view may need:
+ * <ul>
+ * <li>an insert or update is kept when its new or old subscription key has views, when a view
+ * holds the row, or — if its old key is not in the WAL — when the row is on its way to a view or a
+ * view of its type is still loading;</li>
+ * <li>a delete likewise by its old key, the views holding the row, the row being on its way, or a
+ * loading view;</li>
+ * <li>a truncate always.</li>
+ * </ul>
+ * A view registering while a dropped change's transaction is not yet visible is covered by the
+ * {@link Fence}, which every transaction with a watched change enters before it is filtered.
+ * Kept changes are grouped by (table, subscription value) when every view they may concern has
+ * that value, else by (table, any value), so that the assembler's per-group limit turns a flood of
+ * one tenant's changes into a reload of exactly that tenant's views.
+ * <p>
+ * Thread-safe: the reader thread filters; the delivery thread reports when a transaction's rows
+ * have reached their views ({@link #done}).
+ */
+final class InterestFilter implements ChangeFilter {
+
+    /** A group of kept changes: one table, one subscription value (or {@link #ANY}). */
+    record Group(String table, Object value) {
+    }
+
+    /** The value of a group whose changes may concern views of several values. */
+    static final Object ANY = new Object() {
+        @Override
+        public String toString() {
+            return "ANY";
+        }
+    };
+
+    private record Row(Class<?> type, Object id) {
+    }
+
+    private final WatchRegistry registry;
+    private final Dispatcher dispatcher;
+    private final Fence fence;
+    /** Rows kept by transactions not yet delivered, with how many such changes are in flight. */
+    private final Map<Row, Integer> inFlight = new ConcurrentHashMap<>();
+    /** xid → the rows counted in {@link #inFlight} for it. */
+    private final Map<Long, List<Row>> byTransaction = new ConcurrentHashMap<>();
+    /** Reader thread only: the transaction being filtered, and the last change's entity changes. */
+    private long currentXid;
+    private Object lastGroup;
+
+    InterestFilter(WatchRegistry registry, Dispatcher dispatcher, Fence fence) {
+        this.registry = registry;
+        this.dispatcher = dispatcher;
+        this.fence = fence;
+    }
+
+    @Override
+    public boolean watches(Relation relation) {
+        return registry.watches(relation);
+    }
+
+    @Override
+    public void begin(long xid) {
+        currentXid = xid;
+        fence.add(xid);
+    }
+
+    @Override
+    public RowChange retain(RowChange change) {
+        List<EntityChange> changes;
+        try {
+            changes = registry.changesOf(change);
+        } catch (IllegalArgumentException e) {
+            lastGroup = null;
+            return change; // kept whole: the delivery thread reports what cannot be read
+        }
+        boolean wanted = false;
+        for (EntityChange entityChange : changes) {
+            wanted |= concerns(entityChange);
+        }
+        if (!wanted) {
+            return null;
+        }
+        // the group before this change counts as in flight itself
+        lastGroup = change.kind() == ChangeKind.TRUNCATE ? null : new Group(change.relation().qualifiedName(),
+                changes.size() == 1 ? valueOf(changes.get(0)) : ANY);
+        for (EntityChange entityChange : changes) {
+            countInFlight(entityChange.type(), entityChange.id());
+            countInFlight(entityChange.type(), entityChange.oldId());
+        }
+        return change.kind() == ChangeKind.TRUNCATE ? change : reduce(change, changes);
+    }
+
+    /** The group of the change {@link #retain} kept last (the assembler asks right after). */
+    @Override
+    public Object group(RowChange retained) {
+        return lastGroup;
+    }
+
+    @Override
+    public void abandoned(long xid) {
+        done(xid);
+    }
+
+    /** Delivery thread: the rows of transaction {@code xid} reached their views (or never will). */
+    void done(long xid) {
+        List<Row> rows = byTransaction.remove(xid);
+        if (rows != null) {
+            for (Row row : rows) {
+                inFlight.computeIfPresent(row, (r, n) -> n > 1 ? n - 1 : null);
+            }
+        }
+    }
+
+    /** Rows counted as in flight: zero once every kept change was delivered. */
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    private boolean concerns(EntityChange change) {
+        Class<?> type = change.type();
+        return switch (change.kind()) {
+            case TRUNCATE -> true;
+            case INSERT, UPDATE -> !change.newKeyKnown()
+                    || dispatcher.hasSubscribers(type, change.newKey())
+                    || change.oldKeyKnown() && dispatcher.hasSubscribers(type, change.oldKey())
+                    || mayBeShown(type, change.id(), !change.oldKeyKnown() && change.kind() == ChangeKind.UPDATE)
+                    || mayBeShown(type, change.oldId(), false);
+            case DELETE -> change.oldKeyKnown() && dispatcher.hasSubscribers(type, change.oldKey())
+                    || mayBeShown(type, change.id(), !change.oldKeyKnown());
+        };
+    }
+
+    /** Whether a view may show the row: it is on its way to one (checked first), held by one, or a view is loading. */
+    private boolean mayBeShown(Class<?> type, Object id, boolean orLoading) {
+        if (id == null) {
+            return false;
+        }
+        // in flight before held: the delivery thread marks the row held before it stops counting it in flight
+        return inFlight.containsKey(new Row(type, id)) || dispatcher.isHeld(type, id)
+                || orLoading && dispatcher.isLoading(type);
+    }
+
+    /** The one subscription value every view this change may concern has, or {@link #ANY}. */
+    private Object valueOf(EntityChange change) {
+        Class<?> type = change.type();
+        Set<Object> values = new HashSet<>();
+        if (change.newKeyKnown()) {
+            values.add(change.newKey());
+        }
+        if (change.oldKeyKnown()) {
+            values.add(change.oldKey());
+        } else if (change.kind() != ChangeKind.INSERT) {
+            if (change.id() != null && inFlight.containsKey(new Row(type, change.id())) || dispatcher.isLoading(type)) {
+                return ANY;
+            }
+            if (change.id() != null) {
+                dispatcher.addHolderValues(type, change.id(), values);
+            }
+        }
+        return values.size() == 1 ? values.iterator().next() : ANY;
+    }
+
+    private void countInFlight(Class<?> type, Object id) {
+        if (id != null) {
+            Row row = new Row(type, id);
+            inFlight.merge(row, 1, Integer::sum);
+            byTransaction.computeIfAbsent(currentXid, x -> new ArrayList<>()).add(row);
+        }
+    }
+
+    /** The change with only the columns routing reads: the id and key columns of the entities watching it. */
+    private static RowChange reduce(RowChange change, List<EntityChange> changes) {
+        List<String> columns = new ArrayList<>(2 * changes.size());
+        for (EntityChange entityChange : changes) {
+            WatchedEntity<?> entity = entityChange.entity();
+            columns.add(entity.idColumn());
+            columns.add(entity.keyColumn());
+        }
+        return new RowChange(change.relation(), change.kind(),
+                change.newRow() == null ? null : change.newRow().only(columns),
+                change.oldRow() == null ? null : change.oldRow().only(columns), change.oldRowIsKeyOnly());
+    }
+}

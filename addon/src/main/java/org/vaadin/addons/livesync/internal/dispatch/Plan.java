@@ -1,0 +1,93 @@
+package org.vaadin.addons.livesync.internal.dispatch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.vaadin.addons.livesync.internal.decode.ChangeKind;
+import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
+
+/**
+ * What one transaction does to each subscription it concerns, before any row is loaded: row
+ * operations in commit order, or a reload for a subscription that got more than {@code maxOps} of
+ * them (its delta would cost more than loading it again) or whose rows the transaction did not
+ * keep. Not thread-safe: built and used by the delivery thread.
+ */
+final class Plan {
+
+    /** One planned row operation: TRUNCATE (no id), DELETE, or UPDATE (load the row and put or remove it). */
+    record Op(ChangeKind kind, Object id) {
+    }
+
+    private final int maxOps;
+    private final Map<Subscription<?>, List<Op>> ops = new LinkedHashMap<>();
+    private final Set<Subscription<?>> reloads = new LinkedHashSet<>();
+
+    Plan(int maxOps) {
+        this.maxOps = maxOps;
+    }
+
+    void add(Subscription<?> subscription, Op op) {
+        if (reloads.contains(subscription)) {
+            return;
+        }
+        List<Op> list = ops.computeIfAbsent(subscription, s -> new ArrayList<>());
+        list.add(op);
+        if (list.size() > maxOps) {
+            reload(subscription);
+        }
+    }
+
+    void reload(Subscription<?> subscription) {
+        ops.remove(subscription);
+        reloads.add(subscription);
+    }
+
+    boolean isEmpty() {
+        return ops.isEmpty() && reloads.isEmpty();
+    }
+
+    Map<Subscription<?>, List<Op>> ops() {
+        return ops;
+    }
+
+    Set<Subscription<?>> reloads() {
+        return reloads;
+    }
+
+    /** The rows to load, by entity: the ids of every UPDATE operation. */
+    Map<WatchedEntity<?>, Set<Object>> toFetch() {
+        Map<WatchedEntity<?>, Set<Object>> fetch = new LinkedHashMap<>();
+        ops.forEach((subscription, list) -> {
+            for (Op op : list) {
+                if (op.kind() == ChangeKind.UPDATE) {
+                    fetch.computeIfAbsent(subscription.entity(), e -> new LinkedHashSet<>()).add(op.id());
+                }
+            }
+        });
+        return fetch;
+    }
+
+    /**
+     * The plan for applying this transaction late, after later ones may already have been applied:
+     * every row operation becomes "load the row now and show what it is" (a delete applied late
+     * must not remove a row inserted again since), and a truncate becomes a reload.
+     */
+    Plan reconciled() {
+        Plan late = new Plan(maxOps);
+        reloads.forEach(late::reload);
+        ops.forEach((subscription, list) -> {
+            for (Op op : list) {
+                if (op.kind() == ChangeKind.TRUNCATE) {
+                    late.reload(subscription);
+                } else {
+                    late.add(subscription, new Op(ChangeKind.UPDATE, op.id()));
+                }
+            }
+        });
+        return late;
+    }
+}

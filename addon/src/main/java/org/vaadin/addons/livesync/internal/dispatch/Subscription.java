@@ -1,0 +1,209 @@
+package org.vaadin.addons.livesync.internal.dispatch;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
+
+import com.vaadin.flow.component.UI;
+
+/**
+ * One view's interest in one watched entity type for one subscription value, registered with the
+ * {@link Dispatcher}. It also tells the dispatcher which rows (by id) the view holds, so that
+ * deletes and moves whose old subscription key the WAL does not carry still reach exactly the views
+ * that show the row. A row counts as held from the moment the delivery thread queues a put of it
+ * for the UI until the UI has applied that put and released the row, so that a change following
+ * it is never routed past the view.
+ * <p>
+ * Thread-safe: the held marks change under the subscription's own lock, and nothing is indexed
+ * once it is closed. {@link #hold}, {@link #release} and {@link #loaded} are meant for the UI
+ * thread; {@link #close()} may be called from any thread and is idempotent.
+ *
+ * @param <T> the entity type
+ */
+public final class Subscription<T> implements AutoCloseable {
+
+    private final Dispatcher dispatcher;
+    private final UI ui;
+    private final WatchedEntity<T> entity;
+    private final Object value;
+    private final SubscriptionSink<T> sink;
+    private final String description;
+    /** Rows the view shows (guarded by this). */
+    private final Set<Object> held = new HashSet<>();
+    /** Rows whose put is queued for the UI, with how many such puts wait (guarded by this). */
+    private final Map<Object, Integer> pending = new HashMap<>();
+    private volatile boolean closed;
+
+    Subscription(Dispatcher dispatcher, UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
+                 String description) {
+        this.dispatcher = dispatcher;
+        this.ui = ui;
+        this.entity = entity;
+        this.value = value;
+        this.sink = sink;
+        this.description = description;
+    }
+
+    /** The UI it delivers to. */
+    public UI ui() {
+        return ui;
+    }
+
+    /** The watched entity. */
+    public WatchedEntity<T> entity() {
+        return entity;
+    }
+
+    /** The subscription value: only rows whose subscription key equals it are delivered. */
+    public Object value() {
+        return value;
+    }
+
+    /** Whether it was closed. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Records that the view now shows these rows. Ignored once closed. */
+    public void hold(Collection<?> ids) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            for (Object id : ids) {
+                if (id != null && held.add(id) && !pending.containsKey(id)) {
+                    dispatcher.indexHolder(this, id);
+                }
+            }
+        }
+    }
+
+    /**
+     * Records that the view no longer shows these rows. A row whose put is still on its way to the
+     * UI stays routed to the view until that put is applied.
+     */
+    public void release(Collection<?> ids) {
+        synchronized (this) {
+            for (Object id : ids) {
+                if (id != null && held.remove(id) && !pending.containsKey(id)) {
+                    dispatcher.unindexHolder(this, id);
+                }
+            }
+        }
+    }
+
+    /** Records that the view shows none of its rows any more (pending puts stay routed, as in {@link #release}). */
+    public void releaseAll() {
+        synchronized (this) {
+            release(List.copyOf(held));
+        }
+    }
+
+    /** Whether the view holds the row, or a put of it is on its way to the UI. */
+    public boolean holds(Object id) {
+        synchronized (this) {
+            return held.contains(id) || pending.containsKey(id);
+        }
+    }
+
+    /** How many rows the view holds (not counting puts on their way). */
+    public int heldCount() {
+        synchronized (this) {
+            return held.size();
+        }
+    }
+
+    /**
+     * Delivery thread: a put of the row was queued for the UI. Until it is applied ({@link #settle})
+     * the row counts as held, whatever the UI releases meanwhile, so that a delete or a move that
+     * follows still reaches this view.
+     */
+    void markPending(Object id) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (pending.merge(id, 1, Integer::sum) == 1 && !held.contains(id)) {
+                dispatcher.indexHolder(this, id);
+            }
+        }
+    }
+
+    /** UI thread, after a delta was applied: its pending marks ({@code id → count}) are settled. */
+    void settle(Map<Object, Integer> marks) {
+        if (marks.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            marks.forEach((id, count) -> {
+                Integer left = pending.computeIfPresent(id, (i, n) -> n > count ? n - count : null);
+                if (left == null && !held.contains(id)) {
+                    dispatcher.unindexHolder(this, id);
+                }
+            });
+        }
+    }
+
+    /**
+     * Call after holding what the view is about to load and right before loading it: waits until
+     * every transaction the pipeline has processed so far is visible (at most briefly; a view that
+     * loaded before one became visible is reloaded once it is), so the load misses nothing that was
+     * routed before this view held or registered. Usually returns at once.
+     */
+    public void beforeLoad() {
+        if (!closed) {
+            dispatcher.beforeLoad(this);
+        }
+    }
+
+    /**
+     * Marks the first load as done. Until then, deletes whose tenant is unknown are sent to it too
+     * (they are applied after the load), so none is lost between registering and loading.
+     */
+    public void loaded() {
+        dispatcher.loaded(this);
+    }
+
+    SubscriptionSink<T> sink() {
+        return sink;
+    }
+
+    /**
+     * Closes and returns every id that was in the held-id index (held or pending), clearing both:
+     * for {@link Dispatcher#unregister}. After it, nothing is indexed for this subscription again.
+     */
+    Set<Object> closeAndDrainIndexed() {
+        synchronized (this) {
+            closed = true;
+            Set<Object> indexed = new HashSet<>(held);
+            indexed.addAll(pending.keySet());
+            held.clear();
+            pending.clear();
+            return indexed;
+        }
+    }
+
+    /** Unregisters: no more deliveries, and every index entry is removed. Idempotent; any thread. */
+    @Override
+    public void close() {
+        dispatcher.unregister(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + description + ", " + entity.type().getSimpleName() + " = " + value + "]";
+    }
+
+    static Object requireValue(Object value) {
+        return Objects.requireNonNull(value, "The subscription value must not be null");
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * LiveSync for Vaadin: Vaadin views that stay live with PostgreSQL.
+ * <p>
+ * Everything an application uses is in this package: {@link org.vaadin.addons.livesync.Watched}
+ * marks the entities to keep live; {@link org.vaadin.addons.livesync.LiveSync} is the running
+ * add-on (configured by itself in Spring Boot); {@link org.vaadin.addons.livesync.LiveScope} binds
+ * watched lists and beans to any component, and {@link org.vaadin.addons.livesync.LiveSyncView}
+ * is a view base class over the same mechanism. Subpackages named {@code internal} are not part of
+ * the API.
+ */
+package org.vaadin.addons.livesync;

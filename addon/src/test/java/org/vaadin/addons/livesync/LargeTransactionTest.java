@@ -1,0 +1,82 @@
+package org.vaadin.addons.livesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vaadin.addons.livesync.LiveTestEnvironment.awaitUi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vaadin.addons.livesync.CaptureState;
+
+import com.vaadin.flow.component.UI;
+
+/**
+ * Transactions far larger than the heap (this test runs in a JVM of its own with
+ * {@code -Xmx160m} and {@code -XX:+ExitOnOutOfMemoryError}): a million inserts into a watched
+ * table for a tenant nobody has open, 1.5 million into a published table nobody watches, and
+ * 200,000 updates of a tenant with 30 open views. None exhausts the heap; views stay correct and
+ * live; the 30 views reload (past the per-view bound) instead of receiving 200,000 rows each.
+ */
+@Timeout(600)
+class LargeTransactionTest extends LivePipelineTest {
+
+    @Test
+    void transactionsLargerThanTheHeapNeitherExhaustItNorStopTheViews() {
+        env.db.execute("DROP TABLE IF EXISTS live_view_test.bulk",
+                "CREATE TABLE live_view_test.bulk (id bigserial PRIMARY KEY, payload text)",
+                "ALTER PUBLICATION " + env.publication + " ADD TABLE live_view_test.bulk");
+        env.db.execute("INSERT INTO live_view_test.item (tenant, title, status) "
+                + "SELECT 1, 'shown ' || g, 'open' FROM generate_series(1, 20) g");
+        env.db.execute("INSERT INTO live_view_test.item (tenant, title, status) "
+                + "SELECT 1, 'row ' || g, 'hidden' FROM generate_series(1, 200000) g");
+        List<ItemsView> views = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            // the views show the tenant's 20 open rows (their loader's choice), not its 200,000 others
+            ItemsView view = new ItemsView(env.liveSync, 1L,
+                    tenant -> env.sessionFactory.fromSession(s -> s.createSelectionQuery(
+                            "from Item where tenant = :t and status = 'open' order by id", Item.class)
+                            .setParameter("t", tenant).getResultList()));
+            view.hook = items -> items.stream().filter(item -> "open".equals(item.getStatus())).toList();
+            UI.getCurrent().add(view);
+            views.add(view);
+        }
+        ItemsView other = open(2);
+        report("after setup");
+
+        env.db.execute("INSERT INTO live_view_test.item (tenant, title, notes) "
+                + "SELECT 3, 'nobody looks ' || g, repeat('x', 200) FROM generate_series(1, 1000000) g");
+        env.insert(2, "after a million inserts");
+        awaitUi(() -> other.titles().equals(List.of("after a million inserts")));
+        report("after 1,000,000 inserts for a tenant nobody has open");
+
+        env.db.execute("INSERT INTO live_view_test.bulk (payload) SELECT repeat('y', 300) FROM generate_series(1, 1500000)");
+        env.insert(2, "after the unwatched table");
+        awaitUi(() -> other.titles().contains("after the unwatched table"));
+        report("after 1,500,000 inserts into an unwatched table");
+
+        List<Integer> loadsBefore = views.stream().map(v -> v.loads.get()).toList();
+        env.db.execute("UPDATE live_view_test.item SET notes = 'touched' WHERE tenant = 1");
+        env.db.execute("UPDATE live_view_test.item SET title = 'shown changed' WHERE title = 'shown 1'");
+        env.quiesce();
+        report("after updating 200,020 rows of a tenant with 30 open views");
+
+        for (int i = 0; i < views.size(); i++) {
+            ItemsView view = views.get(i);
+            assertThat(view.titles()).hasSize(20).contains("shown changed");
+            assertThat(view.loads.get()).as("view %d reloaded past the per-view bound", i)
+                    .isGreaterThan(loadsBefore.get(i));
+        }
+        assertThat(env.liveSync.state()).isEqualTo(CaptureState.STREAMING);
+        env.insert(2, "still live");
+        awaitUi(() -> other.titles().contains("still live"));
+    }
+
+    private static void report(String when) {
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        System.out.printf("large transactions: heap used %d MB of max %d MB %s%n",
+                (runtime.totalMemory() - runtime.freeMemory()) >> 20, runtime.maxMemory() >> 20, when);
+    }
+}

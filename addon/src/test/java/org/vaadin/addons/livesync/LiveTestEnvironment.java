@@ -1,0 +1,142 @@
+package org.vaadin.addons.livesync;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.Configuration;
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.internal.decode.Lsn;
+import org.vaadin.addons.livesync.testdb.TestDatabase;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+
+/**
+ * The real pipeline for view tests: a schema of its own with the {@link Item} table (and any
+ * {@link Tables extra tables} a test class needs), a publication for them, a Hibernate
+ * SessionFactory and a started {@link LiveSync}. One per test class.
+ */
+final class LiveTestEnvironment implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    final TestDatabase db;
+    final String publication = TestDatabase.uniqueName("views");
+    final SessionFactory sessionFactory;
+    final LiveSync liveSync;
+
+    /**
+     * More tables in {@code live_view_test} for a test class: created after {@code item}; the
+     * {@code published} ones join the publication, and {@code entities} join the SessionFactory.
+     */
+    record Tables(List<String> ddl, List<String> published, List<Class<?>> entities) {
+        static final Tables NONE = new Tables(List.of(), List.of(), List.of());
+    }
+
+    LiveTestEnvironment(String replicaIdentity) {
+        this(TestDatabase.get(), replicaIdentity, Tables.NONE);
+    }
+
+    /** The environment on another server (e.g. one a test started with settings of its own). */
+    LiveTestEnvironment(TestDatabase db, String replicaIdentity) {
+        this(db, replicaIdentity, Tables.NONE);
+    }
+
+    LiveTestEnvironment(TestDatabase db, String replicaIdentity, Tables extra) {
+        this.db = db;
+        db.execute("DROP SCHEMA IF EXISTS live_view_test CASCADE", "CREATE SCHEMA live_view_test",
+                "CREATE TABLE live_view_test.item (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
+                        + "status text NOT NULL DEFAULT 'open', notes text)",
+                "ALTER TABLE live_view_test.item REPLICA IDENTITY " + replicaIdentity,
+                "CREATE TABLE live_view_test.gadget (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
+                        + "kind text NOT NULL DEFAULT 'SMALL')");
+        db.execute(extra.ddl().toArray(String[]::new));
+        StringBuilder tables = new StringBuilder("live_view_test.item, live_view_test.gadget");
+        extra.published().forEach(table -> tables.append(", live_view_test.").append(table));
+        db.execute("CREATE PUBLICATION " + publication + " FOR TABLE " + tables);
+        Properties props = new Properties();
+        props.setProperty("hibernate.connection.url", db.jdbcUrl());
+        props.setProperty("hibernate.connection.username", db.user());
+        props.setProperty("hibernate.connection.password", db.password());
+        props.setProperty("hibernate.hbm2ddl.auto", "none");
+        props.setProperty("hibernate.connection.pool_size", "5");
+        props.setProperty("hibernate.generate_statistics", "true"); // tests count the statements of a delivery
+        props.setProperty("hibernate.session.events.log", "false");
+        Configuration configuration = new Configuration().addProperties(props).addAnnotatedClass(Item.class)
+                .addAnnotatedClass(Gadget.class);
+        extra.entities().forEach(configuration::addAnnotatedClass);
+        sessionFactory = configuration.buildSessionFactory();
+        liveSync = LiveSync.create(sessionFactory, CaptureSettings.forDatabase(db.jdbcUrl(), db.user(), db.password())
+                .withPublication(publication)
+                .withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
+        liveSync.start();
+        await().atMost(WAIT).until(liveSync::isLive);
+    }
+
+    /** Inserts a row with plain SQL and returns its id. */
+    long insert(long tenant, String title) {
+        try (var c = db.connect(); var s = c.prepareStatement(
+                "INSERT INTO live_view_test.item (tenant, title) VALUES (?, ?) RETURNING id")) {
+            s.setLong(1, tenant);
+            s.setString(2, title);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The tenant's rows, loaded through Hibernate as an application would. */
+    List<Item> load(Long tenant) {
+        return sessionFactory.fromSession(s -> s.createSelectionQuery("from Item where tenant = :t order by id", Item.class)
+                .setParameter("t", tenant).getResultList());
+    }
+
+    /** Awaits a condition on the UI, running pending UI.access tasks in the test thread meanwhile. */
+    static void awaitUi(BooleanSupplier condition) {
+        await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(20)).until(() -> {
+            MockVaadin.runUIQueue();
+            return condition.getAsBoolean();
+        });
+    }
+
+    /**
+     * Waits until the pipeline has delivered everything committed so far and every UI has applied
+     * it (running Karibu's UI queue meanwhile).
+     */
+    void quiesce() {
+        catchUp();
+        await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
+            MockVaadin.runUIQueue();
+            return liveSync.metrics().busyUis() == 0 && liveSync.metrics().lateTransactions() == 0;
+        });
+    }
+
+    /** Waits until the pipeline has routed everything committed so far (UIs may still be applying it). */
+    void catchUp() {
+        insert(-999, "marker");
+        Lsn written;
+        try (var c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_logical_emit_message(false, 'livesync.test', 'quiesce')::text")) {
+            rs.next();
+            written = Lsn.valueOf(rs.getString(1));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        await().atMost(WAIT).until(() -> liveSync.pipeline().listener().caughtUpTo().compareTo(written) >= 0);
+    }
+
+    @Override
+    public void close() {
+        liveSync.stop();
+        sessionFactory.close();
+        db.execute("DROP PUBLICATION IF EXISTS " + publication, "DROP SCHEMA IF EXISTS live_view_test CASCADE");
+    }
+}
