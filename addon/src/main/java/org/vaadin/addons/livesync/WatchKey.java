@@ -1,10 +1,12 @@
 package org.vaadin.addons.livesync;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Names one watched list or bean of a view, so that {@link LiveSyncView#sync} can tell them apart.
+ * Names one watched list or bean of a {@link LiveScope}, so that it can be cancelled and found, and
+ * so that a view-level {@link LiveSyncView#sync} can tell the lists apart.
  * Immutable and thread-safe.
  *
  * @param name a name unique within the view
@@ -21,6 +23,25 @@ public record WatchKey<T>(String name, Class<T> type) implements Serializable {
     /** The key named after the type, e.g. {@code Task}. */
     public static <T> WatchKey<T> of(Class<T> type) {
         return new WatchKey<>(type.getSimpleName(), type);
+    }
+
+    /**
+     * For a view-level {@code sync()} that handles several watched lists without casts: when this key
+     * is {@code key}, the rows that {@code hook} makes of {@code rows}; otherwise {@code rows}.
+     *
+     * <pre>
+     * protected &lt;T&gt; List&lt;T&gt; sync(WatchKey&lt;T&gt; key, List&lt;T&gt; rows) {
+     *     return key.when(TASKS, rows, tasks -&gt; tasks.stream().sorted(BY_TITLE).toList());
+     * }
+     * </pre>
+     */
+    @SuppressWarnings("unchecked") // equal keys have equal types
+    public <U> List<T> when(WatchKey<U> key, List<T> rows, SyncHook<U> hook) {
+        if (!equals(key)) {
+            return rows;
+        }
+        List<U> result = hook.sync((List<U>) rows);
+        return (List<T>) result;
     }
 
     /** A named key, for a view that watches the same type twice. */

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.internal.dispatch.Delta;
+import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 import org.vaadin.addons.livesync.internal.dispatch.RowState;
 import org.vaadin.addons.livesync.internal.dispatch.SaveGuard;
 import org.vaadin.addons.livesync.internal.dispatch.Subscription;
@@ -17,23 +20,27 @@ import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.data.binder.Binder;
 import com.vaadin.flow.function.SerializableConsumer;
-import com.vaadin.flow.function.SerializableSupplier;
+import com.vaadin.flow.shared.Registration;
 
 import jakarta.persistence.EntityManager;
 
 /**
  * One record of a watched entity, shown in a {@link Binder} in buffered mode ({@code readBean}):
  * when the row changes in the database the form re-reads it, unless the user has unsaved changes —
- * then the view is told ({@link LiveSyncView#onBeanChangedWhileEditing}) and nothing is
- * overwritten. When the row is deleted or moves to another subscription value, the view is told
- * ({@link LiveSyncView#onBeanDeleted}). The bean is this view's private copy, loaded only when its
- * subscription key equals the view's subscription value.
+ * then nothing is overwritten and the {@link #addConflictListener conflict listeners} are told (by
+ * default a notice offers the newest version). When the row is deleted or moves to another
+ * subscription value, the form is cleared and the {@link #addRemovedListener removed listeners} are
+ * told. The bean is this view's private copy, loaded only when its subscription key equals the
+ * scope's subscription value.
+ * <p>
+ * {@link #show(Object)} works before the scope's owner is attached (from {@code setParameter} or
+ * {@code beforeEnter}): the record is loaded at once and kept live from the attach on.
  * <p>
  * {@link #save()} writes the form only over the row exactly as the form loaded it: in one
- * transaction it locks the row and checks that it still exists, still belongs to the view's
- * subscription value and has not been changed by anyone (any writer, plain SQL included) since the
- * form read it; otherwise nothing is written, the view is told ({@link LiveSyncView#onSaveRefused})
- * and the form keeps the user's edits. See {@link org.vaadin.addons.livesync.internal.dispatch.SaveGuard}.
+ * transaction it locks the row and checks that it still exists, still belongs to the subscription
+ * value and has not been changed by anyone (any writer, plain SQL included) since the form read it;
+ * otherwise nothing is written, the {@link #addSaveRefusedListener save-refused listeners} are told
+ * (by default a notice) and the form keeps the user's edits.
  * <p>
  * Not thread-safe: used only on the UI thread.
  *
@@ -41,10 +48,16 @@ import jakarta.persistence.EntityManager;
  */
 public final class WatchedBean<T> implements Watch {
 
-    private final LiveSyncView<?> view;
+    private static final Logger LOG = LoggerFactory.getLogger(WatchedBean.class);
+
+    private final LiveScope<?> scope;
     private final WatchKey<T> key;
     private final Binder<T> binder;
-    private final SerializableSupplier<?> idSupplier;
+    private final List<SerializableConsumer<BeanConflict<T>>> conflictListeners = new ArrayList<>();
+    private final List<SerializableConsumer<BeanRemoved<T>>> removedListeners = new ArrayList<>();
+    private final List<SerializableConsumer<SaveRefused<T>>> saveRefusedListeners = new ArrayList<>();
+    private final FormNotices notices = new FormNotices();
+    private boolean cancelled;
     private Object id;
     private T bean;
     /** The persisted state of {@link #bean} as the form read it: what a save checks the row against. */
@@ -55,16 +68,15 @@ public final class WatchedBean<T> implements Watch {
      * them as changes, but they are still unsaved.
      */
     private List<HasValue<?, ?>> writtenEdits = List.of();
-    private transient LiveSync liveSync;
+    private transient Pipeline pipeline;
     private transient WatchedEntity<T> entity;
     private transient Subscription<T> subscription;
     private transient Object value;
 
-    WatchedBean(LiveSyncView<?> view, WatchKey<T> key, Binder<T> binder, SerializableSupplier<?> idSupplier) {
-        this.view = view;
+    WatchedBean(LiveScope<?> scope, WatchKey<T> key, Binder<T> binder) {
+        this.scope = scope;
         this.key = key;
         this.binder = binder;
-        this.idSupplier = idSupplier;
     }
 
     /** The key of this bean. */
@@ -99,22 +111,34 @@ public final class WatchedBean<T> implements Watch {
 
     /**
      * Shows the record with this id (null clears the form). Loads it with one query; a row that does
-     * not exist or belongs to another subscription value is not shown.
+     * not exist or belongs to another subscription value is not shown. Before the scope's owner is
+     * attached (e.g. from {@code setParameter}), the record is loaded now and kept live once it is.
+     * An id of another type than the entity's is converted when that is exact (an {@code Integer}
+     * from a route parameter for a {@code Long} id).
      *
      * @return whether a record is shown
+     * @throws IllegalArgumentException if the id cannot be the entity's id (a clear message says why)
      */
     public boolean show(Object recordId) {
-        requireAttached();
-        subscription.releaseAll();
+        if (cancelled) {
+            throw new IllegalStateException(key + " was cancelled: watch it again to show records");
+        }
+        Object wanted = recordId == null ? null : Ids.convert(entity(), recordId);
         latest = null;
-        id = recordId;
-        if (recordId == null) {
+        id = wanted;
+        if (subscription == null) { // not attached yet: loaded now, registered (and loaded again) on attach
+            T found = wanted == null ? null : scope.pipeline().find(entity(), wanted, scope.getSubscriptionValue());
+            read(found);
+            return found != null;
+        }
+        subscription.releaseAll();
+        if (wanted == null) {
             read(null);
             return false;
         }
-        subscription.hold(List.of(recordId));
+        subscription.hold(List.of(wanted));
         subscription.beforeLoad();
-        T found = liveSync.pipeline().find(entity, recordId, value);
+        T found = pipeline.find(entity, wanted, value);
         if (found == null) {
             subscription.releaseAll();
             id = null;
@@ -135,12 +159,57 @@ public final class WatchedBean<T> implements Watch {
     }
 
     /**
+     * Tells {@code listener} when the record changed in the database while the form has unsaved
+     * edits (nothing was overwritten). While any conflict listener is registered, the default
+     * notice is not shown. UI thread.
+     *
+     * @return the registration that removes the listener
+     */
+    public Registration addConflictListener(SerializableConsumer<BeanConflict<T>> listener) {
+        return add(conflictListeners, listener);
+    }
+
+    /**
+     * Tells {@code listener} when the record was deleted or moved to another subscription value (the
+     * form has been cleared). UI thread.
+     *
+     * @return the registration that removes the listener
+     */
+    public Registration addRemovedListener(SerializableConsumer<BeanRemoved<T>> listener) {
+        return add(removedListeners, listener);
+    }
+
+    /**
+     * Tells {@code listener} when a save wrote nothing because the row changed elsewhere or was
+     * removed (the form keeps the edits). While any is registered, the default notice is not
+     * shown. UI thread.
+     *
+     * @return the registration that removes the listener
+     */
+    public Registration addSaveRefusedListener(SerializableConsumer<SaveRefused<T>> listener) {
+        return add(saveRefusedListeners, listener);
+    }
+
+    /** Stops keeping it live (the form keeps what it shows) and removes it from its scope. */
+    public void cancel() {
+        cancelled = true;
+        detach();
+        scope.forget(key, this);
+    }
+
+    /** Whether it is registered, so that changes arrive. */
+    public boolean isActive() {
+        return subscription != null;
+    }
+
+    /**
      * Saves the form's edits: if the row is still exactly as the form loaded it, in the view's
      * subscription value, writes the form's values into a copy of the bean and merges it, in one
      * transaction that holds the row's lock (see {@link SaveGuard}). The change then comes back
      * through the database like any other. When the row was changed elsewhere, deleted or moved, or
      * the input is invalid, nothing is written, the form keeps the edits, and for a changed or
-     * removed row {@link LiveSyncView#onSaveRefused} tells the user.
+     * removed row the {@link #addSaveRefusedListener save-refused listeners} are told (by default
+     * a notice tells the user).
      *
      * @return what was done
      * @throws IllegalStateException if the view was never attached
@@ -157,7 +226,7 @@ public final class WatchedBean<T> implements Watch {
      * code join that transaction. Without Spring the transaction is a Hibernate session's that the
      * add-on opened ({@link org.vaadin.addons.livesync.TransactionRunner#of}), which
      * {@code saver} cannot reach: use {@link #save()} there, or install a runner of your own with
-     * {@code liveSync.pipeline().saveGuard().useTransactions(...)}. A saver must not write in a transaction of
+     * {@link LiveSync#useTransactions}. A saver must not write in a transaction of
      * its own: on another connection it would wait for the row lock this save holds.
      *
      * @return what was done
@@ -175,7 +244,7 @@ public final class WatchedBean<T> implements Watch {
         if (!binder.validate().isOk()) {
             return SaveResult.INVALID;
         }
-        SaveGuard guard = liveSync.pipeline().saveGuard();
+        SaveGuard guard = pipeline.saveGuard();
         T draft = guard.copy(entity, bean);
         List<HasValue<?, ?>> edited = editedFields();
         SaveGuard.Outcome outcome = guard.save(entity, id, value, loaded, entityManager -> {
@@ -196,21 +265,33 @@ public final class WatchedBean<T> implements Watch {
 
     /** After a save: the form shows the row as saved (read back, so that the next save checks against it). */
     private SaveResult saved(T draft) {
-        T stored = liveSync.pipeline().find(entity, id, value);
+        T stored = pipeline.find(entity, id, value);
         latest = null;
         read(stored != null ? stored : draft); // null: moved by the save itself; its removal is on its way
         return SaveResult.SAVED;
     }
 
-    private SaveResult refused(SaveResult result) {
-        if (result == SaveResult.CHANGED_ELSEWHERE) {
-            latest = liveSync.pipeline().find(entity, id, value);
-            if (latest == null) {
-                result = SaveResult.REMOVED; // and gone by now
-            }
+    private SaveResult refused(SaveResult refusal) {
+        if (refusal == SaveResult.CHANGED_ELSEWHERE) {
+            latest = pipeline.find(entity, id, value);
         }
-        view.onSaveRefused(this, result);
+        SaveResult result = refusal == SaveResult.CHANGED_ELSEWHERE && latest == null
+                ? SaveResult.REMOVED // and gone by now
+                : refusal;
+        fire(saveRefusedListeners, new SaveRefused<>(this, result), () -> defaultSaveRefusedNotice(result));
         return result;
+    }
+
+    void defaultSaveRefusedNotice(SaveResult result) {
+        if (result == SaveResult.CHANGED_ELSEWHERE) {
+            notices.show(scope.owner(), "livesync-save-conflict", FormNotices.Text.SAVE_CONFLICT, this, true);
+        } else {
+            notices.show(scope.owner(), "livesync-save-removed", FormNotices.Text.SAVE_REMOVED, this, false);
+        }
+    }
+
+    void defaultConflictNotice() {
+        notices.show(scope.owner(), "livesync-conflict", FormNotices.Text.CONFLICT, this, true);
     }
 
     /** Discards unsaved changes and shows the newest version of the record. */
@@ -233,7 +314,7 @@ public final class WatchedBean<T> implements Watch {
      */
     public boolean keepEditsOnNewest() {
         requireAttached();
-        T newest = latest != null ? latest : id == null ? null : liveSync.pipeline().find(entity, id, value);
+        T newest = latest != null ? latest : id == null ? null : pipeline.find(entity, id, value);
         if (newest == null) {
             return false;
         }
@@ -261,19 +342,22 @@ public final class WatchedBean<T> implements Watch {
     /** Shows {@code row} (null: none) as the version the form loaded. */
     private void read(T row) {
         bean = row;
-        loaded = row == null ? null : liveSync.pipeline().saveGuard().stateOf(entity, row);
+        loaded = row == null ? null : scope.pipeline().saveGuard().stateOf(entity(), row);
         writtenEdits = List.of();
         binder.readBean(row);
     }
 
     @Override
-    public void attach(LiveSync liveSync, UI ui, Object subscriptionValue) {
+    public void attach(Pipeline pipeline, UI ui, Object subscriptionValue) {
         detach();
-        this.liveSync = liveSync;
-        this.entity = liveSync.pipeline().entity(key.type());
+        if (cancelled) {
+            return;
+        }
+        this.pipeline = pipeline;
+        this.entity = pipeline.entity(key.type());
         this.value = subscriptionValue;
-        this.subscription = liveSync.pipeline().dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply,
-                view.getClass().getSimpleName() + "/" + key.name());
+        this.subscription = pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply,
+                scope.describe(key));
         reload();
     }
 
@@ -290,19 +374,18 @@ public final class WatchedBean<T> implements Watch {
         if (subscription == null) {
             return;
         }
-        Object wanted = idSupplier != null ? idSupplier.get() : id;
-        if (hasChanges() && Objects.equals(wanted, id)) {
+        if (hasChanges()) {
+            subscription.hold(List.of(id));
             subscription.beforeLoad();
-            T fresh = liveSync.pipeline().find(entity, id, value);
+            T fresh = pipeline.find(entity, id, value);
             if (fresh == null) {
-                view.onBeanDeleted(this);
+                removed();
             } else {
-                latest = fresh;
-                view.onBeanChangedWhileEditing(this, fresh);
+                conflict(fresh);
             }
             return;
         }
-        show(wanted);
+        show(id);
     }
 
     private void apply(Delta<T> delta) {
@@ -316,22 +399,59 @@ public final class WatchedBean<T> implements Watch {
         T fresh = delta.puts().get(id);
         if (fresh != null) {
             if (hasChanges()) {
-                latest = fresh;
-                view.onBeanChangedWhileEditing(this, fresh);
+                conflict(fresh);
             } else {
                 latest = null;
                 read(fresh);
             }
         } else if (delta.cleared() || delta.removals().contains(id)) {
-            view.onBeanDeleted(this);
+            removed();
         }
+    }
+
+    private void conflict(T newest) {
+        latest = newest;
+        fire(conflictListeners, new BeanConflict<>(this, newest), this::defaultConflictNotice);
+    }
+
+    private void removed() {
+        Object was = id;
+        T shown = bean;
+        clear();
+        fire(removedListeners, new BeanRemoved<>(this, was, shown), () -> { });
+    }
+
+    private <E> void fire(List<SerializableConsumer<E>> listeners, E event, Runnable otherwise) {
+        if (listeners.isEmpty()) {
+            otherwise.run();
+            return;
+        }
+        for (SerializableConsumer<E> listener : List.copyOf(listeners)) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.error("A listener of {} threw; the other listeners still run", scope.describe(key), e);
+            }
+        }
+    }
+
+    private static <E> Registration add(List<SerializableConsumer<E>> listeners, SerializableConsumer<E> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private WatchedEntity<T> entity() {
+        if (entity == null) {
+            entity = scope.pipeline().entity(key.type());
+        }
+        return entity;
     }
 
     private void requireAttached() {
         if (subscription == null) {
-            throw new IllegalStateException("The view is not attached: a watched bean shows and saves records only "
-                    + "while its view is attached (e.g. in a selection listener); to show one when the view "
-                    + "attaches, pass an id supplier to watchBean");
+            throw new IllegalStateException("The form of " + scope.describe(key) + " is not attached: a watched bean "
+                    + "saves only while its owner is attached");
         }
     }
 }

@@ -3,27 +3,38 @@ package org.vaadin.addons.livesync;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.internal.dispatch.Delta;
+import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 import org.vaadin.addons.livesync.internal.dispatch.Subscription;
-import org.vaadin.addons.livesync.internal.dispatch.SubscriptionSink;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.dataview.GridListDataView;
+import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.function.SerializableFunction;
+import com.vaadin.flow.shared.Registration;
 
 /**
- * A list of one watched entity type for the view's subscription value, kept live: loaded through
- * the view's loader when the view attaches (after registering, so no change is missed), then
- * updated by every committed insert, update, delete, move and truncate that concerns it, and shown
- * through {@link LiveSyncView#sync} (filter, sort, re-load associations) to its display — usually
- * a Grid.
+ * A list of one watched entity type for its scope's subscription value, kept live: loaded when the
+ * scope's owner attaches (after registering, so no change is missed), then updated by every
+ * committed insert, update, delete, move and truncate that concerns it, passed through its
+ * {@link #withSync sync hook} (filter, sort, re-load associations) and shown.
+ * <p>
+ * The Grid stays yours: set {@link #dataProvider()} on it yourself
+ * ({@code grid.setItems(list.dataProvider())} returns the Grid's data view as usual), or let
+ * {@link #bind(Grid)} do it. Items are identified by the entity's id, so a new version of a row
+ * keeps its selection; when only some rows change and the order stays, only those rows are sent.
+ * What changed is told to {@link #addChangeListener change listeners}.
  * <p>
  * Not thread-safe: used only on the UI thread (inside {@code UI.access} for live changes).
  *
@@ -33,66 +44,107 @@ public final class WatchedList<T> implements Watch {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchedList.class);
 
-    private final LiveSyncView<?> view;
+    private final LiveScope<?> scope;
     private final WatchKey<T> key;
     private final SerializableFunction<Object, List<T>> loader;
-    private final SerializableConsumer<List<T>> display;
     private final LinkedHashMap<Object, T> rows = new LinkedHashMap<>();
+    private final List<T> backing = new ArrayList<>();
+    private final List<SerializableConsumer<ListChange<T>>> listeners = new ArrayList<>();
+    private SyncHook<T> hook;
     private List<T> shown = List.of();
+    private ListDataProvider<T> provider;
+    private Grid<T> grid;
+    private boolean cancelled;
     private transient WatchedEntity<T> entity;
     private transient Subscription<T> subscription;
     private transient Object value;
 
-    WatchedList(LiveSyncView<?> view, WatchKey<T> key, SerializableFunction<Object, List<T>> loader,
-                SerializableConsumer<List<T>> display) {
-        this.view = view;
+    WatchedList(LiveScope<?> scope, WatchKey<T> key, SerializableFunction<Object, List<T>> loader) {
+        this.scope = scope;
         this.key = key;
         this.loader = loader;
-        this.display = display;
     }
 
-    /** The key that {@link LiveSyncView#sync} receives for this list. */
+    /** The key it is watched under in its {@link LiveScope}. */
     public WatchKey<T> key() {
         return key;
     }
 
-    /** What is shown now: the loaded and updated rows after {@link LiveSyncView#sync}. Unmodifiable. */
+    /**
+     * Sets the hook that makes what is shown of the rows (filter, sort, re-load associations); it
+     * runs at once over the rows held, and after every change. Without one, a list of a
+     * {@link LiveSyncView} uses the view's {@link LiveSyncView#sync}, any other shows the rows as
+     * loaded.
+     *
+     * @return this list
+     */
+    public WatchedList<T> withSync(SyncHook<T> hook) {
+        this.hook = Objects.requireNonNull(hook, "hook");
+        if (isActive()) {
+            show(null);
+        }
+        return this;
+    }
+
+    /** What is shown now: the rows after the sync hook. Unmodifiable. */
     public List<T> items() {
         return shown;
     }
 
-    /** All rows of the subscription value as loaded and updated, before {@link LiveSyncView#sync}. */
+    /** Every row of the subscription value as loaded and updated, before the sync hook. */
     public List<T> rows() {
         return List.copyOf(rows.values());
     }
 
     /**
-     * Runs {@link LiveSyncView#sync} again over the rows held, without a query, and shows the
-     * result: for when something the hook depends on changed (a filter checkbox, a sort order).
+     * The data provider that shows {@link #items()}, identifying items by the entity's id; set it on
+     * a Grid (or any data view component) yourself: {@code grid.setItems(list.dataProvider())}.
+     */
+    public ListDataProvider<T> dataProvider() {
+        if (provider == null) {
+            provider = new ListDataProvider<>(backing) {
+                @Override
+                public Object getId(T item) {
+                    return entity().idOf(item); // a new version of a row keeps its selection
+                }
+            };
+            backing.addAll(shown);
+        }
+        return provider;
+    }
+
+    /**
+     * Shows this list in {@code grid} ({@code grid.setItems(dataProvider())}) and returns the Grid's
+     * data view. If the Grid's items are later replaced ({@code setItems} elsewhere), the list
+     * stops updating that Grid and says so once in the log.
+     */
+    public GridListDataView<T> bind(Grid<T> grid) {
+        this.grid = Objects.requireNonNull(grid, "grid");
+        return grid.setItems(dataProvider());
+    }
+
+    /**
+     * Tells {@code listener} what changed after each update is shown (and {@code reloaded} after a
+     * load): e.g. to highlight changed rows. Runs on the UI thread; a listener that throws is logged
+     * and the others still run.
+     *
+     * @return the registration that removes the listener
+     */
+    public Registration addChangeListener(SerializableConsumer<ListChange<T>> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Runs the sync hook again over the rows held, without a query, and shows the result: for when
+     * something the hook depends on changed (a filter checkbox, a sort order).
      */
     public void refresh() {
-        show();
+        show(null);
     }
 
-    @Override
-    public void attach(LiveSync liveSync, UI ui, Object subscriptionValue) {
-        detach();
-        entity = liveSync.pipeline().entity(key.type());
-        value = subscriptionValue;
-        subscription = liveSync.pipeline().dispatcher().subscribe(ui, entity, subscriptionValue, sink(),
-                view.getClass().getSimpleName() + "/" + key.name());
-        reload();
-        subscription.loaded();
-    }
-
-    @Override
-    public void detach() {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
-        }
-    }
-
+    /** Loads the list again through its loader (e.g. after the loader's own criteria changed). */
     @Override
     public void reload() {
         if (subscription == null) {
@@ -106,11 +158,47 @@ public final class WatchedList<T> implements Watch {
         }
         subscription.releaseAll();
         subscription.hold(rows.keySet());
-        show();
+        show(new ListChange<>(this, List.of(), Set.of(), Set.of(), false, true));
     }
 
-    private SubscriptionSink<T> sink() {
-        return this::apply;
+    /** Stops keeping it live (it keeps what it shows) and removes it from its scope. */
+    public void cancel() {
+        cancelled = true;
+        detach();
+        scope.forget(key, this);
+    }
+
+    /** Whether it is registered, so that changes arrive (its scope's owner is attached and it was not cancelled). */
+    public boolean isActive() {
+        return subscription != null;
+    }
+
+    @Override
+    public void attach(Pipeline pipeline, UI ui, Object subscriptionValue) {
+        detach();
+        if (cancelled) {
+            return;
+        }
+        entity = pipeline.entity(key.type());
+        value = subscriptionValue;
+        subscription = pipeline.dispatcher().subscribe(ui, entity, subscriptionValue, this::apply, scope.describe(key));
+        reload();
+        subscription.loaded();
+    }
+
+    @Override
+    public void detach() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+    }
+
+    private WatchedEntity<T> entity() {
+        if (entity == null) {
+            entity = scope.pipeline().entity(key.type());
+        }
+        return entity;
     }
 
     private void apply(Delta<T> delta) {
@@ -133,20 +221,42 @@ public final class WatchedList<T> implements Watch {
             rows.put(put.getKey(), put.getValue());
         }
         subscription.hold(delta.puts().keySet());
-        show();
+        show(new ListChange<>(this, List.copyOf(delta.puts().values()), new LinkedHashSet<>(delta.puts().keySet()),
+                Set.copyOf(delta.removals()), delta.cleared(), false));
     }
 
-    private void show() {
+    private void show(ListChange<T> change) {
         List<T> updated = new ArrayList<>(rows.values());
         List<T> result;
         try {
-            result = view.sync(key, updated);
+            result = hook != null ? hook.sync(updated) : scope.defaultSync(key, updated);
         } catch (RuntimeException e) {
-            LOG.error("sync() of {} for {} threw; the view keeps showing the previous data", view.getClass().getName(),
-                    key, e);
+            LOG.error("The sync hook of {} threw; the list keeps showing the previous rows", scope.describe(key), e);
             return;
         }
         shown = Collections.unmodifiableList(new ArrayList<>(result == null ? List.of() : result));
-        display.accept(shown);
+        if (provider != null && gridStillOurs()) {
+            GridUpdate.apply(provider, backing, shown);
+        }
+        if (change != null) {
+            for (SerializableConsumer<ListChange<T>> listener : List.copyOf(listeners)) {
+                try {
+                    listener.accept(change);
+                } catch (RuntimeException e) {
+                    LOG.error("A change listener of {} threw; the other listeners still run", scope.describe(key), e);
+                }
+            }
+        }
+    }
+
+    /** Whether the bound Grid (if any) still shows this list; says once when it stopped. */
+    private boolean gridStillOurs() {
+        if (grid != null && grid.getDataProvider() != provider) {
+            LOG.warn("The items of the Grid bound to {} were replaced (setItems): live updates for that Grid stopped. "
+                    + "Set the list's dataProvider() on the Grid again to resume them.", scope.describe(key));
+            grid = null;
+            return false;
+        }
+        return true;
     }
 }

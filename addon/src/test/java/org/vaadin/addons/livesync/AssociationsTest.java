@@ -202,7 +202,6 @@ class AssociationsTest extends LivePipelineTest {
                 "INSERT INTO live_view_test.part_tag VALUES (" + id + ", 'm8')");
         PartsView view = new PartsView(env.liveSync, 1L, AssociationsTest::load);
         UI.getCurrent().add(view);
-        view.selectedId = id;
         assertThat(view.form.show(id)).isTrue();
         assertThat(Hibernate.isInitialized(view.form.bean().getSupplier())).isFalse();
 

@@ -18,6 +18,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.grid.Grid;
 
 /**
@@ -42,7 +43,7 @@ class BadRowTest extends LivePipelineTest {
     }
 
     /** A tenant's gadgets in a Grid, counting its loads. */
-    static final class GadgetsView extends LiveSyncView<Long> {
+    static final class GadgetsView extends LiveSyncView<Long, VerticalLayout> {
         final Grid<Gadget> grid = new Grid<>();
         final AtomicInteger loads = new AtomicInteger();
 
@@ -54,7 +55,7 @@ class BadRowTest extends LivePipelineTest {
                 return env.sessionFactory.fromSession(s -> s.createSelectionQuery(
                         "from Gadget where tenant = :t order by id", Gadget.class).setParameter("t", t).getResultList());
             });
-            add(grid);
+            getContent().add(grid);
         }
 
         List<String> titles() {

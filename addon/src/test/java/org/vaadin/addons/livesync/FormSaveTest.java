@@ -28,6 +28,7 @@ import org.vaadin.addons.livesync.TransactionRunner;
 
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.binder.Binder;
 
@@ -322,7 +323,7 @@ class FormSaveTest extends LivePipelineTest {
     }
 
     /** A form of one versioned row. */
-    static final class VersionedView extends LiveSyncView<Long> {
+    static final class VersionedView extends LiveSyncView<Long, VerticalLayout> {
         final Binder<VersionedItem> binder = new Binder<>(VersionedItem.class);
         final TextField title = new TextField("Title");
         final WatchedBean<VersionedItem> form;
@@ -330,8 +331,8 @@ class FormSaveTest extends LivePipelineTest {
         VersionedView(LiveSync liveSync, Long tenant) {
             super(liveSync, tenant);
             binder.forField(title).bind(VersionedItem::getTitle, VersionedItem::setTitle);
-            form = watchBean(VersionedItem.class, binder, () -> null);
-            add(title);
+            form = watchBean(VersionedItem.class, binder);
+            getContent().add(title);
         }
     }
 }

@@ -8,12 +8,15 @@ import java.util.function.Function;
 
 
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.binder.Binder;
 import com.vaadin.flow.function.SerializableFunction;
 
 /** A test view: a Grid of the tenant's items, a form for one of them, and a configurable sync() hook. */
-class ItemsView extends LiveSyncView<Long> {
+class ItemsView extends LiveSyncView<Long, VerticalLayout> {
+
+    static final WatchKey<Item> ITEMS = WatchKey.of(Item.class);
 
     final Grid<Item> grid = new Grid<>(Item.class);
     final Binder<Item> binder = new Binder<>(Item.class);
@@ -25,7 +28,6 @@ class ItemsView extends LiveSyncView<Long> {
     final List<Item> deletedBeans = new ArrayList<>();
     final List<Item> conflicts = new ArrayList<>();
     Function<List<Item>, List<Item>> hook = Function.identity();
-    Long selectedId;
 
     ItemsView(LiveSync liveSync, Long tenant, SerializableFunction<Long, List<Item>> loader) {
         super(liveSync, tenant);
@@ -34,28 +36,19 @@ class ItemsView extends LiveSyncView<Long> {
             loads.incrementAndGet();
             return loader.apply(t);
         });
-        form = watchBean(Item.class, binder, () -> selectedId);
-        add(grid, title);
+        form = watchBean(Item.class, binder);
+        form.addConflictListener(conflict -> {
+            conflicts.add(conflict.newest());
+            conflict.showDefaultNotice();
+        });
+        form.addRemovedListener(removed -> deletedBeans.add(removed.removed()));
+        getContent().add(grid, title);
     }
 
     @Override
-    protected <T> List<T> sync(WatchKey<T> key, List<T> updated) {
+    protected <T> List<T> sync(WatchKey<T> key, List<T> rows) {
         syncCalls.incrementAndGet();
-        @SuppressWarnings("unchecked")
-        List<T> result = (List<T>) hook.apply((List<Item>) updated);
-        return result;
-    }
-
-    @Override
-    protected <T> void onBeanChangedWhileEditing(WatchedBean<T> bean, T newest) {
-        conflicts.add((Item) newest);
-        super.onBeanChangedWhileEditing(bean, newest);
-    }
-
-    @Override
-    protected <T> void onBeanDeleted(WatchedBean<T> bean) {
-        deletedBeans.add((Item) bean.bean());
-        super.onBeanDeleted(bean);
+        return key.when(ITEMS, rows, items -> hook.apply(items));
     }
 
     /** The titles in the Grid, in order. */

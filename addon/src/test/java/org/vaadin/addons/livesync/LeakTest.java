@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vaadin.addons.livesync.internal.dispatch.Dispatcher;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.data.binder.Binder;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
@@ -27,11 +28,11 @@ class LeakTest extends LivePipelineTest {
     private static final int CYCLES = Integer.getInteger("livesync.leak.cycles", 100_000);
 
     /** A view as navigation creates it: a live list and a live form, loaded without a query. */
-    static final class LightView extends LiveSyncView<Long> {
+    static final class LightView extends LiveSyncView<Long, VerticalLayout> {
         LightView(Long tenant) {
             super(env.liveSync, tenant);
-            watchList(WatchKey.of(Item.class), t -> List.of(), items -> { });
-            watchBean(Item.class, new Binder<>(Item.class), () -> null);
+            watchList(WatchKey.of(Item.class), t -> List.of());
+            watchBean(Item.class, new Binder<>(Item.class));
         }
     }
 
@@ -60,7 +61,9 @@ class LeakTest extends LivePipelineTest {
         java.util.Map<String, Long> after = instances(histogram());
         java.util.Map<String, Long> survivors = new java.util.TreeMap<>();
         after.forEach((type, count) -> {
+            // the capture stage holds nothing per view; its own objects (a heartbeat in flight) come and go
             if (type.startsWith("org.vaadin.addons.livesync.") && !type.contains("$$Lambda")
+                    && !type.startsWith("org.vaadin.addons.livesync.internal.capture.")
                     && count > classesBefore.getOrDefault(type, 0L)) {
                 survivors.put(type, count - classesBefore.getOrDefault(type, 0L));
             }

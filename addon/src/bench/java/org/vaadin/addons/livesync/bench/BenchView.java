@@ -10,15 +10,16 @@ import org.vaadin.addons.livesync.WatchKey;
 import org.vaadin.addons.livesync.WatchedList;
 
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.function.SerializableFunction;
 
 /**
  * A tenant's live list of tasks, as the demo shows it: a {@link Grid} bound through
- * {@code watchList} (or, without a Grid, a display that only keeps the list). When a
+ * {@code watchList} (or, without a Grid, a list whose change listener observes it). When a
  * {@link Probe} is given, every time the list is applied (inside {@code UI.access}) the view tells
  * it which row versions (writer sequence numbers in {@code t<seq>} titles) it now shows.
  */
-final class BenchView extends LiveSyncView<Long> {
+final class BenchView extends LiveSyncView<Long, VerticalLayout> {
 
     /** Told, on the UI thread, when a view first shows a row version. */
     @FunctionalInterface
@@ -46,9 +47,10 @@ final class BenchView extends LiveSyncView<Long> {
                 // fires inside the ListDataProvider's refreshAll, after the rows were replaced
                 grid.getDataProvider().addDataProviderListener(e -> observe(list.items()));
             }
-            add(grid);
+            getContent().add(grid);
         } else {
-            list = watchList(WatchKey.of(BenchTask.class), loader, this::observe);
+            list = watchList(WatchKey.of(BenchTask.class), loader);
+            list.addChangeListener(change -> observe(list.items()));
         }
     }
 

@@ -9,11 +9,13 @@ import org.vaadin.addons.livesync.LiveSyncView;
 import org.vaadin.addons.livesync.WatchKey;
 import org.vaadin.addons.livesync.WatchedList;
 
+import com.vaadin.flow.component.html.Div;
+
 /**
  * A view of one tenant's rows of both tables. Its sync() hook audits every delivery: each row it is
  * given must have the view's subscription value, else the violation is recorded.
  */
-class TenantView extends LiveSyncView<Long> {
+class TenantView extends LiveSyncView<Long, Div> {
 
     static final WatchKey<DefaultRow> DEFAULT_ROWS = WatchKey.of(DefaultRow.class);
     static final WatchKey<FullRow> FULL_ROWS = WatchKey.of(FullRow.class);
@@ -28,8 +30,10 @@ class TenantView extends LiveSyncView<Long> {
         super(liveSync, tenant);
         this.violations = violations;
         this.deliveries = deliveries;
-        defaultRows = watchList(DEFAULT_ROWS, t -> cast(loader.apply(DefaultRow.class, t)), rows -> { });
-        fullRows = watchList(FULL_ROWS, t -> cast(loader.apply(FullRow.class, t)), rows -> { });
+        defaultRows = watchList(DEFAULT_ROWS, t -> cast(loader.apply(DefaultRow.class, t)))
+                .withSync(rows -> audit(DEFAULT_ROWS, rows));
+        fullRows = watchList(FULL_ROWS, t -> cast(loader.apply(FullRow.class, t)))
+                .withSync(rows -> audit(FULL_ROWS, rows));
     }
 
     @SuppressWarnings("unchecked")
@@ -37,15 +41,14 @@ class TenantView extends LiveSyncView<Long> {
         return (List<T>) rows;
     }
 
-    @Override
-    protected <T> List<T> sync(WatchKey<T> key, List<T> updated) {
-        deliveries.add((long) updated.size());
-        for (T row : updated) {
-            TenantRow r = (TenantRow) row;
-            if (!getSubscriptionValue().equals(r.getTenant())) {
-                violations.add("view of tenant " + getSubscriptionValue() + " got " + key.name() + " " + r.fingerprint());
+    /** Each list's typed hook: every row it is given must have the view's subscription value. */
+    private <R extends TenantRow> List<R> audit(WatchKey<R> key, List<R> rows) {
+        deliveries.add((long) rows.size());
+        for (R row : rows) {
+            if (!getSubscriptionValue().equals(row.getTenant())) {
+                violations.add("view of tenant " + getSubscriptionValue() + " got " + key.name() + " " + row.fingerprint());
             }
         }
-        return updated;
+        return rows;
     }
 }

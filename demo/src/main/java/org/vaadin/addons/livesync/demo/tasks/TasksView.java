@@ -15,7 +15,6 @@ import org.vaadin.addons.livesync.demo.security.CurrentUser;
 import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
 import org.vaadin.addons.livesync.LiveSyncView;
 import org.vaadin.addons.livesync.SaveResult;
-import org.vaadin.addons.livesync.WatchKey;
 import org.vaadin.addons.livesync.WatchedBean;
 import org.vaadin.addons.livesync.WatchedList;
 
@@ -31,6 +30,7 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.data.renderer.LitRenderer;
 import com.vaadin.flow.router.PageTitle;
@@ -49,9 +49,8 @@ import jakarta.annotation.security.PermitAll;
 @Route("")
 @PageTitle("Tasks · LiveSync demo")
 @PermitAll
-public class TasksView extends LiveSyncView<Long> {
+public class TasksView extends LiveSyncView<Long, VerticalLayout> {
 
-    static final WatchKey<Task> TASKS = WatchKey.of(Task.class);
     private static final Logger LOG = LoggerFactory.getLogger(TasksView.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMM d, HH:mm");
@@ -67,18 +66,18 @@ public class TasksView extends LiveSyncView<Long> {
     private final ChangeHighlighter highlighter = new ChangeHighlighter();
     private final WatchedList<Task> list;
     private final WatchedBean<Task> bean;
-    private Long selectedId;
 
     public TasksView(TaskRepository tasks, OrganizationRepository organizations, CurrentUser user,
                      LiveStatus liveStatus, OutsideWriter writer) {
         super(user.organizationId());
         this.tasks = tasks;
-        addClassName("board");
-        setWidthFull();
+        VerticalLayout board = getContent();
+        board.addClassName("board");
+        board.setWidthFull();
 
         String organization = organizations.findById(getSubscriptionValue()).map(Organization::getName)
                 .orElse("Organization " + getSubscriptionValue());
-        add(header(organization, user, new LiveIndicator(liveStatus), new WriterToggle(writer)));
+        board.add(header(organization, user, new LiveIndicator(liveStatus), new WriterToggle(writer)));
 
         configureGrid();
         count.addClassName("task-count");
@@ -89,11 +88,14 @@ public class TasksView extends LiveSyncView<Long> {
         listColumn.addClassName("board-list");
         Div main = new Div(listColumn, form);
         main.addClassName("board-main");
-        add(main);
+        board.add(main);
 
-        list = watchList(TASKS, grid, tasks::findByOrganizationId); // only changed rows are re-sent
-        bean = watchBean(Task.class, form.binder(), () -> selectedId);
-        hideDone.addValueChangeListener(event -> list.refresh()); // sync() runs again over the rows held
+        list = watchList(Task.class, grid, tasks::findByOrganizationId) // only changed rows are re-sent
+                .withSync(this::visible);
+        list.addChangeListener(highlighter::observe);
+        bean = watchBean(Task.class, form.binder());
+        bean.addRemovedListener(removed -> closed());
+        hideDone.addValueChangeListener(event -> list.refresh()); // the hook runs again over the rows held
         form.save.addClickListener(event -> save());
         form.discard.addClickListener(event -> bean.showNewest());
     }
@@ -125,17 +127,15 @@ public class TasksView extends LiveSyncView<Long> {
 
     private void select(Task task) {
         Long id = task == null ? null : task.getId();
-        if (Objects.equals(id, selectedId) && Objects.equals(id, bean.id())) {
-            return;
+        if (!Objects.equals(id, bean.id())) {
+            form.showing(bean.show(id));
         }
-        selectedId = id;
-        form.showing(bean.show(id));
     }
 
     /**
      * Saves through the repository, inside the add-on's transaction that locks the row and checks it
      * is still the version the form loaded, in this organization. When it is not, nothing is written
-     * and the add-on's notice ({@link #onSaveRefused}) says so; the edits stay in the form.
+     * and the add-on's notice says so; the edits stay in the form.
      */
     private void save() {
         try {
@@ -151,30 +151,15 @@ public class TasksView extends LiveSyncView<Long> {
         }
     }
 
-    @Override
-    protected <T> List<T> sync(WatchKey<T> key, List<T> updated) {
-        if (!TASKS.equals(key)) {
-            return updated;
-        }
-        @SuppressWarnings("unchecked")
-        List<Task> all = (List<Task>) updated;
-        highlighter.observe(all);
-        List<Task> visible = visible(all);
-        count.setText(visible.size() == 1 ? "1 task" : visible.size() + " tasks");
-        @SuppressWarnings("unchecked")
-        List<T> shown = (List<T>) visible;
-        return shown;
-    }
-
-    /** The rows to show: done tasks hidden when asked, sorted by title. */
+    /** The list's hook: done tasks hidden when asked, sorted by title. */
     private List<Task> visible(List<Task> all) {
-        return all.stream().filter(task -> !(hideDone.getValue() && task.isDone())).sorted(BY_TITLE).toList();
+        List<Task> visible = all.stream().filter(task -> !(hideDone.getValue() && task.isDone())).sorted(BY_TITLE).toList();
+        count.setText(visible.size() == 1 ? "1 task" : visible.size() + " tasks");
+        return visible;
     }
 
-    @Override
-    protected <T> void onBeanDeleted(WatchedBean<T> deleted) {
-        super.onBeanDeleted(deleted);
-        selectedId = null;
+    /** The task in the form was deleted or moved away: the add-on cleared the form. */
+    private void closed() {
         grid.deselectAll();
         form.showing(false);
         Notification.show("The task you had open was deleted or moved to another organization", 4000,

@@ -1,0 +1,247 @@
+package org.vaadin.addons.livesync;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.data.binder.Binder;
+import com.vaadin.flow.function.SerializableFunction;
+import com.vaadin.flow.shared.Registration;
+
+/**
+ * What one component keeps live for one subscription value: watched lists and beans bound to an
+ * owner component, subscribed while it is attached and unsubscribed when it detaches — from any
+ * component, without a base class (a {@code Composite}, a dialog, a view that extends the
+ * application's own base class):
+ *
+ * <pre>
+ * public class TaskPanel extends Composite&lt;Div&gt; {
+ *     TaskPanel(TaskRepository tasks, CurrentUser user) {
+ *         LiveScope&lt;Long&gt; live = LiveScope.of(this, user.organizationId()); // decided on the server
+ *         WatchedList&lt;Task&gt; list = live.list(Task.class, tasks::findByOrganizationId)
+ *                 .withSync(rows -&gt; rows.stream().sorted(BY_TITLE).toList());
+ *         grid.setItems(list.dataProvider());
+ *     }
+ * }
+ * </pre>
+ *
+ * When the owner attaches, each list and bean registers with {@link LiveSync} and then loads, so
+ * nothing committed meanwhile is lost; while attached, committed changes whose subscription key
+ * equals the subscription value arrive through {@code UI.access} (at once with {@code @Push}) and
+ * are shown; when it detaches, every registration is removed. After an interruption of the stream,
+ * lists and beans load again. {@link LiveSyncView} is a view base class over the same mechanism.
+ * <p>
+ * Not thread-safe, like the components it serves: use it on the UI thread.
+ *
+ * @param <S> the subscription value's type: the type of the watched entities' subscription key
+ */
+public final class LiveScope<S> implements Serializable {
+
+    /** A view-level hook for the lists that have none of their own ({@link LiveSyncView#sync}). */
+    interface DefaultSync extends Serializable {
+        <T> List<T> sync(WatchKey<T> key, List<T> rows);
+    }
+
+    private final Component owner;
+    /** The watched lists and beans by key: a list and a bean may share a key (a Grid and its form). */
+    private final Map<WatchKey<?>, Watch> lists = new LinkedHashMap<>();
+    private final Map<WatchKey<?>, Watch> beans = new LinkedHashMap<>();
+    private final List<Registration> ownerListeners = new ArrayList<>();
+    private S subscriptionValue;
+    private DefaultSync defaultSync;
+    private transient LiveSync liveSync;
+    private transient UI ui;
+
+    private LiveScope(Component owner, S subscriptionValue, LiveSync liveSync) {
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.subscriptionValue = requireValue(subscriptionValue);
+        this.liveSync = liveSync;
+        ownerListeners.add(owner.addAttachListener(event -> activate(event.getUI())));
+        ownerListeners.add(owner.addDetachListener(event -> deactivate()));
+        owner.getUI().ifPresent(this::activate);
+    }
+
+    /**
+     * A scope for {@code owner} and {@code subscriptionValue} (decided on the server, e.g. the
+     * signed-in user's organization), using the application's {@link LiveSync#current() LiveSync}.
+     */
+    public static <S> LiveScope<S> of(Component owner, S subscriptionValue) {
+        return new LiveScope<>(owner, subscriptionValue, null);
+    }
+
+    /** As {@link #of(Component, Object)}, using the given {@link LiveSync}. */
+    public static <S> LiveScope<S> of(Component owner, S subscriptionValue, LiveSync liveSync) {
+        return new LiveScope<>(owner, subscriptionValue, Objects.requireNonNull(liveSync, "liveSync"));
+    }
+
+    /** The component it is bound to. */
+    public Component owner() {
+        return owner;
+    }
+
+    /** The subscription value: only rows whose subscription key equals it are shown. */
+    public S getSubscriptionValue() {
+        return subscriptionValue;
+    }
+
+    /**
+     * Changes the subscription value — e.g. the user switched organization, as decided on the
+     * server: every list and bean registers anew and loads again. Use it instead of creating a new
+     * scope when the same component shows another tenant.
+     */
+    public void setSubscriptionValue(S value) {
+        requireValue(value);
+        if (value.equals(subscriptionValue)) {
+            return;
+        }
+        subscriptionValue = value;
+        if (ui != null) {
+            UI current = ui;
+            all().forEach(Watch::detach);
+            all().forEach(w -> w.attach(pipeline(), current, value));
+        }
+    }
+
+    /**
+     * Watches a list of {@code type} loaded by {@code loader} for the subscription value, under the
+     * key named after the type ({@link WatchKey#of(Class)}). Show it with
+     * {@code grid.setItems(list.dataProvider())} or {@link WatchedList#bind}.
+     *
+     * @throws IllegalStateException if this scope already watches that key
+     */
+    public <T> WatchedList<T> list(Class<T> type, SerializableFunction<S, List<T>> loader) {
+        return list(WatchKey.of(type), loader);
+    }
+
+    /** As {@link #list(Class, SerializableFunction)}, under a key of its own (to watch one type twice). */
+    public <T> WatchedList<T> list(WatchKey<T> key, SerializableFunction<S, List<T>> loader) {
+        Objects.requireNonNull(loader, "loader");
+        @SuppressWarnings("unchecked") // the value is always the scope's S
+        SerializableFunction<Object, List<T>> untyped = value -> loader.apply((S) value);
+        return add(lists, key, new WatchedList<>(this, key, untyped));
+    }
+
+    /**
+     * Watches one record at a time of {@code type}, shown in {@code binder} (buffered: the form reads
+     * the bean, {@link WatchedBean#save()} writes it). Show a record with {@link WatchedBean#show}.
+     *
+     * @throws IllegalStateException if this scope already watches that key
+     */
+    public <T> WatchedBean<T> bean(Class<T> type, Binder<T> binder) {
+        return bean(WatchKey.of(type), binder);
+    }
+
+    /** As {@link #bean(Class, Binder)}, under a key of its own. */
+    public <T> WatchedBean<T> bean(WatchKey<T> key, Binder<T> binder) {
+        return add(beans, key, new WatchedBean<>(this, key, Objects.requireNonNull(binder, "binder")));
+    }
+
+    /** Whether a list or a bean is watched under {@code key}. */
+    public boolean isWatching(WatchKey<?> key) {
+        return lists.containsKey(key) || beans.containsKey(key);
+    }
+
+    /** Stops watching the list and the bean under {@code key} (they keep what they show). No-op if none. */
+    public void cancel(WatchKey<?> key) {
+        for (Map<WatchKey<?>, Watch> watches : List.of(lists, beans)) {
+            Watch watch = watches.remove(key);
+            if (watch != null) {
+                watch.detach();
+            }
+        }
+    }
+
+    /** Stops watching everything and unbinds from the owner. The lists and beans keep what they show. */
+    public void cancel() {
+        all().forEach(Watch::detach);
+        lists.clear();
+        beans.clear();
+        ownerListeners.forEach(Registration::remove);
+        ownerListeners.clear();
+        ui = null;
+    }
+
+    /** Loads every list and bean again. */
+    public void reload() {
+        all().forEach(Watch::reload);
+    }
+
+    /** Whether the owner is attached, so that changes arrive. */
+    public boolean isActive() {
+        return ui != null;
+    }
+
+    void setDefaultSync(DefaultSync sync) {
+        this.defaultSync = sync;
+    }
+
+    <T> List<T> defaultSync(WatchKey<T> key, List<T> rows) {
+        return defaultSync == null ? rows : defaultSync.sync(key, rows);
+    }
+
+    /** The engine; resolves the application's LiveSync the first time. */
+    Pipeline pipeline() {
+        if (liveSync == null) {
+            liveSync = LiveSync.current();
+        }
+        return liveSync.pipeline();
+    }
+
+    /** For log lines: the owner and the key. */
+    String describe(WatchKey<?> key) {
+        return owner.getClass().getSimpleName() + "/" + key.name();
+    }
+
+    void forget(WatchKey<?> key, Watch watch) {
+        lists.remove(key, watch);
+        beans.remove(key, watch);
+    }
+
+    /** Lists first, then beans, each in the order they were added. */
+    private List<Watch> all() {
+        List<Watch> all = new ArrayList<>(lists.values());
+        all.addAll(beans.values());
+        return all;
+    }
+
+    private <W extends Watch> W add(Map<WatchKey<?>, Watch> watches, WatchKey<?> key, W watch) {
+        if (watches.containsKey(key)) {
+            throw new IllegalStateException("This scope already watches " + key + ": give the second one a key of its "
+                    + "own (WatchKey.of(\"name\", " + key.type().getSimpleName() + ".class)), or cancel the first");
+        }
+        watches.put(key, watch);
+        if (ui != null) {
+            watch.attach(pipeline(), ui, subscriptionValue);
+        }
+        return watch;
+    }
+
+    private void activate(UI attachedTo) {
+        if (ui != null) {
+            return;
+        }
+        ui = attachedTo;
+        Pipeline pipeline = pipeline();
+        pipeline.checkPush(attachedTo);
+        for (Watch watch : all()) {
+            watch.attach(pipeline, attachedTo, subscriptionValue);
+        }
+    }
+
+    private void deactivate() {
+        ui = null;
+        all().forEach(Watch::detach);
+    }
+
+    private static <S> S requireValue(S value) {
+        return Objects.requireNonNull(value,
+                "The subscription value must not be null: decide it on the server, e.g. from the signed-in user");
+    }
+}

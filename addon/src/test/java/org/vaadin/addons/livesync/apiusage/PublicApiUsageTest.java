@@ -1,0 +1,165 @@
+package org.vaadin.addons.livesync.apiusage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.vaadin.addons.livesync.BeanConflict;
+import org.vaadin.addons.livesync.BeanRemoved;
+import org.vaadin.addons.livesync.CaptureSettings;
+import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.ListChange;
+import org.vaadin.addons.livesync.LiveScope;
+import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.LiveSyncMetrics;
+import org.vaadin.addons.livesync.LiveSyncView;
+import org.vaadin.addons.livesync.PreflightProblem;
+import org.vaadin.addons.livesync.PublicationSetup;
+import org.vaadin.addons.livesync.SaveRefused;
+import org.vaadin.addons.livesync.SaveResult;
+import org.vaadin.addons.livesync.SyncHook;
+import org.vaadin.addons.livesync.WatchKey;
+import org.vaadin.addons.livesync.WatchedBean;
+import org.vaadin.addons.livesync.WatchedList;
+
+import com.vaadin.flow.component.Composite;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.dataview.GridListDataView;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.data.binder.Binder;
+import com.vaadin.flow.server.VaadinContext;
+import com.vaadin.flow.shared.Registration;
+
+import jakarta.persistence.EntityManagerFactory;
+
+/**
+ * Uses the whole public API as an application would, from a package of its own (so only what is
+ * public is reachable), with no casts and no {@code @SuppressWarnings}: it has to compile, and
+ * fails the build when the API becomes awkward (after Karibu's {@code MockVaadinJApiTest}). The
+ * behaviour is tested elsewhere; the one test here only checks that the usage compiles and loads.
+ */
+class PublicApiUsageTest {
+
+    /** An application's entity, as far as this usage needs one. */
+    static final class Task {
+        Long getId() {
+            return 1L;
+        }
+
+        String getTitle() {
+            return "";
+        }
+
+        boolean isDone() {
+            return false;
+        }
+    }
+
+    static final class Project {
+        String getName() {
+            return "";
+        }
+    }
+
+    interface Tasks {
+        List<Task> findByOrganizationId(Long organization);
+
+        Task save(Task task);
+    }
+
+    static final WatchKey<Task> TASKS = WatchKey.of(Task.class);
+    static final WatchKey<Task> OPEN_TASKS = WatchKey.of("open", Task.class);
+    static final WatchKey<Project> PROJECTS = WatchKey.of(Project.class);
+
+    /** The card's shape: extend LiveSyncView, bind a Grid to a watched list, override sync(). */
+    static final class TasksView extends LiveSyncView<Long, VerticalLayout> {
+        TasksView(Tasks tasks, Long organization) {
+            super(organization);
+            Grid<Task> grid = new Grid<>();
+            Binder<Task> binder = new Binder<>();
+            WatchedList<Task> list = watchList(Task.class, grid, tasks::findByOrganizationId);
+            list.addChangeListener((ListChange<Task> change) -> {
+                Set<Object> ids = change.changedIds();
+                boolean reloaded = change.reloaded() || change.cleared() || change.removedIds().isEmpty();
+                assertThat(ids.isEmpty() || reloaded || change.isChanged(ids.iterator().next())).isTrue();
+            });
+            WatchedList<Project> projects = watchList(PROJECTS, org -> List.of());
+            WatchedBean<Task> form = watchBean(Task.class, binder);
+            Registration conflicts = form.addConflictListener((BeanConflict<Task> conflict) -> {
+                Task newest = conflict.newest();
+                conflict.bean().keepEditsOnNewest();
+                conflict.showDefaultNotice();
+                assertThat(newest).isNotNull();
+            });
+            form.addRemovedListener((BeanRemoved<Task> removed) -> grid.deselectAll());
+            form.addSaveRefusedListener((SaveRefused<Task> refused) -> refused.showDefaultNotice());
+            grid.asSingleSelect().addValueChangeListener(e -> form.show(e.getValue() == null ? null : e.getValue().getId()));
+            SaveResult result = form.save(tasks::save);
+            SaveResult merged = form.save();
+            boolean saved = result.isSaved() || merged == SaveResult.CHANGED_ELSEWHERE;
+            form.showNewest();
+            form.clear();
+            conflicts.remove();
+            getContent().add(grid);
+            live().cancel(PROJECTS);
+            assertThat(saved || live().isWatching(TASKS) || projects.isActive()).isNotNull();
+            setSubscriptionValue(2L);
+        }
+
+        @Override
+        protected <T> List<T> sync(WatchKey<T> key, List<T> rows) {
+            return key.when(TASKS, rows, tasks -> tasks.stream().filter(t -> !t.isDone())
+                    .sorted(Comparator.comparing(Task::getTitle)).toList());
+        }
+    }
+
+    /** Any component, no base class: a Composite with a scope of its own and typed hooks. */
+    static final class TaskPanel extends Composite<Div> {
+        TaskPanel(Tasks tasks, Long organization, LiveSync liveSync) {
+            LiveScope<Long> live = LiveScope.of(this, organization, liveSync);
+            SyncHook<Task> open = rows -> rows.stream().filter(t -> !t.isDone()).toList();
+            WatchedList<Task> list = live.list(OPEN_TASKS, tasks::findByOrganizationId).withSync(open);
+            Grid<Task> grid = new Grid<>();
+            GridListDataView<Task> view = grid.setItems(list.dataProvider());
+            GridListDataView<Task> bound = list.bind(new Grid<>());
+            List<Task> shown = list.items();
+            List<Task> rows = list.rows();
+            list.refresh();
+            list.reload();
+            list.cancel();
+            assertThat(view.getItemCount() + bound.getItemCount() + shown.size() + rows.size()).isNotNegative();
+            assertThat(live.owner()).isSameAs(this);
+            live.cancel();
+        }
+    }
+
+    /** Plain Java: create, install, start; state, problems, metrics; the setup SQL. */
+    static void plainJava(EntityManagerFactory entityManagerFactory, VaadinContext context, Connection connection)
+            throws SQLException {
+        CaptureSettings settings = CaptureSettings.forDatabase("jdbc:postgresql://localhost/app", "app", "secret")
+                .withPublication("livesync").withSlotName("node_1").withTemporarySlot(false)
+                .withHeartbeatInterval(Duration.ofSeconds(10));
+        PublicationSetup.named("livesync").up(connection, Set.of("public.task"));
+        try (LiveSync liveSync = LiveSync.create(entityManagerFactory, settings)) {
+            liveSync.install(context);
+            liveSync.start();
+            CaptureState state = liveSync.state();
+            List<PreflightProblem> problems = liveSync.problems();
+            LiveSyncMetrics metrics = liveSync.metrics();
+            assertThat(state == CaptureState.STREAMING || problems.isEmpty() || metrics.registrations() >= 0).isTrue();
+            assertThat(LiveSync.current()).isSameAs(liveSync);
+        }
+    }
+
+    @Test
+    void theUsageCompilesAndItsClassesLoad() {
+        assertThat(List.of(TasksView.class, TaskPanel.class)).hasSize(2);
+    }
+}
