@@ -6,15 +6,22 @@ import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 
 import com.vaadin.flow.component.UI;
 
-/** One watched list or bean of a {@link LiveScope}: subscribed while its owner is attached. UI thread only. */
-interface Watch extends Serializable {
+/**
+ * One watched list or bean of a {@link LiveScope}: subscribed while its owner is attached. The
+ * scope drives it through these package-private methods, so they stay out of the public API. UI
+ * thread only.
+ */
+abstract class Watch implements Serializable {
+
+    Watch() {
+    }
 
     /** Registers with the dispatcher for {@code subscriptionValue}, then loads. */
-    void attach(Pipeline pipeline, UI ui, Object subscriptionValue);
+    abstract void attach(Pipeline pipeline, UI ui, Object subscriptionValue);
 
     /** Unregisters. Idempotent. */
-    void detach();
+    abstract void detach();
 
     /** Loads again. */
-    void reload();
+    abstract void reload();
 }

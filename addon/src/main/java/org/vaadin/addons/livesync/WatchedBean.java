@@ -46,7 +46,7 @@ import jakarta.persistence.EntityManager;
  *
  * @param <T> the entity type
  */
-public final class WatchedBean<T> implements Watch {
+public final class WatchedBean<T> extends Watch {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchedBean.class);
 
@@ -348,7 +348,7 @@ public final class WatchedBean<T> implements Watch {
     }
 
     @Override
-    public void attach(Pipeline pipeline, UI ui, Object subscriptionValue) {
+    void attach(Pipeline pipeline, UI ui, Object subscriptionValue) {
         detach();
         if (cancelled) {
             return;
@@ -362,13 +362,17 @@ public final class WatchedBean<T> implements Watch {
     }
 
     @Override
-    public void detach() {
+    void detach() {
         if (subscription != null) {
             subscription.close();
             subscription = null;
         }
     }
 
+    /**
+     * Loads the shown record again; with unsaved edits in the form, a newer version is a conflict
+     * (nothing is overwritten) and a vanished record a removal, as for live changes.
+     */
     @Override
     public void reload() {
         if (subscription == null) {

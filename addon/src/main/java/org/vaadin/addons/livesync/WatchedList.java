@@ -40,7 +40,7 @@ import com.vaadin.flow.shared.Registration;
  *
  * @param <T> the entity type
  */
-public final class WatchedList<T> implements Watch {
+public final class WatchedList<T> extends Watch {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchedList.class);
 
@@ -174,7 +174,7 @@ public final class WatchedList<T> implements Watch {
     }
 
     @Override
-    public void attach(Pipeline pipeline, UI ui, Object subscriptionValue) {
+    void attach(Pipeline pipeline, UI ui, Object subscriptionValue) {
         detach();
         if (cancelled) {
             return;
@@ -187,7 +187,7 @@ public final class WatchedList<T> implements Watch {
     }
 
     @Override
-    public void detach() {
+    void detach() {
         if (subscription != null) {
             subscription.close();
             subscription = null;
