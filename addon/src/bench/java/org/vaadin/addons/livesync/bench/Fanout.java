@@ -56,7 +56,7 @@ final class Fanout {
             pipeline.quiesce(Duration.ofSeconds(30));
             crowded.run("fanout_crowded", db, pipeline, sizes, seq -> rows[seq % ROWS]);
             crowded.putInto(results, "fanout.crowded", "tenant among " + sizes.unrelatedViews() + " other views");
-            results.put("fanout.registrations_crowded", pipeline.liveSync.dispatcher().registrations());
+            results.put("fanout.registrations_crowded", pipeline.liveSync.metrics().registrations());
 
             farm.close(List.copyOf(farm.views()));
             System.gc();

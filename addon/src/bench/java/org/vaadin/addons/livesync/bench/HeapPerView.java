@@ -73,7 +73,7 @@ final class HeapPerView {
             results.put("heap.bytes_per_view_no_rows", noRows);
             results.put("heap.bytes_per_session_ui_layout", plainPerView);
             results.put("heap.views", n);
-            results.put("heap.registrations", pipeline.liveSync.dispatcher().registrations());
+            results.put("heap.registrations", pipeline.liveSync.metrics().registrations());
             Map<String, Double> top = h2.minus(h1).minus(h1.minus(h0)).topPerView(n, 15);
             System.out.println("classes that grew most, bytes per LiveSync view (10 rows):");
             top.forEach((cls, bytes) -> System.out.printf("    %8.1f  %s%n", bytes, cls));

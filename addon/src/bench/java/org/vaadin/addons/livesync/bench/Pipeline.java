@@ -60,7 +60,7 @@ final class Pipeline implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!liveSync.isLive()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("LiveSync is not live after 60 s: " + liveSync.listener().problems());
+                throw new IllegalStateException("LiveSync is not live after 60 s: " + liveSync.problems());
             }
             LockSupport.parkNanos(10_000_000);
         }
@@ -78,11 +78,11 @@ final class Pipeline implements AutoCloseable {
      * tenant nobody watches) has been handed over and the queue is empty. Bounded.
      */
     void quiesce(Duration max) {
-        long before = liveSync.listener().transactionsDelivered();
+        long before = liveSync.metrics().transactions();
         db.execute("INSERT INTO " + BenchDb.TASK + " (organization_id, title) VALUES (-1, 'quiesce marker')");
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
-            if (liveSync.listener().transactionsDelivered() > before && liveSync.listener().pending() == 0) {
+            if (liveSync.metrics().transactions() > before && liveSync.metrics().pendingTransactions() == 0) {
                 return;
             }
             LockSupport.parkNanos(5_000_000);

@@ -47,8 +47,8 @@ final class QueriesPerTx {
         pipeline.quiesce(Duration.ofSeconds(60));
         long statements0 = pipeline.counting.statements();
         Map<String, Long> bySql0 = pipeline.counting.bySql();
-        long fetches0 = pipeline.liveSync.dispatcher().queries();
-        long delivered0 = pipeline.liveSync.dispatcher().deliveredRows();
+        long fetches0 = pipeline.liveSync.metrics().rowQueries();
+        long delivered0 = pipeline.liveSync.metrics().deliveredRows();
         int n = sizes.queriesTx();
         Pacer pacer = new Pacer(offset + n);
         ThreadLocal<PreparedStatement> statements = new ThreadLocal<>();
@@ -63,8 +63,8 @@ final class QueriesPerTx {
                 });
         pipeline.quiesce(Duration.ofSeconds(120));
         long executed = pipeline.counting.statements() - statements0;
-        long fetches = pipeline.liveSync.dispatcher().queries() - fetches0;
-        long delivered = pipeline.liveSync.dispatcher().deliveredRows() - delivered0;
+        long fetches = pipeline.liveSync.metrics().rowQueries() - fetches0;
+        long delivered = pipeline.liveSync.metrics().deliveredRows() - delivered0;
         Map<String, Double> perTx = new LinkedHashMap<>();
         pipeline.counting.bySql().forEach((sql, count) -> {
             long d = count - bySql0.getOrDefault(sql, 0L);

@@ -23,7 +23,7 @@ final class Timeline implements AutoCloseable {
             while (running) {
                 lines.add(String.format("  t=%5.2fs written %6d delivered-tx %6d handover-queue %5d completed %6d",
                         (System.nanoTime() - start) / 1e9, written.getAsInt(),
-                        liveSync.listener().transactionsDelivered(), liveSync.listener().pending(),
+                        liveSync.metrics().transactions(), liveSync.metrics().pendingTransactions(),
                         completed.getAsInt()));
                 try {
                     Thread.sleep(250);

@@ -142,11 +142,11 @@ final class WriteTps {
                 Thread.sleep(10);
             }
             if (!liveSync.isLive()) {
-                throw new IllegalStateException("LiveSync not live: " + liveSync.listener().problems());
+                throw new IllegalStateException("LiveSync not live: " + liveSync.problems());
             }
-            long before = liveSync.listener().transactionsDelivered();
+            long before = liveSync.metrics().transactions();
             long walsender = db.queryLong("SELECT coalesce(max(active_pid), 0) FROM pg_replication_slots WHERE slot_name = '"
-                    + liveSync.listener().settings().slotName() + "'");
+                    + liveSync.settings().slotName() + "'");
             Window w;
             try (Profiling profiling = Profiling.window("write_tps_livesync")) {
                 w = measure(db, sizes, walsender);
@@ -154,10 +154,10 @@ final class WriteTps {
             System.out.printf("    walsender CPU %.2f s per 1k tx%n", w.walsenderCpuPerKiloTx());
             // the window counts only if LiveSync kept up: everything written was consumed by the end
             long caughtUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (liveSync.listener().transactionsDelivered() - before < w.allCommits() && System.nanoTime() < caughtUp) {
+            while (liveSync.metrics().transactions() - before < w.allCommits() && System.nanoTime() < caughtUp) {
                 Thread.sleep(10);
             }
-            long consumed = liveSync.listener().transactionsDelivered() - before;
+            long consumed = liveSync.metrics().transactions() - before;
             System.out.printf("    LiveSync consumed %,d of %,d transactions%s%n", consumed, w.allCommits(),
                     consumed >= w.allCommits() ? "" : " (it fell behind)");
             return w;
