@@ -5,12 +5,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What one update of a {@link WatchedList} changed, for its
- * {@link WatchedList#addChangeListener change listeners}: told after the list shows the change, on
- * the UI thread. One committed transaction (or several, coalesced while the UI was busy) is one
+ * What one update of a {@link WatchedList} or a {@link LiveDataProvider} changed, for its change
+ * listeners: told after the change is shown, on the UI thread. One committed transaction (or several, coalesced while the UI was busy) is one
  * change. Immutable.
  *
- * @param list       the list that changed
  * @param changed    rows inserted or updated (their new versions, this view's own instances), in
  *                   the order they first changed
  * @param changedIds the ids of {@code changed}
@@ -18,10 +16,11 @@ import java.util.Set;
  * @param cleared    whether every row was removed first (TRUNCATE)
  * @param reloaded   whether the list was loaded anew (first load, a reload after an interruption
  *                   of the stream, or more changes than worth applying one by one): then the other
- *                   fields are empty, as anything may have changed
+ *                   fields are empty, as anything may have changed. For a lazy list: whether the
+ *                   change made it fetch its visible range and count again
  * @param <T>        the entity type
  */
-public record ListChange<T>(WatchedList<T> list, List<T> changed, Set<Object> changedIds, Set<Object> removedIds,
+public record ListChange<T>(List<T> changed, Set<Object> changedIds, Set<Object> removedIds,
                             boolean cleared, boolean reloaded) implements Serializable {
 
     public ListChange {

@@ -129,6 +129,42 @@ public final class LiveScope<S> implements Serializable {
     }
 
     /**
+     * Watches a lazy list of {@code type}: a data provider that fetches pages through {@code fetch}
+     * and counts through {@code count} for the subscription value (the database pages, sorts and
+     * filters), and stays live. Set it on a Grid: {@code grid.setItems(provider)}, or
+     * {@code grid.setItems(provider.withConfigurableFilter())} with a filter. Its memory does not grow
+     * with the tenant's rows. See {@link LiveDataProvider} for what a change costs.
+     *
+     * @throws IllegalStateException if this scope already watches that key
+     */
+    public <T, F> LiveDataProvider<T, F> lazy(Class<T> type, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
+        return lazy(WatchKey.of(type), fetch, count);
+    }
+
+    /**
+     * As {@link #lazy(Class, LiveFetch, LiveCount)}, naming the filter type, so that the result can be
+     * configured in one chain ({@code live.lazy(Task.class, String.class, ...).withQueryAttributes("title")}).
+     */
+    public <T, F> LiveDataProvider<T, F> lazy(Class<T> type, Class<F> filterType, LiveFetch<S, T, F> fetch,
+                                              LiveCount<S, T, F> count) {
+        Objects.requireNonNull(filterType, "filterType");
+        return lazy(WatchKey.of(type), fetch, count);
+    }
+
+    /** As {@link #lazy(Class, LiveFetch, LiveCount)}, under a key of its own. */
+    public <T, F> LiveDataProvider<T, F> lazy(WatchKey<T> key, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
+        Objects.requireNonNull(fetch, "fetch");
+        Objects.requireNonNull(count, "count");
+        @SuppressWarnings("unchecked") // the value is always the scope's S
+        LiveFetch<Object, T, F> untypedFetch = (value, query) -> fetch.fetch((S) value, query);
+        @SuppressWarnings("unchecked")
+        LiveCount<Object, T, F> untypedCount = (value, query) -> count.count((S) value, query);
+        LiveDataProvider<T, F> provider = new LiveDataProvider<>(this, key, untypedFetch, untypedCount);
+        add(lists, key, provider.watch());
+        return provider;
+    }
+
+    /**
      * Watches one record at a time of {@code type}, shown in {@code binder} (buffered: the form reads
      * the bean, {@link WatchedBean#save()} writes it). Show a record with {@link WatchedBean#show}.
      *

@@ -93,6 +93,14 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
         return list;
     }
 
+    /**
+     * Watches a lazy list (the database pages, sorts and filters) and returns its live data provider:
+     * {@code grid.setItems(provider)}. See {@link LiveScope#lazy}.
+     */
+    protected <T, F> LiveDataProvider<T, F> watchLazy(Class<T> type, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
+        return live.lazy(type, fetch, count);
+    }
+
     /** Watches one record at a time, shown in {@code binder}; show one with {@link WatchedBean#show}. */
     protected <T> WatchedBean<T> watchBean(Class<T> type, Binder<T> binder) {
         return live.bean(type, binder);

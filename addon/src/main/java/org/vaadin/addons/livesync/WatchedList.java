@@ -158,7 +158,7 @@ public final class WatchedList<T> extends Watch {
         }
         subscription.releaseAll();
         subscription.hold(rows.keySet());
-        show(new ListChange<>(this, List.of(), Set.of(), Set.of(), false, true));
+        show(new ListChange<>(List.of(), Set.of(), Set.of(), false, true));
     }
 
     /** Stops keeping it live (it keeps what it shows) and removes it from its scope. */
@@ -221,7 +221,7 @@ public final class WatchedList<T> extends Watch {
             rows.put(put.getKey(), put.getValue());
         }
         subscription.hold(delta.puts().keySet());
-        show(new ListChange<>(this, List.copyOf(delta.puts().values()), new LinkedHashSet<>(delta.puts().keySet()),
+        show(new ListChange<>(List.copyOf(delta.puts().values()), new LinkedHashSet<>(delta.puts().keySet()),
                 Set.copyOf(delta.removals()), delta.cleared(), false));
     }
 

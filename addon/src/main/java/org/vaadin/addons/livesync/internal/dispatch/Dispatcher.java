@@ -71,6 +71,7 @@ public final class Dispatcher {
     private volatile int lateCount;
 
     private final Executor uiExecutor;
+    private final PageCache pages = new PageCache();
 
     /** A transaction set aside: not visible yet, or its rows could not be loaded (then retried from {@code retryAt}). */
     private record Late(long xid, Plan plan, Runnable onDelivered, boolean visible, long retryAt, int attempts) {
@@ -88,6 +89,11 @@ public final class Dispatcher {
 
     Fence fence() {
         return fence;
+    }
+
+    /** The results lazy views share, kept valid by the changes routed here. */
+    public PageCache pages() {
+        return pages;
     }
 
     /**
@@ -129,8 +135,13 @@ public final class Dispatcher {
         });
         if (byValueToo) {
             loading.computeIfAbsent(entity.type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
-            byValue.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(value, v -> ConcurrentHashMap.newKeySet()).add(subscription);
+            Set<Subscription<?>> ofValue = byValue.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(value, v -> ConcurrentHashMap.newKeySet());
+            if (ofValue.isEmpty()) {
+                // while nobody watched the value its changes were dropped unseen: shared pages are stale
+                pages.changed(entity.type(), value);
+            }
+            ofValue.add(subscription);
         }
         all.add(subscription);
         return subscription;
@@ -369,6 +380,8 @@ public final class Dispatcher {
 
     private void addTo(Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi, Subscription<?> subscription,
                        Delta<?> delta) {
+        // also when delivered late (after routing bumped them): a page computed in between may miss it
+        pages.changed(subscription.entity().type(), subscription.value());
         UiMailbox mailbox = mailboxes.get(subscription.ui());
         if (mailbox != null && !subscription.isClosed()) {
             byUi.computeIfAbsent(mailbox, m -> new LinkedHashMap<>()).put(subscription, delta);
@@ -377,6 +390,7 @@ public final class Dispatcher {
 
     private void route(EntityChange change, Plan plan) {
         Class<?> type = change.type();
+        invalidatePages(change);
         Set<Subscription<?>> targets = new LinkedHashSet<>();
         switch (change.kind()) {
             case TRUNCATE -> {
@@ -411,6 +425,21 @@ public final class Dispatcher {
                     plan.add(s, new Plan.Op(ChangeKind.DELETE, change.id()));
                 }
             }
+        }
+    }
+
+    /** What a lazy view fetched for the values this change touches is no longer valid. */
+    private void invalidatePages(EntityChange change) {
+        Class<?> type = change.type();
+        if (change.kind() == ChangeKind.TRUNCATE || change.kind() != ChangeKind.INSERT && !change.oldKeyKnown()
+                || change.kind() != ChangeKind.DELETE && !change.newKeyKnown()) {
+            pages.changedAll(type); // a side of it is not known: any value's pages may have changed
+        }
+        if (change.newKeyKnown()) {
+            pages.changed(type, change.newKey());
+        }
+        if (change.oldKeyKnown()) {
+            pages.changed(type, change.oldKey());
         }
     }
 

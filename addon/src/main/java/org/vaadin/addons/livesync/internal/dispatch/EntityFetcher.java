@@ -100,4 +100,30 @@ final class EntityFetcher {
     <T> T copy(WatchedEntity<T> entity, T source) {
         return copier.copy(source);
     }
+
+    /**
+     * The names of the attributes whose values differ between two versions of a row (associations
+     * by the entities they point to; collections are not compared).
+     */
+    <T> java.util.Set<String> changedAttributes(WatchedEntity<T> entity, T before, T after) {
+        var persister = sessionFactory.getMappingMetamodel().getEntityDescriptor(entity.type());
+        String[] names = persister.getPropertyNames();
+        org.hibernate.type.Type[] types = persister.getPropertyTypes();
+        Object[] old = persister.getValues(before);
+        Object[] now = persister.getValues(after);
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        for (int i = 0; i < names.length; i++) {
+            if (types[i].isCollectionType()) {
+                continue;
+            }
+            try {
+                if (!types[i].isEqual(old[i], now[i], sessionFactory)) {
+                    changed.add(names[i]);
+                }
+            } catch (RuntimeException e) {
+                changed.add(names[i]); // an unloaded association: count it as changed
+            }
+        }
+        return changed;
+    }
 }

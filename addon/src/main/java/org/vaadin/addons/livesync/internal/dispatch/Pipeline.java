@@ -160,6 +160,25 @@ public final class Pipeline implements AutoCloseable {
         return fetcher.copy(entity, row);
     }
 
+    /** The attributes whose values differ between two versions of a row (for lazy views: may it move?). */
+    public <T> java.util.Set<String> changedAttributes(WatchedEntity<T> entity, T before, T after) {
+        return fetcher.changedAttributes(entity, before, after);
+    }
+
+    /** A private copy of a row for a view (its loaded association graph copied with it). */
+    public <T> T copy(WatchedEntity<T> entity, T row) {
+        return fetcher.copy(entity, row);
+    }
+
+    /** Runs {@code task} after {@code delay} on the maintenance thread (which must hand UI work to {@code UI.access}). */
+    public void later(java.time.Duration delay, Runnable task) {
+        try {
+            maintenance.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
     /** What forms save through: checks, in the saving transaction, that the row is still what the form loaded. */
     public SaveGuard saveGuard() {
         return saveGuard;

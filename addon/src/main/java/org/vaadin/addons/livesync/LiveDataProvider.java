@@ -1,0 +1,405 @@
+package org.vaadin.addons.livesync;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.internal.dispatch.Delta;
+import org.vaadin.addons.livesync.internal.dispatch.PageCache;
+import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
+import org.vaadin.addons.livesync.internal.dispatch.Subscription;
+import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
+import com.vaadin.flow.data.provider.AbstractBackEndDataProvider;
+import com.vaadin.flow.data.provider.Query;
+import com.vaadin.flow.data.provider.QuerySortOrder;
+import com.vaadin.flow.function.SerializableConsumer;
+import com.vaadin.flow.shared.Registration;
+
+/**
+ * A lazy data provider that stays live: the database pages, sorts and filters through your fetch
+ * and count callbacks ({@link LiveScope#lazy}), and committed changes of the scope's subscription
+ * value reach the Grid by themselves. Set it on a Grid like any lazy provider —
+ * {@code grid.setItems(tasks)}, or {@code grid.setItems(tasks.withConfigurableFilter())} with a
+ * filter field — and sorting by column headers works as for any lazy Grid.
+ * <p>
+ * What a change costs:
+ * <ul>
+ * <li>an update of a row the Grid holds refreshes that item in place, from a private copy already
+ * loaded for the change: no query — unless it changed an attribute the Grid sorts by, or one the
+ * fetch's filter or default order reads ({@link #withQueryAttributes}; with a filter set and none
+ * declared, any attribute);</li>
+ * <li>an insert, a delete, a move in or out of the subscription value, a truncate, or an update of
+ * a row the Grid does not hold refreshes the visible range and the count;</li>
+ * <li>refreshes are coalesced: at most one per delivered batch of transactions, and at most one per
+ * {@link #withRefreshWindow refresh window} (50 ms by default) while changes keep coming;</li>
+ * <li>views of the same subscription value that show the same page (sort, filter, range) share one
+ * query result per change, so database work grows with the distinct viewports, not with the
+ * views.</li>
+ * </ul>
+ * Deletes and moves whose old subscription key the WAL does not carry (REPLICA IDENTITY DEFAULT)
+ * are routed through the rows this provider handed out recently (at most {@value #MAX_HELD}); a
+ * delete of a row outside them changes the count only at the next refresh. Give the table
+ * {@code REPLICA IDENTITY FULL}, or an identity index that contains the subscription key column,
+ * to keep the count exact.
+ * <p>
+ * Memory per view: the rows handed out recently ({@value #MAX_HELD} at most, the Grid's cache is
+ * far smaller) and the Grid's own data communicator — nothing per row of the tenant.
+ * <p>
+ * Not thread-safe: used on the UI thread, like the Grid it feeds.
+ *
+ * @param <T> the entity type
+ * @param <F> the filter type ({@code Void} for none)
+ */
+public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T, F> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveDataProvider.class);
+    /** Rows handed out that are remembered for in-place updates and for routing deletes. */
+    public static final int MAX_HELD = 2_000;
+
+    /** A page query, as the page cache compares them. */
+    private record PageKey(int offset, int limit, List<String> sort, Object filter) {
+    }
+
+    /** A count query, as the page cache compares them. */
+    private record CountKey(Object filter) {
+    }
+
+    private final LiveScope<?> scope;
+    private final WatchKey<T> key;
+    private final LiveFetch<Object, T, F> fetch;
+    private final LiveCount<Object, T, F> count;
+    private final List<SerializableConsumer<ListChange<T>>> listeners = new ArrayList<>();
+    private final Set<String> queryAttributes = new LinkedHashSet<>();
+    private final LinkedHashMap<Object, T> held = new LinkedHashMap<>(64, 0.75f, true);
+    private final LazyWatch watch = new LazyWatch();
+    private SyncHook<T> hook;
+    private Duration refreshWindow = Duration.ofMillis(50);
+    private Set<String> sortedBy = Set.of();
+    private boolean filtered;
+    private boolean cancelled;
+    private boolean attachedBefore;
+    private transient Pipeline pipeline;
+    private transient WatchedEntity<T> entity;
+    private transient Subscription<T> subscription;
+    private transient Object value;
+    private transient UI ui;
+    private transient boolean fenceDue;
+    private transient long lastRefreshNanos;
+    private transient boolean refreshScheduled;
+
+    LiveDataProvider(LiveScope<?> scope, WatchKey<T> key, LiveFetch<Object, T, F> fetch, LiveCount<Object, T, F> count) {
+        this.scope = scope;
+        this.key = key;
+        this.fetch = fetch;
+        this.count = count;
+    }
+
+    /** The key it is watched under in its {@link LiveScope}. */
+    public WatchKey<T> key() {
+        return key;
+    }
+
+    /**
+     * Names the attributes that the fetch's filter and default order read (e.g. {@code "title"} for
+     * a title filter and a title order), besides what the Grid sorts by: an update that changes one
+     * of them refreshes the visible range, any other update only the row itself.
+     *
+     * @return this provider
+     */
+    public LiveDataProvider<T, F> withQueryAttributes(String... attributes) {
+        queryAttributes.addAll(List.of(attributes));
+        return this;
+    }
+
+    /**
+     * The shortest time between two refreshes of the visible range while changes keep coming
+     * (default 50 ms); {@link Duration#ZERO} refreshes at once for every delivered batch.
+     *
+     * @return this provider
+     */
+    public LiveDataProvider<T, F> withRefreshWindow(Duration window) {
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("The refresh window must not be negative");
+        }
+        this.refreshWindow = window;
+        return this;
+    }
+
+    /**
+     * A hook over each fetched page (e.g. to re-load associations): it must keep every row (the
+     * count would not fit otherwise) and may decorate or replace them.
+     *
+     * @return this provider
+     */
+    public LiveDataProvider<T, F> withSync(SyncHook<T> hook) {
+        this.hook = Objects.requireNonNull(hook, "hook");
+        return this;
+    }
+
+    /**
+     * Tells {@code listener} what each delivered change did: the rows updated in place, or
+     * {@code reloaded} when the visible range and count were fetched again. UI thread.
+     *
+     * @return the registration that removes the listener
+     */
+    public Registration addChangeListener(SerializableConsumer<ListChange<T>> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Stops keeping it live (the Grid keeps working as a plain lazy Grid) and removes it from its scope. */
+    public void cancel() {
+        cancelled = true;
+        watch.detach();
+        scope.forget(key, watch);
+    }
+
+    /** Whether it is registered, so that changes arrive. */
+    public boolean isActive() {
+        return subscription != null;
+    }
+
+    @Override
+    public Object getId(T item) {
+        return entity().idOf(item);
+    }
+
+    @Override
+    protected Stream<T> fetchFromBackEnd(Query<T, F> query) {
+        Object subscriptionValue = subscriptionValue();
+        if (fenceDue && subscription != null) {
+            fenceDue = false;
+            subscription.beforeLoad(); // nothing routed before the registration is missing from this fetch
+        }
+        sortedBy = sortAttributes(query.getSortOrders());
+        filtered = query.getFilter().isPresent();
+        PageCache.Result<List<T>> page = pages().get(key.type(), subscriptionValue,
+                new PageKey(query.getOffset(), query.getLimit(), List.copyOf(sortKey(query.getSortOrders())),
+                        query.getFilter().orElse(null)),
+                () -> privateCopies(fetch.fetch(subscriptionValue, query).toList()));
+        List<T> rows = privateCopies(page.value()); // the cache keeps its own copies; each view gets its own
+        if (hook != null) {
+            rows = hook.sync(new ArrayList<>(rows));
+        }
+        hold(rows);
+        return rows.stream();
+    }
+
+    @Override
+    protected int sizeInBackEnd(Query<T, F> query) {
+        Object subscriptionValue = subscriptionValue();
+        return pages().get(key.type(), subscriptionValue, new CountKey(query.getFilter().orElse(null)),
+                () -> count.count(subscriptionValue, query)).value();
+    }
+
+    private List<T> privateCopies(List<T> rows) {
+        WatchedEntity<T> watched = entity();
+        Pipeline engine = engine();
+        List<T> copies = new ArrayList<>(rows.size());
+        for (T row : rows) {
+            copies.add(engine.copy(watched, row));
+        }
+        return copies;
+    }
+
+    private void hold(List<T> rows) {
+        List<Object> newIds = new ArrayList<>();
+        for (T row : rows) {
+            Object id = entity().idOf(row);
+            if (held.put(id, row) == null) {
+                newIds.add(id);
+            }
+        }
+        List<Object> evicted = new ArrayList<>();
+        var eldest = held.entrySet().iterator();
+        while (held.size() > MAX_HELD && eldest.hasNext()) {
+            evicted.add(eldest.next().getKey());
+            eldest.remove();
+        }
+        if (subscription != null) {
+            subscription.hold(newIds);
+            subscription.release(evicted);
+        }
+    }
+
+    private void apply(Delta<T> delta) {
+        if (subscription == null || delta.isEmpty()) {
+            return;
+        }
+        if (delta.reload() || delta.cleared() || !delta.removals().isEmpty()) {
+            refreshRange(new ListChange<>(List.copyOf(delta.puts().values()), delta.puts().keySet(),
+                    delta.removals(), delta.cleared(), true));
+            return;
+        }
+        boolean range = false;
+        List<T> inPlace = new ArrayList<>();
+        for (Map.Entry<Object, T> put : delta.puts().entrySet()) {
+            T before = held.get(put.getKey());
+            if (before == null || mayMove(before, put.getValue())) {
+                range = true; // an insert, a row not held, or a change of what the query orders or filters by
+            } else {
+                inPlace.add(put.getValue());
+            }
+        }
+        ListChange<T> change = new ListChange<>(List.copyOf(delta.puts().values()), delta.puts().keySet(), Set.of(),
+                false, range);
+        if (range) {
+            refreshRange(change);
+            return;
+        }
+        for (T row : inPlace) {
+            held.put(entity.idOf(row), row);
+            refreshItem(row); // re-sent only if the Grid shows it
+        }
+        fire(change);
+    }
+
+    private boolean mayMove(T before, T after) {
+        Set<String> changed = engine().changedAttributes(entity, before, after);
+        if (changed.isEmpty()) {
+            return false;
+        }
+        if (filtered && queryAttributes.isEmpty()) {
+            return true; // the filter may read any attribute
+        }
+        for (String attribute : changed) {
+            if (sortedBy.contains(attribute) || queryAttributes.contains(attribute)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Fetches the visible range and the count again: now, or at the end of the refresh window. */
+    private void refreshRange(ListChange<T> change) {
+        long now = System.nanoTime();
+        long wait = refreshWindow.toNanos() - (now - lastRefreshNanos);
+        if (wait <= 0 || lastRefreshNanos == 0) {
+            lastRefreshNanos = now;
+            refreshAll();
+        } else if (!refreshScheduled && ui != null) {
+            refreshScheduled = true;
+            UI target = ui;
+            engine().later(Duration.ofNanos(wait), () -> {
+                try {
+                    target.access(() -> {
+                        refreshScheduled = false;
+                        if (subscription != null) {
+                            lastRefreshNanos = System.nanoTime();
+                            refreshAll();
+                        }
+                    });
+                } catch (UIDetachedException e) {
+                    // gone meanwhile
+                }
+            });
+        }
+        fire(change);
+    }
+
+    private void fire(ListChange<T> change) {
+        for (SerializableConsumer<ListChange<T>> listener : List.copyOf(listeners)) {
+            try {
+                listener.accept(change);
+            } catch (RuntimeException e) {
+                LOG.error("A change listener of {} threw; the other listeners still run", scope.describe(key), e);
+            }
+        }
+    }
+
+    private static Set<String> sortAttributes(List<QuerySortOrder> orders) {
+        Set<String> attributes = new LinkedHashSet<>();
+        for (QuerySortOrder order : orders) {
+            attributes.add(order.getSorted());
+        }
+        return attributes;
+    }
+
+    private static List<String> sortKey(List<QuerySortOrder> orders) {
+        List<String> key = new ArrayList<>(orders.size());
+        for (QuerySortOrder order : orders) {
+            key.add(order.getSorted() + " " + order.getDirection());
+        }
+        return key;
+    }
+
+    private Object subscriptionValue() {
+        return value != null ? value : scope.getSubscriptionValue();
+    }
+
+    private WatchedEntity<T> entity() {
+        if (entity == null) {
+            entity = engine().entity(key.type());
+        }
+        return entity;
+    }
+
+    private Pipeline engine() {
+        return pipeline != null ? pipeline : scope.pipeline();
+    }
+
+    private PageCache pages() {
+        return engine().dispatcher().pages();
+    }
+
+    /** Its part in the scope: registered while the owner is attached. */
+    Watch watch() {
+        return watch;
+    }
+
+    /** The scope's handle: registered while the owner is attached. */
+    private final class LazyWatch extends Watch {
+
+        @Override
+        void attach(Pipeline engine, UI attachedTo, Object subscriptionValue) {
+            detach();
+            if (cancelled) {
+                return;
+            }
+            pipeline = engine;
+            entity = engine.entity(key.type());
+            ui = attachedTo;
+            boolean valueChanged = value != null && !value.equals(subscriptionValue);
+            value = subscriptionValue;
+            subscription = engine.dispatcher().subscribe(attachedTo, entity, subscriptionValue,
+                    LiveDataProvider.this::apply, scope.describe(key));
+            subscription.hold(held.keySet());
+            subscription.loaded();
+            fenceDue = true;
+            if (valueChanged) {
+                held.clear();
+            }
+            if (attachedBefore) {
+                refreshAll(); // changes while it was detached did not reach it
+            }
+            attachedBefore = true;
+        }
+
+        @Override
+        void detach() {
+            if (subscription != null) {
+                subscription.close();
+                subscription = null;
+            }
+            ui = null;
+        }
+
+        @Override
+        void reload() {
+            fenceDue = true;
+            refreshAll();
+        }
+    }
+}
