@@ -129,6 +129,20 @@ public final class LiveScope<S> implements Serializable {
     }
 
     /**
+     * Watches the rows with these ids, each individually (EctoFoundationDB's {@code sync_many}): the
+     * list shows those of them that exist in the subscription value (loaded in the order of {@code ids}) and
+     * follows their updates, deletes and moves — and a row with one of the ids inserted later. Ids of
+     * another Java type than the entity's are converted exactly or rejected.
+     *
+     * @throws IllegalStateException    if this scope already watches that key
+     * @throws IllegalArgumentException if an id cannot be the entity's id
+     */
+    public <T> WatchedList<T> ids(WatchKey<T> key, java.util.Collection<?> ids) {
+        Objects.requireNonNull(ids, "ids");
+        return add(lists, key, new WatchedList<>(this, key, ids));
+    }
+
+    /**
      * Watches a lazy list of {@code type}: a data provider that fetches pages through {@code fetch}
      * and counts through {@code count} for the subscription value (the database pages, sorts and
      * filters), and stays live. Set it on a Grid: {@code grid.setItems(provider)}, or

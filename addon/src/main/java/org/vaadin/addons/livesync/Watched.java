@@ -14,7 +14,9 @@ import java.lang.annotation.Target;
  * {@link WatchRegistry#of(org.hibernate.SessionFactory)} finds every entity carrying this
  * annotation through Hibernate's metamodel; nothing is listed by hand. Each change of a row of the
  * entity's table reaches the views subscribed to the row's {@link #subscriptionKey() subscription
- * key} value, e.g. the tenant the row belongs to:
+ * key} value, e.g. the tenant the row belongs to. Every watched entity says how its rows are routed:
+ * either by a {@link #subscriptionKey() subscriptionKey}, or — for reference data that every user may
+ * see — with {@link #global() global = true}; exactly one of the two.
  *
  * <pre>{@code
  * @Entity
@@ -50,6 +52,16 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
+ * Reference data that belongs to no tenant (countries, currencies, product categories shared by
+ * all) has no subscription key; mark it {@link #global() global}, and every view of every user
+ * sees every row of it:
+ *
+ * <pre>{@code
+ * @Entity
+ * @Watched(global = true)     // every row, to every view of every user
+ * public class Country { @Id Long id; String code; String name; }
+ * }</pre>
+ *
  * The annotation is not inherited: annotate each entity class to watch. A mistake in it fails
  * {@link WatchRegistry#of(org.hibernate.SessionFactory)} (or, when it needs the database,
  * {@link WatchRegistry#validate(java.sql.Connection)}) with a {@link WatchConfigurationException}.
@@ -62,9 +74,27 @@ public @interface Watched {
     /**
      * The entity attribute whose value routes a change to views, e.g. {@code "organizationId"}: a
      * basic attribute (its column) or a to-one association that owns its foreign key (the foreign
-     * key column; the key value is then the associated entity's id).
+     * key column; the key value is then the associated entity's id). A view receives a row only
+     * when the row's key equals the view's subscription value.
+     * <p>
+     * Required unless {@link #global()} is {@code true}; giving both, or neither, fails at start
+     * with a {@link WatchConfigurationException}.
      */
-    String subscriptionKey();
+    String subscriptionKey() default "";
+
+    /**
+     * Whether the entity is reference data without a tenant: <strong>every view of every user may
+     * see every row of it</strong>, whatever the view's subscription value. Its rows have no
+     * subscription key, so every committed insert, update, delete and truncate of its table reaches
+     * every view that lists the entity (a form or a set of ids: the changes of the rows it shows),
+     * and a lookup of it by id finds the row for any view.
+     * <p>
+     * Only for data that is public within the application (countries, currencies, shared
+     * categories): a row of a tenant's data in such a table reaches every tenant. Not allowed
+     * together with {@link #subscriptionKey()}; an entity must name its key or say
+     * {@code global = true} explicitly, so that no entity becomes visible to all by omission.
+     */
+    boolean global() default false;
 
     /**
      * The basic attribute that identifies a row. Defaults to the entity's {@code @Id}; set it when

@@ -123,7 +123,7 @@ public final class WatchedBean<T> extends Watch {
         if (cancelled) {
             throw new IllegalStateException(key + " was cancelled: watch it again to show records");
         }
-        Object wanted = recordId == null ? null : Ids.convert(entity(), recordId);
+        Object wanted = recordId == null ? null : entity().convertId(recordId);
         latest = null;
         id = wanted;
         if (subscription == null) { // not attached yet: loaded now, registered (and loaded again) on attach

@@ -47,6 +47,8 @@ public final class WatchedList<T> extends Watch {
     private final LiveScope<?> scope;
     private final WatchKey<T> key;
     private final SerializableFunction<Object, List<T>> loader;
+    /** For a list of chosen rows: their ids (converted), watched individually; null for all rows of the value. */
+    private final List<Object> ids;
     private final LinkedHashMap<Object, T> rows = new LinkedHashMap<>();
     private final List<T> backing = new ArrayList<>();
     private final List<SerializableConsumer<ListChange<T>>> listeners = new ArrayList<>();
@@ -55,6 +57,7 @@ public final class WatchedList<T> extends Watch {
     private ListDataProvider<T> provider;
     private Grid<T> grid;
     private boolean cancelled;
+    private transient Pipeline pipeline;
     private transient WatchedEntity<T> entity;
     private transient Subscription<T> subscription;
     private transient Object value;
@@ -63,6 +66,19 @@ public final class WatchedList<T> extends Watch {
         this.scope = scope;
         this.key = key;
         this.loader = loader;
+        this.ids = null;
+    }
+
+    /** A list of the rows with these ids only (those of the scope's value), each watched individually. */
+    WatchedList(LiveScope<?> scope, WatchKey<T> key, java.util.Collection<?> ids) {
+        this.scope = scope;
+        this.key = key;
+        this.loader = null;
+        List<Object> converted = new ArrayList<>(ids.size());
+        for (Object id : ids) {
+            converted.add(entity().convertId(Objects.requireNonNull(id, "ids must not contain null")));
+        }
+        this.ids = List.copyOf(new LinkedHashSet<>(converted));
     }
 
     /** The key it is watched under in its {@link LiveScope}. */
@@ -150,14 +166,19 @@ public final class WatchedList<T> extends Watch {
         if (subscription == null) {
             return;
         }
+        if (ids != null) {
+            subscription.hold(ids); // before the load: a change that follows must find this list
+        }
         subscription.beforeLoad();
-        List<T> loaded = loader.apply(value);
+        List<T> loaded = ids != null ? pipeline.findAll(entity, ids, value) : loader.apply(value);
         rows.clear();
         for (T row : loaded == null ? List.<T>of() : loaded) {
             rows.put(Objects.requireNonNull(entity.idOf(row), "a loaded row has no id"), row);
         }
-        subscription.releaseAll();
-        subscription.hold(rows.keySet());
+        if (ids == null) {
+            subscription.releaseAll();
+            subscription.hold(rows.keySet());
+        }
         show(new ListChange<>(List.of(), Set.of(), Set.of(), false, true));
     }
 
@@ -179,9 +200,12 @@ public final class WatchedList<T> extends Watch {
         if (cancelled) {
             return;
         }
+        this.pipeline = pipeline;
         entity = pipeline.entity(key.type());
         value = subscriptionValue;
-        subscription = pipeline.dispatcher().subscribe(ui, entity, subscriptionValue, this::apply, scope.describe(key));
+        subscription = ids != null
+                ? pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply, scope.describe(key))
+                : pipeline.dispatcher().subscribe(ui, entity, subscriptionValue, this::apply, scope.describe(key));
         reload();
         subscription.loaded();
     }
@@ -210,13 +234,17 @@ public final class WatchedList<T> extends Watch {
             return;
         }
         if (delta.cleared()) {
-            subscription.releaseAll();
+            if (ids == null) {
+                subscription.releaseAll();
+            }
             rows.clear();
         }
         for (Object id : delta.removals()) {
             rows.remove(id);
         }
-        subscription.release(delta.removals());
+        if (ids == null) {
+            subscription.release(delta.removals()); // a list of chosen ids keeps them watched: they may come back
+        }
         for (Map.Entry<Object, T> put : delta.puts().entrySet()) {
             rows.put(put.getKey(), put.getValue());
         }

@@ -313,6 +313,35 @@ class LiveScopeTest extends LivePipelineTest {
     }
 
     @Nested
+    class ChosenIds {
+
+        @Test
+        void aListOfChosenIdsFollowsExactlyThoseRowsAndTakesIdsOfAnotherJavaType() {
+            long first = env.insert(1, "first");
+            long second = env.insert(1, "second");
+            long notChosen = env.insert(1, "not chosen");
+            long otherTenant = env.insert(2, "other tenant");
+            env.quiesce();
+            Div owner = attach(new Div());
+            WatchedList<Item> chosen = LiveScope.of(owner, 1L, env.liveSync)
+                    .ids(WatchKey.of("chosen", Item.class), List.of((int) second, first, otherTenant));
+            assertThat(chosen.items()).extracting(Item::getTitle).as("the tenant's only, in the order asked")
+                    .containsExactly("second", "first");
+
+            env.db.execute("UPDATE live_view_test.item SET title = 'first, changed' WHERE id = " + first,
+                    "UPDATE live_view_test.item SET title = 'still not chosen' WHERE id = " + notChosen,
+                    "DELETE FROM live_view_test.item WHERE id = " + second);
+            awaitUi(() -> chosen.items().size() == 1 && "first, changed".equals(chosen.items().get(0).getTitle()));
+
+            env.db.execute("INSERT INTO live_view_test.item (id, tenant, title) VALUES (" + second + ", 1, 'second again')");
+            awaitUi(() -> chosen.items().size() == 2);
+            env.db.execute("UPDATE live_view_test.item SET tenant = 2 WHERE id = " + first);
+            awaitUi(() -> chosen.items().size() == 1);
+            assertThat(chosen.items()).extracting(Item::getTitle).containsExactly("second again");
+        }
+    }
+
+    @Nested
     class CancelAndWatching {
 
         @Test

@@ -32,8 +32,9 @@ import com.vaadin.flow.component.UI;
  * work per transaction grows with the views it matches, not with all views. Changed rows are loaded
  * once per entity type and transaction ({@link RowLoader}), after the transaction is visible, and a
  * row is put into a view only if its current subscription key equals the view's value: otherwise
- * the view is told to remove it. All of one transaction's changes for a UI travel in one
- * {@code UI.access}.
+ * the view is told to remove it. (Every row of a {@link WatchedEntity#isGlobal() global} entity has
+ * the one key {@link WatchedEntity#GLOBAL} that all its subscriptions register under.) All of one
+ * transaction's changes for a UI travel in one {@code UI.access}.
  * <p>
  * Bounds: a subscription that a transaction gives more than {@code maxPending} row operations
  * reloads instead (no rows are loaded or copied for it). A transaction that is not visible yet
@@ -99,8 +100,13 @@ public final class Dispatcher {
     /**
      * Registers a view's interest. Call it before loading the view's data: changes that arrive
      * meanwhile are applied after the load (they wait for the UI's session lock).
+     * <p>
+     * A subscription to a {@link WatchedEntity#isGlobal() global} entity registers under
+     * {@link WatchedEntity#GLOBAL} whatever {@code value} is (the view's own value, the constant, or
+     * null), so that it receives every row: see {@link WatchedEntity#subscriptionValueFor}.
      *
-     * @throws IllegalArgumentException if the value's type does not match the entity's key type
+     * @throws IllegalArgumentException if the entity is keyed and the value is null or its type does
+     *                                  not match the entity's key type
      */
     public <T> Subscription<T> subscribe(UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
                                          String description) {
@@ -120,14 +126,14 @@ public final class Dispatcher {
     private <T> Subscription<T> register(UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
                                          String description, boolean byValueToo) {
         Objects.requireNonNull(ui, "ui");
-        Subscription.requireValue(value);
-        if (!entity.keyType().isInstance(value)) {
-            throw new IllegalArgumentException("The subscription value " + value + " is a "
-                    + value.getClass().getSimpleName() + ", but " + entity.type().getSimpleName() + "."
+        Object routed = entity.subscriptionValueFor(value);
+        if (!entity.keyType().isInstance(routed)) {
+            throw new IllegalArgumentException("The subscription value " + routed + " is a "
+                    + routed.getClass().getSimpleName() + ", but " + entity.type().getSimpleName() + "."
                     + entity.keyAttribute() + " is a " + entity.keyType().getSimpleName()
                     + ": pass a value of that type, or no row would ever match");
         }
-        Subscription<T> subscription = new Subscription<>(this, ui, entity, value, sink, description);
+        Subscription<T> subscription = new Subscription<>(this, ui, entity, routed, sink, description);
         mailboxes.compute(ui, (u, mailbox) -> {
             UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, this::detached);
             box.subscriptions().add(subscription);
@@ -136,10 +142,10 @@ public final class Dispatcher {
         if (byValueToo) {
             loading.computeIfAbsent(entity.type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
             Set<Subscription<?>> ofValue = byValue.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(value, v -> ConcurrentHashMap.newKeySet());
+                    .computeIfAbsent(routed, v -> ConcurrentHashMap.newKeySet());
             if (ofValue.isEmpty()) {
                 // while nobody watched the value its changes were dropped unseen: shared pages are stale
-                pages.changed(entity.type(), value);
+                pages.changed(entity.type(), routed);
             }
             ofValue.add(subscription);
         }
@@ -470,7 +476,7 @@ public final class Dispatcher {
                 case DELETE -> delta.remove(op.id());
                 default -> {
                     Object row = rows.get(op.id());
-                    if (row != null && Objects.equals(entity.keyOf(row), subscription.value())) {
+                    if (row != null && entity.belongsTo(row, subscription.value())) {
                         delta.put(op.id(), fetcher.copy(entity, row));
                         // held from now on, not only once the UI applied it: a delete or move that
                         // follows before then must find this view too

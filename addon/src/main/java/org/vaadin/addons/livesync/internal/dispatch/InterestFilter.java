@@ -28,6 +28,9 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
  * loading view;</li>
  * <li>a truncate always.</li>
  * </ul>
+ * A change of a {@link WatchedEntity#isGlobal() global} entity carries the constant key that all its
+ * subscriptions register under, so it is kept whenever a view follows the entity's rows (or holds
+ * the row).
  * A view registering while a dropped change's transaction is not yet visible is covered by the
  * {@link Fence}, which every transaction with a watched change enters before it is filtered.
  * Kept changes are grouped by (table, subscription value) when every view they may concern has
@@ -192,7 +195,9 @@ final class InterestFilter implements ChangeFilter {
         for (EntityChange entityChange : changes) {
             WatchedEntity<?> entity = entityChange.entity();
             columns.add(entity.idColumn());
-            columns.add(entity.keyColumn());
+            if (!entity.isGlobal()) {
+                columns.add(entity.keyColumn());
+            }
         }
         return new RowChange(change.relation(), change.kind(),
                 change.newRow() == null ? null : change.newRow().only(columns),

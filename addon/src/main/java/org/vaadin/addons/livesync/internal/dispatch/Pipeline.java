@@ -1,9 +1,9 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +54,7 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicBoolean pushWarned = new AtomicBoolean();
     private final WatchRegistry registry;
     private final EntityFetcher fetcher;
+    private final RowFinder finder;
     private final BadRows badRows = new BadRows();
     private final SaveGuard saveGuard;
     private final Dispatcher dispatcher;
@@ -67,6 +68,7 @@ public final class Pipeline implements AutoCloseable {
     private Pipeline(SessionFactory sessionFactory, CaptureSettings settings, int maxPending) {
         this.registry = WatchRegistry.of(sessionFactory);
         this.fetcher = new EntityFetcher(sessionFactory);
+        this.finder = new RowFinder(fetcher);
         this.saveGuard = new SaveGuard(sessionFactory, fetcher);
         this.uiExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
@@ -144,20 +146,42 @@ public final class Pipeline implements AutoCloseable {
      */
     public <T> WatchedEntity<T> entity(Class<T> type) {
         return registry.find(type).orElseThrow(() -> new IllegalArgumentException(type.getName()
-                + " is not a watched entity: annotate it with @Watched(subscriptionKey = \"...\") and make sure it is "
+                + " is not a watched entity: annotate it with @Watched(subscriptionKey = \"...\") (or, for reference"
+                + " data every user may see, @Watched(global = true)) and make sure it is "
                 + "an entity of the EntityManagerFactory given to LiveSync"));
     }
 
     /**
      * Loads one row as a new, private entity instance, or null when it does not exist or its
-     * subscription key is not {@code subscriptionValue}: a view never receives another tenant's row.
+     * subscription key is not {@code subscriptionValue}: a view never receives another tenant's row
+     * (any row of a global entity belongs to every view). An id of another Java type is converted.
+     *
+     * @throws IllegalArgumentException if the id cannot be converted to the entity's id type
      */
     public <T> T find(WatchedEntity<T> entity, Object id, Object subscriptionValue) {
-        T row = fetcher.fetchOne(entity, id);
-        if (row == null || !Objects.equals(entity.keyOf(row), subscriptionValue)) {
-            return null;
-        }
-        return fetcher.copy(entity, row);
+        return finder.find(entity, id, subscriptionValue);
+    }
+
+    /**
+     * Loads the rows of {@code ids} as new, private instances, in the order of {@code ids}, leaving
+     * out those that do not exist or do not belong to {@code subscriptionValue} (as {@link #find});
+     * one query per thousand ids. For a set of records watched one by one: subscribe with
+     * {@link Dispatcher#subscribeToHeldRows}, {@link Subscription#hold} the ids, then load them.
+     *
+     * @throws IllegalArgumentException if an id cannot be converted to the entity's id type
+     */
+    public <T> List<T> findAll(WatchedEntity<T> entity, Collection<?> ids, Object subscriptionValue) {
+        return finder.findAll(entity, ids, subscriptionValue);
+    }
+
+    /**
+     * The value a view subscribes to {@code entity} with: the constant of a global entity whatever
+     * the view's value, the view's value otherwise; see {@link WatchedEntity#subscriptionValueFor}.
+     *
+     * @throws IllegalArgumentException if the entity is keyed and {@code viewValue} is null
+     */
+    public Object subscriptionValueFor(WatchedEntity<?> entity, Object viewValue) {
+        return entity.subscriptionValueFor(viewValue);
     }
 
     /** The attributes whose values differ between two versions of a row (for lazy views: may it move?). */

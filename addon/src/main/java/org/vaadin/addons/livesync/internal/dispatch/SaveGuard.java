@@ -102,7 +102,8 @@ public final class SaveGuard {
     }
 
     /**
-     * Saves the row {@code id} if it is still as {@code loaded} and belongs to {@code subscriptionValue}:
+     * Saves the row {@code id} if it is still as {@code loaded} and belongs to {@code subscriptionValue}
+     * ({@link WatchedEntity#belongsTo}: any row of a global entity does):
      * locks and checks it in a transaction, then runs {@code write} in that transaction, with its
      * EntityManager. {@code write} returns false to write nothing (the transaction then ends without
      * a change). Exceptions of the runner or of {@code write} propagate (the transaction is rolled
@@ -127,7 +128,7 @@ public final class SaveGuard {
     private <T> Outcome checkAndWrite(Session session, WatchedEntity<T> entity, Object id, Object subscriptionValue,
                                       RowState loaded, Predicate<EntityManager> write) {
         T current = lockAndRead(session, entity, id);
-        if (current == null || !Objects.equals(entity.keyOf(current), subscriptionValue)) {
+        if (current == null || !entity.belongsTo(current, subscriptionValue)) {
             LOG.debug("Save of {} {} refused: the row was deleted or moved away from {}", entity.entityName(), id,
                     subscriptionValue);
             return Outcome.REMOVED;

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
@@ -60,7 +59,10 @@ public final class Subscription<T> implements AutoCloseable {
         return entity;
     }
 
-    /** The subscription value: only rows whose subscription key equals it are delivered. */
+    /**
+     * The subscription value: only rows whose subscription key equals it are delivered;
+     * {@link WatchedEntity#GLOBAL} for a global entity, whose every row is delivered.
+     */
     public Object value() {
         return value;
     }
@@ -201,9 +203,5 @@ public final class Subscription<T> implements AutoCloseable {
     @Override
     public String toString() {
         return "Subscription[" + description + ", " + entity.type().getSimpleName() + " = " + value + "]";
-    }
-
-    static Object requireValue(Object value) {
-        return Objects.requireNonNull(value, "The subscription value must not be null");
     }
 }

@@ -10,8 +10,10 @@ import org.vaadin.addons.livesync.internal.decode.RowChange;
 
 /**
  * Reads an {@link EntityChange} from a {@link RowChange}: the id and the old and new subscription
- * key, each only as far as the WAL carries it (see {@link EntityChange} for the rules). Stateless
- * and thread-safe.
+ * key, each only as far as the WAL carries it (see {@link EntityChange} for the rules). A row of a
+ * {@link WatchedEntity#isGlobal() global} entity has the key {@link WatchedEntity#GLOBAL} before and
+ * after every change, so its keys are always known (except for a TRUNCATE, which names no row).
+ * Stateless and thread-safe.
  */
 final class ChangeReader {
 
@@ -43,7 +45,7 @@ final class ChangeReader {
 
     private static EntityChange insert(WatchedEntity<?> entity, RowChange change) {
         Object id = fromNew(change, entity.id());
-        Object newKey = fromNew(change, entity.key());
+        Object newKey = newKey(change, entity);
         return new EntityChange(entity, ChangeKind.INSERT, orNull(id), null, orNull(newKey), newKey != UNKNOWN,
                 null, false, change);
     }
@@ -56,8 +58,8 @@ final class ChangeReader {
         }
         boolean idChanged = oldId != UNKNOWN && id != UNKNOWN && !Objects.equals(oldId, id);
 
-        Object oldKey = fromOld(change, entity.key());
-        Object newKey = fromNew(change, entity.key());
+        Object oldKey = oldKey(change, entity);
+        Object newKey = newKey(change, entity);
         if (newKey == UNKNOWN) {
             newKey = oldKey;
         }
@@ -70,9 +72,19 @@ final class ChangeReader {
 
     private static EntityChange delete(WatchedEntity<?> entity, RowChange change) {
         Object id = fromOld(change, entity.id());
-        Object oldKey = fromOld(change, entity.key());
+        Object oldKey = oldKey(change, entity);
         return new EntityChange(entity, ChangeKind.DELETE, orNull(id), null, null, false, orNull(oldKey),
                 oldKey != UNKNOWN, change);
+    }
+
+    /** The key after the change: {@link WatchedEntity#GLOBAL} for a global entity, else as {@link #fromNew}. */
+    private static Object newKey(RowChange change, WatchedEntity<?> entity) {
+        return entity.isGlobal() ? WatchedEntity.GLOBAL : fromNew(change, entity.key());
+    }
+
+    /** The key before the change: {@link WatchedEntity#GLOBAL} for a global entity, else as {@link #fromOld}. */
+    private static Object oldKey(RowChange change, WatchedEntity<?> entity) {
+        return entity.isGlobal() ? WatchedEntity.GLOBAL : fromOld(change, entity.key());
     }
 
     /** The column's value in the new row, or {@link #UNKNOWN} when the row does not carry it. */

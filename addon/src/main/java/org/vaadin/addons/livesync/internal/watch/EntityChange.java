@@ -16,7 +16,9 @@ import org.vaadin.addons.livesync.internal.decode.RowChange;
  * for an UPDATE only when they changed; when they did not change, their old value is the new one.
  * A value that is not known is {@code null} with its {@code ...Known} flag {@code false}; a known
  * SQL {@code NULL} is {@code null} with the flag {@code true}. Ids and keys have the entity's
- * {@link WatchedEntity#idType() id} and {@link WatchedEntity#keyType() key} Java types.
+ * {@link WatchedEntity#idType() id} and {@link WatchedEntity#keyType() key} Java types. A change of a
+ * {@link WatchedEntity#isGlobal() global} entity has {@link WatchedEntity#GLOBAL} as its known old
+ * and new key, whatever the replica identity (a DELETE: the old key only; a TRUNCATE: neither).
  * <table>
  * <caption>What each kind carries</caption>
  * <tr><th>kind</th><th>id</th><th>newKey</th><th>oldKey</th></tr>

@@ -56,6 +56,10 @@ final class EntityResolver {
      * @throws WatchConfigurationException if the declaration does not fit the mapping
      */
     <T> WatchedEntity<T> resolve(EntityPersister persister, Class<T> type, Watched watched) {
+        requireOneRouting(persister, watched);
+        if (watched.global()) {
+            return resolveGlobal(persister, type, watched);
+        }
         Attribute key = attribute(persister, watched.subscriptionKey(), "subscriptionKey");
         Map<String, TableDetails> tables = tablesOf(persister);
         TableDetails keyTable = tables.get(key.tableExpression());
@@ -75,6 +79,35 @@ final class EntityResolver {
         TableName table = table(persister, watched, key.tableExpression());
         return new WatchedEntity<>(type, persister.getJpaEntityName(), table, !watched.table().isEmpty(),
                 id.name(), id.column(), id.reader(), key.name(), key.column(), key.reader(), fetch(persister, watched));
+    }
+
+    /** A global entity: watched on the table of its id, with no key column. */
+    private <T> WatchedEntity<T> resolveGlobal(EntityPersister persister, Class<T> type, Watched watched) {
+        Attribute id = watched.id().isEmpty() || watched.id().equals(identifierName(persister))
+                ? identifier(persister, persister.getIdentifierTableDetails())
+                : attribute(persister, watched.id(), "id");
+        TableName table = table(persister, watched, id.tableExpression());
+        return new WatchedEntity<>(type, persister.getJpaEntityName(), table, !watched.table().isEmpty(),
+                id.name(), id.column(), id.reader(), null, null, null, fetch(persister, watched));
+    }
+
+    /**
+     * Exactly one of {@link Watched#subscriptionKey()} and {@link Watched#global()}: an entity is
+     * visible to every user only when its declaration says so.
+     */
+    private static void requireOneRouting(EntityPersister persister, Watched watched) {
+        String entity = "Entity " + persister.getMappedClass().getName();
+        if (watched.global() && !watched.subscriptionKey().isEmpty()) {
+            throw new WatchConfigurationException(entity + ": @Watched(subscriptionKey = \"" + watched.subscriptionKey()
+                    + "\", global = true) gives both; give one of them: the subscription key if each row belongs to"
+                    + " one tenant, global = true only if every view of every user may see every row");
+        }
+        if (!watched.global() && watched.subscriptionKey().isEmpty()) {
+            throw new WatchConfigurationException(entity + ": @Watched does not say how its rows reach views. Write"
+                    + " @Watched(subscriptionKey = \"<attribute>\") naming the attribute that holds the row's tenant"
+                    + " (e.g. organizationId), whose value must equal a view's subscription value; or, only for"
+                    + " reference data that every view of every user may see, @Watched(global = true)");
+        }
     }
 
     /**

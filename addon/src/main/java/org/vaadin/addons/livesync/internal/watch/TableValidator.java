@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Checks {@link WatchedEntity} declarations against PostgreSQL's catalog: the table exists and is a
- * base table, has the id and key columns, and its replica identity lets a DELETE carry the id. Not
- * thread-safe: use one per check.
+ * base table, has the id and key columns (a global entity has no key column), and its replica
+ * identity lets a DELETE carry the id. Not thread-safe: use one per check.
  */
 final class TableValidator {
 
@@ -70,7 +70,9 @@ final class TableValidator {
         }
         Set<String> columns = names(COLUMNS_SQL, oid, null);
         boolean idPresent = checkColumn(entity, "id", entity.idAttribute(), entity.idColumn(), columns, problems);
-        checkColumn(entity, "subscriptionKey", entity.keyAttribute(), entity.keyColumn(), columns, problems);
+        if (!entity.isGlobal()) {
+            checkColumn(entity, "subscriptionKey", entity.keyAttribute(), entity.keyColumn(), columns, problems);
+        }
         if (idPresent && !"f".equals(identity) && !names(IDENTITY_SQL, oid, identity).contains(entity.idColumn())) {
             problems.add(entity(entity) + ": a DELETE from " + entity.qualifiedTable() + " would not carry the id column "
                     + entity.idColumn() + ", which is not part of the table's replica identity; make it the primary"

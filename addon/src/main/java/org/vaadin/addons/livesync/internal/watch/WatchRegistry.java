@@ -35,8 +35,8 @@ import org.vaadin.addons.livesync.internal.decode.Transaction;
  * {@code @Column} and {@code @JoinColumn} count as they do for Hibernate's own SQL. Declarations
  * that cannot work fail there; {@link #validate(Connection)} checks the rest against the database.
  * <p>
- * An entity is watched on one table: the one holding its subscription key column (or the one
- * {@link Watched#table()} names). For an entity spread over several tables ({@code JOINED}
+ * An entity is watched on one table: the one holding its subscription key column (for a
+ * {@link Watched#global() global} entity, its id column), or the one {@link Watched#table()} names. For an entity spread over several tables ({@code JOINED}
  * inheritance, {@code @SecondaryTable}) a change that touches only its other tables is not seen.
  * An entity of an inheritance hierarchy sees every row of its table, including its sibling
  * types' rows: their ids simply match none of its instances.
@@ -109,8 +109,8 @@ public final class WatchRegistry {
     /**
      * Checks the declarations against the database: every watched table exists and is a base (or
      * partitioned) table, since logical replication publishes nothing else; it has the id and key
-     * columns; and its replica identity makes a DELETE carry the id column (the primary key or
-     * replica identity index contains it, or the identity is FULL).
+     * columns (a global entity has no key column); and its replica identity makes a DELETE carry the
+     * id column (the primary key or replica identity index contains it, or the identity is FULL).
      *
      * @param connection a connection to the database the entities map; left open
      * @throws WatchConfigurationException naming every problem found, one per line

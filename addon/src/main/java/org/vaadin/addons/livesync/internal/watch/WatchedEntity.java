@@ -16,11 +16,21 @@ import java.util.function.Function;
  * lower case, quoted ones kept as written, after Hibernate's naming strategy. A subscription key that
  * is a to-one association is its foreign key column, and its value is the associated entity's id.
  * <p>
+ * A {@link Watched#global() global} entity has no key column: every row's key is the constant
+ * {@link #GLOBAL}, and every subscription to it registers under that constant
+ * ({@link #subscriptionValueFor}), so that each of its changes reaches every view that watches it.
+ * <p>
  * Immutable and thread-safe; the accessors are cheap.
  *
  * @param <T> the entity class
  */
 public final class WatchedEntity<T> {
+
+    /**
+     * The subscription key of every row of a {@link Watched#global() global} entity, and the value
+     * every subscription to one registers under. Its {@code toString()} is {@code "global"}.
+     */
+    public static final Object GLOBAL = GlobalKey.GLOBAL;
 
     private final Class<T> type;
     private final String entityName;
@@ -34,6 +44,7 @@ public final class WatchedEntity<T> {
     private final Function<Object, Object> keyReader;
     private final List<String> fetch;
 
+    /** {@code keyAttribute}, {@code keyColumn} and {@code keyReader} are all null for a global entity. */
     WatchedEntity(Class<T> type, String entityName, TableName table, boolean tableDeclared,
                   String idAttribute, WatchedColumn idColumn, Function<Object, Object> idReader,
                   String keyAttribute, WatchedColumn keyColumn, Function<Object, Object> keyReader,
@@ -91,19 +102,30 @@ public final class WatchedEntity<T> {
         return idColumn.javaType();
     }
 
-    /** The subscription key attribute, {@link Watched#subscriptionKey()}. */
+    /** Whether the entity is {@link Watched#global() global}: reference data every view of every user may see. */
+    public boolean isGlobal() {
+        return keyColumn == null;
+    }
+
+    /** The subscription key attribute, {@link Watched#subscriptionKey()}; {@code null} for a global entity. */
     public String keyAttribute() {
         return keyAttribute;
     }
 
-    /** The subscription key's column in the watched table (a foreign key column for a to-one key). */
+    /**
+     * The subscription key's column in the watched table (a foreign key column for a to-one key);
+     * {@code null} for a global entity.
+     */
     public String keyColumn() {
-        return keyColumn.name();
+        return keyColumn == null ? null : keyColumn.name();
     }
 
-    /** The Java type of the subscription key's values, boxed; for a to-one key, the target's id type. */
+    /**
+     * The Java type of the subscription key's values, boxed; for a to-one key, the target's id type;
+     * for a global entity, the type of {@link #GLOBAL}.
+     */
     public Class<?> keyType() {
-        return keyColumn.javaType();
+        return keyColumn == null ? GlobalKey.class : keyColumn.javaType();
     }
 
     /**
@@ -126,10 +148,57 @@ public final class WatchedEntity<T> {
     /**
      * The subscription key of {@code entity}: what {@link EntityChange#newKey()} holds for its row;
      * for a to-one key the associated entity's id (without initializing it), {@code null} when the
-     * association is empty. Initializes {@code entity} if it is a lazy proxy.
+     * association is empty; {@link #GLOBAL} for a global entity. Initializes {@code entity} if it is
+     * a lazy proxy (not for a global entity).
      */
     public Object keyOf(T entity) {
-        return keyReader.apply(Objects.requireNonNull(entity, "entity"));
+        Objects.requireNonNull(entity, "entity");
+        return keyReader == null ? GLOBAL : keyReader.apply(entity);
+    }
+
+    /**
+     * Whether a view with this subscription value may receive {@code row}: always for a global
+     * entity; otherwise when the row's key equals the value. A {@code null} value matches no row
+     * (not even one whose key is SQL {@code NULL}: such a row belongs to no view).
+     */
+    public boolean belongsTo(T row, Object subscriptionValue) {
+        if (isGlobal()) {
+            return true;
+        }
+        return subscriptionValue != null && subscriptionValue.equals(keyOf(row));
+    }
+
+    /**
+     * The value a view's subscription to this entity registers under: {@link #GLOBAL} for a global
+     * entity, whatever the view's value (also {@code null}: a view without a tenant may watch
+     * reference data); the view's value otherwise.
+     *
+     * @throws IllegalArgumentException if the entity is keyed and {@code viewValue} is null
+     */
+    public Object subscriptionValueFor(Object viewValue) {
+        if (isGlobal()) {
+            return GLOBAL;
+        }
+        if (viewValue == null) {
+            throw new IllegalArgumentException(type.getSimpleName() + " rows are routed by their " + keyAttribute
+                    + " (a " + keyType().getSimpleName() + "), so a view of them needs a subscription value, not"
+                    + " null: decide it on the server, e.g. the signed-in user's " + keyAttribute);
+        }
+        return viewValue;
+    }
+
+    /**
+     * {@code id} as a value of {@link #idType()}: taken as it is when it has that type; else
+     * converted exactly — a whole number of another type or its decimal text into a whole-number
+     * id, as long as it fits; the canonical text of a UUID into a {@code UUID} — or refused. Use it
+     * on ids that come from outside (route parameters, JSON), so that an id of the wrong type fails
+     * loudly instead of matching no row.
+     *
+     * @throws IllegalArgumentException saying what was expected, e.g. <em>Task ids are Long; got the
+     *                                  String "abc", which is not a whole number</em>
+     */
+    public Object convertId(Object id) {
+        return IdConversion.convert(type.getSimpleName(), idType(), id);
     }
 
     TableName tableName() {
@@ -145,6 +214,7 @@ public final class WatchedEntity<T> {
         return idColumn;
     }
 
+    /** The key column; {@code null} for a global entity. */
     WatchedColumn key() {
         return keyColumn;
     }
@@ -152,6 +222,7 @@ public final class WatchedEntity<T> {
     @Override
     public String toString() {
         return "WatchedEntity[" + type.getName() + " on " + table + ", id " + idAttribute + " → " + idColumn
-                + ", key " + keyAttribute + " → " + keyColumn + (fetch.isEmpty() ? "" : ", fetch " + fetch) + "]";
+                + (keyColumn == null ? ", global" : ", key " + keyAttribute + " → " + keyColumn)
+                + (fetch.isEmpty() ? "" : ", fetch " + fetch) + "]";
     }
 }

@@ -65,7 +65,7 @@ class DeclarationErrorsTest {
                 "inverse (mappedBy) side");
     }
 
-    private static String failureOf(Class<?>... entities) {
+    static String failureOf(Class<?>... entities) {
         try (SessionFactory sessionFactory = HibernateFactories.offline(entities)) {
             WatchConfigurationException failure = catchThrowableOfType(WatchConfigurationException.class,
                     () -> WatchRegistry.of(sessionFactory));
