@@ -81,6 +81,26 @@ public final class TestSessions {
         });
     }
 
+    /**
+     * What a browser's round trip does to the component's UI, holding its session's lock: pending
+     * {@code UI.access} tasks run, then everything that runs before a response (e.g. a Grid's data
+     * communicator fetching its range).
+     */
+    public static void roundtrip(Component component) {
+        UI ui = component.getUI().orElseThrow();
+        VaadinSession session = ui.getSession();
+        withLock(session, () -> {
+            var previous = CurrentInstance.setCurrent(ui);
+            try {
+                session.getService().runPendingAccessTasks(session);
+                ui.getInternals().getStateTree().runExecutionsBeforeClientResponse();
+                ui.getInternals().getStateTree().collectChanges(change -> { });
+            } finally {
+                CurrentInstance.restoreInstances(previous);
+            }
+        });
+    }
+
     /** A session with a lock of its own (a server keeps it in the HTTP session). */
     public static final class TestSession extends VaadinSession {
         private final transient ReentrantLock lock = new ReentrantLock();
