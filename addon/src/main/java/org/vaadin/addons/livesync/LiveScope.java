@@ -38,6 +38,13 @@ import com.vaadin.flow.shared.Registration;
  * are shown; when it detaches, every registration is removed. After an interruption of the stream,
  * lists and beans load again. {@link LiveSyncView} is a view base class over the same mechanism.
  * <p>
+ * A session holding live scopes survives serialization (session persistence or replication):
+ * everything it watches registers again and loads again at the session's next request, given that
+ * {@link LiveSync#install(com.vaadin.flow.server.ServiceInitEvent) LiveSync is installed} on the
+ * Vaadin service (the Spring Boot auto-configuration does it). The loaders, hooks and listeners
+ * must then be serializable too (the {@code Serializable*} function types are), as any state of a
+ * Vaadin session must.
+ * <p>
  * Not thread-safe, like the components it serves: use it on the UI thread.
  *
  * @param <S> the subscription value's type: the type of the watched entities' subscription key
@@ -210,6 +217,7 @@ public final class LiveScope<S> implements Serializable {
 
     /** Stops watching everything and unbinds from the owner. The lists and beans keep what they show. */
     public void cancel() {
+        deactivate();
         all().forEach(Watch::detach);
         lists.clear();
         beans.clear();
@@ -273,11 +281,28 @@ public final class LiveScope<S> implements Serializable {
         return watch;
     }
 
+    /** After the session was deserialized: registers again if the owner is still attached. */
+    void revive() {
+        ui = null;
+        // with the owner's UI and session current, as for an attach (components bind to their session)
+        owner.getUI().ifPresent(attached -> {
+            var previous = com.vaadin.flow.internal.CurrentInstance.setCurrent(attached);
+            try {
+                activate(attached);
+            } finally {
+                com.vaadin.flow.internal.CurrentInstance.restoreInstances(previous);
+            }
+        });
+    }
+
     private void activate(UI attachedTo) {
         if (ui != null) {
             return;
         }
         ui = attachedTo;
+        if (attachedTo.getSession() != null) {
+            LiveScopes.of(attachedTo.getSession()).add(this);
+        }
         Pipeline pipeline = pipeline();
         pipeline.checkPush(attachedTo);
         for (Watch watch : all()) {
@@ -286,6 +311,9 @@ public final class LiveScope<S> implements Serializable {
     }
 
     private void deactivate() {
+        if (ui != null && ui.getSession() != null && ui.getSession().hasLock()) {
+            LiveScopes.of(ui.getSession()).remove(this);
+        }
         ui = null;
         all().forEach(Watch::detach);
     }

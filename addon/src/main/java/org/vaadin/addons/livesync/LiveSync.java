@@ -5,8 +5,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 
+import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.server.VaadinSession;
 
 import jakarta.persistence.EntityManagerFactory;
 
@@ -105,6 +107,33 @@ public final class LiveSync implements AutoCloseable {
     /** A snapshot of its counters, e.g. for metrics or for tests. */
     public LiveSyncMetrics metrics() {
         return LiveSyncMetrics.of(pipeline);
+    }
+
+    /**
+     * Installs this instance into the Vaadin service being initialized: views find it
+     * ({@link #install(VaadinContext)}), and a session that was serialized (session persistence,
+     * replication) gets its live views registered again at its next request. Call it from a
+     * {@code VaadinServiceInitListener}; the Spring Boot auto-configuration does.
+     */
+    public void install(ServiceInitEvent event) {
+        install(event.getSource().getContext());
+        event.addRequestHandler((session, request, response) -> {
+            revive(session);
+            return false; // only a look at the session: the request goes on
+        });
+    }
+
+    /** Registers again the live views of a session that was deserialized (once; cheap otherwise). */
+    static void revive(VaadinSession session) {
+        if (session == null) {
+            return;
+        }
+        session.lock();
+        try {
+            LiveScopes.reviveIfNeeded(session);
+        } finally {
+            session.unlock();
+        }
     }
 
     /** Makes this the instance that views of that Vaadin application find ({@link #current()}). */

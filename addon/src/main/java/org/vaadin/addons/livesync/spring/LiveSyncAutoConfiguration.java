@@ -63,7 +63,7 @@ public final class LiveSyncAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "liveSyncVaadinServiceInitListener")
         VaadinServiceInitListener liveSyncVaadinServiceInitListener(LiveSync liveSync) {
-            return event -> liveSync.install(event.getSource().getContext());
+            return liveSync::install;
         }
     }
 
