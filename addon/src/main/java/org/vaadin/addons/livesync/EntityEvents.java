@@ -35,7 +35,10 @@ import com.vaadin.flow.shared.Registration;
  * (REPLICA IDENTITY FULL, or the key column in the replica identity).</li>
  * </ul>
  * Events of a transaction are delivered once it is visible to new queries, in commit order, on a
- * queue of the listener's own ({@link EntityListener}); what a full queue drops is reported to
+ * queue of the listener's own ({@link EntityListener}). (A transaction that does not become visible
+ * at once — synchronous replication waiting for a standby — or whose rows cannot be loaded while the
+ * database is away, is set aside and delivered once it can be, possibly after later ones; its
+ * entities are then the rows as they are by then.) What a full queue drops is reported to
  * {@link EntityListener#onMissed} and {@link #onMissed(Consumer)}. Across a stream interruption
  * (reconnect, failover) events may be missing — the listener is told — and with a permanent slot a
  * transaction may come twice. Events go to trusted server code, not to a user: a listener of all

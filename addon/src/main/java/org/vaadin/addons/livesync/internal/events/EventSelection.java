@@ -1,6 +1,5 @@
 package org.vaadin.addons.livesync.internal.events;
 
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -22,7 +21,7 @@ public record EventSelection(WatchedEntity<?> entity, Set<ChangeType> kinds, Obj
                              boolean withEntity, int queueSize) {
 
     public EventSelection {
-        kinds = Set.copyOf(EnumSet.copyOf(Objects.requireNonNull(kinds, "kinds")));
+        kinds = Set.copyOf(Objects.requireNonNull(kinds, "kinds"));
         if (kinds.isEmpty()) {
             throw new IllegalArgumentException("Select at least one change type");
         }
