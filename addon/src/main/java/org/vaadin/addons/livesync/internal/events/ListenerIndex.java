@@ -17,7 +17,8 @@ import org.vaadin.addons.livesync.EntityEvent;
  * Who receives an event of a type: listeners of every type and of all its rows; listeners of one id
  * when the event's id is theirs, or when it carries no id (a truncate); listeners of one
  * subscription value when its known new or old key is theirs, or when it carries no key at all (a
- * truncate, or a delete whose old key the WAL lacks: the row may have been theirs). Each only for
+ * truncate, a delete whose old key the WAL lacks, an update whose new key is an unchanged TOAST value
+ * and whose old key the WAL lacks: the row may have been theirs). Each only for
  * the change types it selects. Immutable and thread-safe.
  */
 final class ListenerIndex {
