@@ -60,7 +60,10 @@ class LeakTest extends LivePipelineTest {
         java.util.Map<String, Long> after = instances(histogram());
         java.util.Map<String, Long> survivors = new java.util.TreeMap<>();
         after.forEach((type, count) -> {
+            // the stream's own state changes by itself (the heartbeat keeps its last beat and LSN, the
+            // first 10 s after the stream started: on a busy machine that is during the cycles)
             if (type.startsWith("org.vaadin.addons.livesync.") && !type.contains("$$Lambda")
+                    && !type.contains(".internal.capture.") && !type.contains(".internal.decode.")
                     && count > classesBefore.getOrDefault(type, 0L)) {
                 survivors.put(type, count - classesBefore.getOrDefault(type, 0L));
             }
