@@ -9,6 +9,7 @@ import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.shared.Registration;
 
 import jakarta.persistence.EntityManagerFactory;
 
@@ -23,8 +24,11 @@ import jakarta.persistence.EntityManagerFactory;
  * Views find it through {@link #current()}; {@link LiveScope}, {@link LiveSyncView},
  * {@link WatchedList} and {@link WatchedBean} are what they use.
  * <p>
- * Threads: a reader and a delivery thread, and a small pool of {@code livesync-ui-N} threads that
- * run {@code UI.access} for sessions whose lock is free. Thread-safe.
+ * Code that is not a view receives typed events of the changes through {@link #events(Class)}.
+ * <p>
+ * Threads: a reader and a delivery thread, a small pool of {@code livesync-ui-N} threads that run
+ * {@code UI.access} for sessions whose lock is free, and {@code livesync-events-N} threads that
+ * call entity listeners (at most one per listener at a time). Thread-safe.
  */
 public final class LiveSync implements AutoCloseable {
 
@@ -160,6 +164,32 @@ public final class LiveSync implements AutoCloseable {
                     + "and start()");
         }
         return found;
+    }
+
+    /**
+     * The events of one watched type, to choose from and listen to, for code that is not a view (a
+     * service, a scheduled job, a Spring bean):
+     * {@code liveSync.events(Task.class).ofKind(ChangeType.UPDATED).forId(42L).listen(event -> ...)}.
+     *
+     * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
+     */
+    public <T> EntityEvents<T> events(Class<T> type) {
+        return EntityEvents.of(pipeline.events(), pipeline.entity(type));
+    }
+
+    /** The events of every watched type (see {@link #events(Class)}); {@code entityType()} tells them apart. */
+    public EntityEvents<Object> events() {
+        return EntityEvents.of(pipeline.events(), null);
+    }
+
+    /**
+     * Registers a listener of every change of a watched type's rows: {@code events(type).listen(listener)}.
+     *
+     * @return what removes the listener again
+     * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
+     */
+    public <T> Registration addEntityListener(Class<T> type, EntityListener<T> listener) {
+        return events(type).listen(listener);
     }
 
     /** Hands form saves a transaction runner (the Spring auto-configuration installs the application's). */

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
@@ -29,8 +30,9 @@ import jakarta.persistence.EntityManagerFactory;
  * reading the datasource's database unless {@code livesync.url} names another; starts it with the
  * application context and stops it with it; installs it into the Vaadin application so that
  * {@link org.vaadin.addons.livesync.LiveSyncView}s find it; runs forms' saves on the
- * application's transaction manager; and, with Spring Boot Actuator, adds a {@code livesync} health
- * indicator. Turned off with {@code livesync.enabled=false}.
+ * application's transaction manager; publishes entity events as application events when
+ * {@code livesync.events.publish-application-events} is set; and, with Spring Boot Actuator, adds a
+ * {@code livesync} health indicator. Turned off with {@code livesync.enabled=false}.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -89,6 +91,22 @@ public final class LiveSyncAutoConfiguration {
         InitializingBean liveSyncTransactionRunnerInstaller(LiveSync liveSync,
                                                             ObjectProvider<TransactionRunner> runner) {
             return () -> runner.ifAvailable(liveSync::useTransactions);
+        }
+    }
+
+    /**
+     * With {@code livesync.events.publish-application-events=true}, every change of a watched entity
+     * is published as an {@link org.vaadin.addons.livesync.EntityEvent} application event.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty("livesync.events.publish-application-events")
+    static class ApplicationEventsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        EntityEventPublisher liveSyncEntityEventPublisher(LiveSync liveSync, ApplicationEventPublisher publisher,
+                                                          LiveSyncProperties properties) {
+            return new EntityEventPublisher(liveSync, publisher, properties.getEvents());
         }
     }
 

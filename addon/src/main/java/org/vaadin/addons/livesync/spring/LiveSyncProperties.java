@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Configuration of LiveSync under the {@code livesync.} prefix. Where the database is not named,
  * the application's datasource is used. (Defaults are written as literals so that they show in the
  * configuration metadata; they equal {@link org.vaadin.addons.livesync.PublicationSetup#DEFAULT_PUBLICATION}
- * and {@link org.vaadin.addons.livesync.LiveSync#DEFAULT_MAX_PENDING}.)
+ * {@link org.vaadin.addons.livesync.LiveSync#DEFAULT_MAX_PENDING} and
+ * {@link org.vaadin.addons.livesync.EntityEvents#DEFAULT_QUEUE_SIZE}.)
  * <p>
  * Not thread-safe: bound once at startup, read-only afterwards.
  */
@@ -58,6 +59,9 @@ public class LiveSyncProperties {
      * view.
      */
     private int maxPending = 10_000;
+
+    /** Events for code that is not a view, published as Spring application events. */
+    private final Events events = new Events();
 
     public boolean isEnabled() {
         return enabled;
@@ -129,5 +133,55 @@ public class LiveSyncProperties {
 
     public void setMaxPending(int maxPending) {
         this.maxPending = maxPending;
+    }
+
+    public Events getEvents() {
+        return events;
+    }
+
+    /** The {@code livesync.events.} properties. */
+    public static class Events {
+
+        /**
+         * Whether to publish every committed change of a watched entity as an EntityEvent application
+         * event (and MissedEvents when some could not be delivered), for @EventListener methods.
+         */
+        private boolean publishApplicationEvents;
+
+        /**
+         * Whether the published INSERTED and UPDATED events carry the changed entity, loaded once per
+         * entity type and transaction.
+         */
+        private boolean withEntity;
+
+        /**
+         * Events that may wait for the application's event listeners before further ones are dropped
+         * and reported as MissedEvents.
+         */
+        private int queueSize = 1_000;
+
+        public boolean isPublishApplicationEvents() {
+            return publishApplicationEvents;
+        }
+
+        public void setPublishApplicationEvents(boolean publishApplicationEvents) {
+            this.publishApplicationEvents = publishApplicationEvents;
+        }
+
+        public boolean isWithEntity() {
+            return withEntity;
+        }
+
+        public void setWithEntity(boolean withEntity) {
+            this.withEntity = withEntity;
+        }
+
+        public int getQueueSize() {
+            return queueSize;
+        }
+
+        public void setQueueSize(int queueSize) {
+            this.queueSize = queueSize;
+        }
     }
 }

@@ -14,11 +14,15 @@ import org.vaadin.addons.livesync.BeanConflict;
 import org.vaadin.addons.livesync.BeanRemoved;
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.ChangeType;
+import org.vaadin.addons.livesync.EntityEvent;
 import org.vaadin.addons.livesync.ListChange;
+import org.vaadin.addons.livesync.LiveDataProvider;
 import org.vaadin.addons.livesync.LiveScope;
 import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncMetrics;
 import org.vaadin.addons.livesync.LiveSyncView;
+import org.vaadin.addons.livesync.MissedEvents;
 import org.vaadin.addons.livesync.PreflightProblem;
 import org.vaadin.addons.livesync.PublicationSetup;
 import org.vaadin.addons.livesync.SaveRefused;
@@ -156,6 +160,32 @@ class PublicApiUsageTest {
             assertThat(state == CaptureState.STREAMING || problems.isEmpty() || metrics.registrations() >= 0).isTrue();
             assertThat(LiveSync.current()).isSameAs(liveSync);
         }
+    }
+
+    /** A service or scheduled job: typed events of a watched type, no view involved. */
+    static Registration service(LiveSync liveSync) {
+        Registration updates = liveSync.events(Task.class).ofKind(ChangeType.UPDATED, ChangeType.INSERTED).forId(42L)
+                .withEntity().listen((EntityEvent<Task> event) -> {
+                    Long id = event.id(Long.class);
+                    String title = event.entity().map(Task::getTitle).orElse("");
+                    assertThat(id + title).isNotNull();
+                });
+        Registration tenant = liveSync.events(Task.class).forSubscriptionValue(1L)
+                .onMissed((MissedEvents missed) -> assertThat(missed.count()).isNotNegative())
+                .listen(event -> assertThat(event.changeType()).isNotNull());
+        updates.remove();
+        return tenant;
+    }
+
+    /** A lazy Grid: the database pages, sorts and filters. */
+    static void lazy(LiveScope<Long> live, Tasks tasks) {
+        LiveDataProvider<Task, String> provider = live.lazy(Task.class, String.class,
+                        (org, query) -> tasks.findByOrganizationId(org).stream().skip(query.getOffset()).limit(query.getLimit()),
+                        (org, query) -> tasks.findByOrganizationId(org).size())
+                .withQueryAttributes("title").withRefreshWindow(Duration.ofMillis(20));
+        Grid<Task> grid = new Grid<>();
+        grid.setItems(provider.withConfigurableFilter());
+        provider.addChangeListener(change -> grid.getDataProvider().refreshAll());
     }
 
     @Test

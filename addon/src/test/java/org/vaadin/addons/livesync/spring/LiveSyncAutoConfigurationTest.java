@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -23,11 +25,14 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.EntityEvent;
 import org.vaadin.addons.livesync.PreflightProblem;
 import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.TransactionRunner;
@@ -38,7 +43,7 @@ import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinServiceInitListener;
-
+import com.vaadin.flow.shared.Registration;
 import jakarta.persistence.EntityManagerFactory;
 
 @Timeout(120)
@@ -301,6 +306,87 @@ class LiveSyncAutoConfigurationTest {
         } finally {
             DB.execute("GRANT EXECUTE ON FUNCTION " + EMIT_MESSAGE + " TO PUBLIC",
                     "REVOKE EXECUTE ON FUNCTION " + EMIT_MESSAGE + " FROM " + ROLE, "DROP ROLE " + ROLE);
+        }
+    }
+
+    @Test
+    void entityEventsReachEventListenerMethodsByTheirGenericTypeAndTheListenersOfASpringBean() {
+        runner.withPropertyValues("livesync.events.publish-application-events=true", "livesync.events.with-entity=true")
+                .withUserConfiguration(TaskEvents.class).run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(EntityEventPublisher.class);
+                    LiveSync liveSync = context.getBean(LiveSync.class);
+                    await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+                    TaskEvents events = context.getBean(TaskEvents.class);
+
+                    DB.execute("INSERT INTO " + SCHEMA + ".spring_task VALUES (501, 7, 'mine'), (502, 8, 'theirs')",
+                            "UPDATE " + SCHEMA + ".spring_task SET title = 'mine, changed' WHERE id = 501",
+                            "DELETE FROM " + SCHEMA + ".spring_task WHERE id = 502",
+                            "INSERT INTO " + SCHEMA + ".spring_task VALUES (503, 7, 'end')");
+
+                    await().atMost(Duration.ofSeconds(30)).until(() -> events.published.size() == 5
+                            && events.ofOrganization7.size() == 4 && events.thrownOn.size() == 5);
+                    assertThat(events.published).extracting(e -> e.changeType() + " " + e.id())
+                            .containsExactly("INSERTED 501", "INSERTED 502", "UPDATED 501", "DELETED 502", "INSERTED 503");
+                    // the entity is the row as it is when loaded (a later write may be in it already)
+                    assertThat(events.published.get(2).entity()).get().extracting(task -> task.title)
+                            .isEqualTo("mine, changed");
+                    assertThat(events.published.get(3).entity()).isEmpty();
+                    assertThat(events.published.get(4).entity()).get().extracting(task -> task.title).isEqualTo("end");
+                    assertThat(events.of501).extracting(e -> e.changeType().name()).containsExactly("INSERTED", "UPDATED");
+                    // the delete carries no key under REPLICA IDENTITY DEFAULT: it may have been organization 7's
+                    assertThat(events.ofOrganization7).extracting(e -> e.changeType() + " " + e.id())
+                            .containsExactly("INSERTED 501", "UPDATED 501", "DELETED 502", "INSERTED 503");
+                    assertThat(events.thrownOn).containsExactly(501L, 502L, 501L, 502L, 503L);
+                    assertThat(events.items).isEmpty(); // an EntityEvent<Item> listener: not of this type
+                    assertThat(liveSync.metrics().entityListeners()).isEqualTo(4); // the publisher and the bean's three
+                });
+    }
+
+    @Test
+    void noApplicationEventsArePublishedUnlessAskedFor() {
+        runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(EntityEventPublisher.class);
+            assertThat(context.getBean(LiveSync.class).metrics().entityListeners()).isZero();
+            assertThat(context.getBean(LiveSyncProperties.class).getEvents().getQueueSize())
+                    .isEqualTo(org.vaadin.addons.livesync.EntityEvents.DEFAULT_QUEUE_SIZE);
+        });
+    }
+
+    /**
+     * A Spring bean that receives task events as application events ({@code @EventListener}) and
+     * through listeners of its own: one id, one organization, and one that always throws.
+     */
+    @Component
+    static class TaskEvents implements DisposableBean {
+        final List<EntityEvent<SpringTask>> published = new CopyOnWriteArrayList<>();
+        final List<EntityEvent<org.vaadin.addons.livesync.Item>> items = new CopyOnWriteArrayList<>();
+        final List<EntityEvent<SpringTask>> of501 = new CopyOnWriteArrayList<>();
+        final List<EntityEvent<SpringTask>> ofOrganization7 = new CopyOnWriteArrayList<>();
+        final List<Object> thrownOn = new CopyOnWriteArrayList<>();
+        private final List<Registration> registrations = new ArrayList<>();
+
+        TaskEvents(LiveSync liveSync) {
+            registrations.add(liveSync.addEntityListener(SpringTask.class, event -> {
+                thrownOn.add(event.id());
+                throw new IllegalStateException("a listener with a bug");
+            }));
+            registrations.add(liveSync.events(SpringTask.class).forId(501L).listen(of501::add));
+            registrations.add(liveSync.events(SpringTask.class).forSubscriptionValue(7L).listen(ofOrganization7::add));
+        }
+
+        @EventListener
+        void on(EntityEvent<SpringTask> event) {
+            published.add(event);
+        }
+
+        @EventListener
+        void onItem(EntityEvent<org.vaadin.addons.livesync.Item> event) {
+            items.add(event);
+        }
+
+        @Override
+        public void destroy() {
+            registrations.forEach(Registration::remove);
         }
     }
 

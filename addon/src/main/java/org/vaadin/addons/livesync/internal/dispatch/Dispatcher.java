@@ -19,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
+import org.vaadin.addons.livesync.internal.events.EventBatch;
+import org.vaadin.addons.livesync.internal.events.LoadedRows;
 import org.vaadin.addons.livesync.internal.watch.EntityChange;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
@@ -41,6 +43,10 @@ import com.vaadin.flow.component.UI;
  * (synchronous replication waiting on a standby) is set aside and delivered once it is, without
  * holding up later transactions; so is one whose rows could not be loaded because the database
  * was unreachable. A row that cannot be read is left out of its views and reported once.
+ * <p>
+ * A transaction's events for entity listeners ({@link EventBatch}) travel with it: they are handed
+ * over once it is visible (also when no view wants it, so that a listener may query the rows), after
+ * its views' deltas, with the rows loaded in the same query per entity type as the views' rows.
  * <p>
  * Thread-safe: {@link #dispatch}, {@link #retryLate} and {@link #reloadAll} are called from the one
  * delivery thread; subscriptions register and close from UI threads.
@@ -75,7 +81,8 @@ public final class Dispatcher {
     private final PageCache pages = new PageCache();
 
     /** A transaction set aside: not visible yet, or its rows could not be loaded (then retried from {@code retryAt}). */
-    private record Late(long xid, Plan plan, Runnable onDelivered, boolean visible, long retryAt, int attempts) {
+    private record Late(long xid, Plan plan, EventBatch events, Runnable onDelivered, boolean visible, long retryAt,
+                        int attempts) {
     }
 
     Dispatcher(EntityFetcher fetcher, XidVisibility visibility, BadRows badRows, int maxPendingPerSubscription,
@@ -232,11 +239,13 @@ public final class Dispatcher {
 
     /**
      * Routes one transaction's entity changes to the views they concern, plus a reload of
-     * {@code reloads} (subscriptions whose changes the transaction did not keep). Runs
-     * {@code onDelivered} once the changes were handed to the views' mailboxes (at once, or when
-     * the transaction is delivered late). Delivery thread only.
+     * {@code reloads} (subscriptions whose changes the transaction did not keep), and hands
+     * {@code events} to the entity listeners. Runs {@code onDelivered} once the changes were handed
+     * to the views' mailboxes and the listeners' queues (at once, or when the transaction is
+     * delivered late). Delivery thread only.
      */
-    void dispatch(List<EntityChange> changes, Collection<Subscription<?>> reloads, long xid, Runnable onDelivered) {
+    void dispatch(List<EntityChange> changes, Collection<Subscription<?>> reloads, long xid, EventBatch events,
+                  Runnable onDelivered) {
         Plan plan = new Plan(maxPendingPerSubscription);
         if (!all.isEmpty()) {
             for (EntityChange change : changes) {
@@ -244,19 +253,19 @@ public final class Dispatcher {
             }
             reloads.forEach(plan::reload);
         }
-        if (plan.isEmpty()) {
+        if (plan.isEmpty() && events.isEmpty()) {
             onDelivered.run();
             return;
         }
-        if (!plan.toFetch().isEmpty()) {
+        if (!plan.toFetch().isEmpty() || !events.isEmpty()) {
             if (!awaitVisible(xid)) {
                 // delivered after later transactions, so as "load the rows and show what they are now"
-                setAside(new Late(xid, plan.reconciled(), onDelivered, false, 0, 0));
+                setAside(new Late(xid, plan.reconciled(), events, onDelivered, false, 0, 0));
                 return;
             }
             fence.verified(xid);
         }
-        deliver(new Late(xid, plan, onDelivered, true, 0, 0));
+        deliver(new Late(xid, plan, events, onDelivered, true, 0, 0));
     }
 
     /**
@@ -289,7 +298,7 @@ public final class Dispatcher {
                 continue;
             }
             fence.verified(next.xid());
-            deliver(new Late(next.xid(), next.plan(), next.onDelivered(), true, 0, next.attempts()));
+            deliver(new Late(next.xid(), next.plan(), next.events(), next.onDelivered(), true, 0, next.attempts()));
         }
         still.addAll(late);
         late.clear();
@@ -347,18 +356,24 @@ public final class Dispatcher {
         lateCount = late.size();
     }
 
-    /** Loads the plan's rows and posts the deltas; sets the transaction aside again when the database is away. */
+    /**
+     * Loads the rows of the plan and the events (one query per entity type for both), posts the
+     * deltas and hands over the events; sets the transaction aside again when the database is away.
+     */
     private void deliver(Late entry) {
         Plan plan = entry.plan();
+        Map<WatchedEntity<?>, Set<Object>> toFetch = plan.toFetch();
+        entry.events().rowsToLoad().forEach((entity, ids) ->
+                toFetch.computeIfAbsent(entity, e -> new LinkedHashSet<>()).addAll(ids));
         Map<WatchedEntity<?>, Map<Object, ?>> fetched = new HashMap<>();
         try {
-            plan.toFetch().forEach((entity, ids) -> fetched.put(entity, loader.load(entity, ids, plan.ops().size())));
+            toFetch.forEach((entity, ids) -> fetched.put(entity, loader.load(entity, ids, plan.ops().size())));
         } catch (RowLoader.Unavailable e) {
             int attempts = entry.attempts() + 1;
             long backoff = Math.min(5_000L, 100L << Math.min(attempts, 6));
             LOG.warn("LiveSync could not load the rows of transaction {} ({}); trying again in {} ms", entry.xid(),
                     BadRows.rootMessage(e), backoff);
-            late.add(new Late(entry.xid(), plan.reconciled(), entry.onDelivered(), true,
+            late.add(new Late(entry.xid(), plan.reconciled(), entry.events(), entry.onDelivered(), true,
                     System.nanoTime() + backoff * 1_000_000L, attempts));
             lateCount = late.size();
             return;
@@ -366,6 +381,14 @@ public final class Dispatcher {
             queries = loader.queries();
         }
         post(plan, fetched);
+        entry.events().deliver(fetched.isEmpty() ? LoadedRows.NONE : new LoadedRows() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T copy(WatchedEntity<T> entity, Object id) {
+                T row = (T) fetched.getOrDefault(entity, Map.of()).get(id);
+                return row == null ? null : fetcher.copy(entity, row);
+            }
+        });
         entry.onDelivered().run();
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import org.hibernate.SessionFactory;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ import org.vaadin.addons.livesync.internal.decode.Relation;
 import org.vaadin.addons.livesync.internal.decode.RowChange;
 import org.vaadin.addons.livesync.internal.decode.Transaction;
 import org.vaadin.addons.livesync.internal.decode.TransactionAssembler;
+import org.vaadin.addons.livesync.internal.events.EventBus;
 import org.vaadin.addons.livesync.internal.watch.EntityChange;
 import org.vaadin.addons.livesync.internal.watch.WatchRegistry;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
@@ -40,7 +42,8 @@ import jakarta.persistence.EntityManagerFactory;
  * <p>
  * Threads: the listener's reader and delivery threads, and a small pool of {@code livesync-ui-N}
  * threads that run {@code UI.access} for sessions whose lock is free (a UI's own work never holds
- * up the delivery of a transaction to other UIs). Thread-safe.
+ * up the delivery of a transaction to other UIs), and {@code livesync-events-N} threads that call
+ * entity listeners ({@link EventBus}). Thread-safe.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -59,6 +62,7 @@ public final class Pipeline implements AutoCloseable {
     private final SaveGuard saveGuard;
     private final Dispatcher dispatcher;
     private final InterestFilter interest;
+    private final EventBus events;
     private final int maxPending;
     private final ReplicationListener listener;
     private final ExecutorService uiExecutor;
@@ -74,7 +78,8 @@ public final class Pipeline implements AutoCloseable {
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
         this.maxPending = maxPending;
         this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, maxPending, uiExecutor);
-        this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence());
+        this.events = new EventBus(registry.entities().stream().map(WatchedEntity::type).collect(Collectors.toSet()));
+        this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence(), events);
         CaptureSettings withTables = settings.requiredTables().isEmpty()
                 ? settings.withRequiredTables(registry.tables()) : settings;
         this.listener = ReplicationListener.create(withTables, new Consumer());
@@ -110,6 +115,7 @@ public final class Pipeline implements AutoCloseable {
     /** Stops reading and drops the slot. Idempotent. */
     public void stop() {
         listener.stop();
+        events.stop();
         uiExecutor.shutdownNow();
         maintenance.shutdownNow();
     }
@@ -127,6 +133,11 @@ public final class Pipeline implements AutoCloseable {
     /** The dispatcher: registrations and counters. */
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The entity listeners: code that is not a view and receives events. */
+    public EventBus events() {
+        return events;
     }
 
     /** The replication listener: state, problems and counters. */
@@ -241,9 +252,11 @@ public final class Pipeline implements AutoCloseable {
                     }
                 }
                 dispatcher.dispatch(changes, overflowed(transaction.overflow()), transaction.xid(),
+                        events.select(changes, transaction.commitTime(), typesOf(transaction.overflow())),
                         () -> interest.done(transaction.xid()));
             } catch (RuntimeException e) {
                 interest.done(transaction.xid());
+                events.interrupted();
                 LOG.error("Pipeline could not route transaction {} (xid {}); every view reloads to stay correct",
                         transaction.commitLsn(), transaction.xid(), e);
                 dispatcher.reloadAll();
@@ -273,6 +286,23 @@ public final class Pipeline implements AutoCloseable {
             return reload;
         }
 
+        /** The entity types on the tables whose changes the transaction did not all keep. */
+        private Set<Class<?>> typesOf(Overflow overflow) {
+            if (overflow == null) {
+                return Set.of();
+            }
+            Set<String> tables = new LinkedHashSet<>();
+            overflow.relations().forEach(relation -> tables.add(relation.qualifiedName()));
+            for (Object group : overflow.groups()) {
+                if (group instanceof InterestFilter.Group(String table, Object value)) {
+                    tables.add(table);
+                }
+            }
+            Set<Class<?>> types = new LinkedHashSet<>();
+            tables.forEach(table -> registry.entitiesOn(table).forEach(entity -> types.add(entity.type())));
+            return types;
+        }
+
         @Override
         public boolean hasPendingWork() {
             return dispatcher.hasLateWork();
@@ -289,6 +319,9 @@ public final class Pipeline implements AutoCloseable {
                 LOG.info("Pipeline stream resumed after an interruption ({}): live views reload", gap.reason());
             }
             dispatcher.reloadAll();
+            if (!gap.initial()) {
+                events.interrupted();
+            }
         }
     }
 }
