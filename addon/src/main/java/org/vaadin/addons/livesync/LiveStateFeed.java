@@ -1,0 +1,250 @@
+package org.vaadin.addons.livesync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
+
+import com.vaadin.flow.function.SerializableConsumer;
+import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.signals.SignalEnvironment;
+
+/**
+ * Publishes the {@link LiveState} of one {@link LiveSync} to its {@link StateSignal} and state
+ * listeners, from a thread of its own ({@code livesync-state-<slot>}): every change of status and
+ * problems, in order, at once (the replication listener's hook takes a sample on its own thread and
+ * queues it, so that a short RECONNECTING between two STREAMING is not lost); a change of warnings
+ * within {@value #LOOK_EVERY_MILLIS} ms (the feed looks that often); and at most every
+ * {@link #FIGURES_EVERY} a change of only the lag figures or the last commit. While that thread sets the signal, effects that depend on
+ * it are dispatched to the pipeline's UI threads, which run them in {@code UI.access}: no UI's work
+ * runs on this thread, let alone on the reader. Thread-safe.
+ */
+final class LiveStateFeed {
+
+    /** The shortest time between two updates that change only the lag figures or the last commit. */
+    static final Duration FIGURES_EVERY = Duration.ofSeconds(1);
+    static final long LOOK_EVERY_MILLIS = 250;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveStateFeed.class);
+
+    private final ReplicationListener listener;
+    private final Executor effects;
+    private final StateSignal signal;
+    private final List<Entry> listeners = new CopyOnWriteArrayList<>();
+    private final Queue<LiveState> transitions = new ConcurrentLinkedQueue<>();
+    private final Semaphore wake = new Semaphore(0);
+    /** When the feed last saw everything received delivered (the thread writes). */
+    private volatile Instant caughtUpAt = Instant.now();
+    private volatile LiveState published;
+    private volatile boolean running;
+    private Thread thread;
+    private Runnable unregisterEnvironment = () -> { };
+
+    LiveStateFeed(ReplicationListener listener, Executor effects) {
+        this.listener = listener;
+        this.effects = effects;
+        this.published = sample(Instant.now());
+        this.signal = new StateSignal(this);
+        listener.onStateChange(this::stateChanged);
+    }
+
+    /** The listener's hook, on the thread that changed the state: a sample (a few reads), queued. */
+    private void stateChanged() {
+        transitions.add(sample(Instant.now()));
+        wake.release();
+    }
+
+    /** Starts publishing. */
+    synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofPlatform().name("livesync-state-" + listener.settings().slotName()).daemon()
+                .unstarted(this::run);
+        unregisterEnvironment = SignalEnvironment.register(new EffectsElsewhere(thread, effects));
+        thread.start();
+    }
+
+    /** Publishes the last state (stopped, by then) and ends the thread. Idempotent. */
+    synchronized void stop() {
+        running = false;
+        wake.release();
+        if (thread == null) {
+            publishLast(); // never started: the caller passes the last state on
+        } else {
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        unregisterEnvironment.run();
+    }
+
+    /** The state now: status and problems as they are, the lag as of the feed's last look. */
+    LiveState current() {
+        return sample(Instant.now());
+    }
+
+    /** What the signal and the listeners were last given. */
+    LiveState published() {
+        return published;
+    }
+
+    StateSignal signal() {
+        return signal;
+    }
+
+    Registration addListener(SerializableConsumer<LiveState> consumer) {
+        Entry entry = new Entry(Objects.requireNonNull(consumer, "listener"));
+        listeners.add(entry);
+        return () -> listeners.remove(entry);
+    }
+
+    private void run() {
+        long lastPublished = System.nanoTime();
+        while (running) {
+            try {
+                wake.tryAcquire(LOOK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            wake.drainPermits();
+            if (publishTransitions()) {
+                lastPublished = System.nanoTime();
+            }
+            LiveState next = look();
+            boolean figuresDue = System.nanoTime() - lastPublished >= FIGURES_EVERY.toNanos();
+            if (!next.sameStatusAs(published) || figuresDue && !next.equals(published)) {
+                publish(next);
+                lastPublished = System.nanoTime();
+            }
+        }
+        publishLast();
+    }
+
+    /** Passes on the transitions still queued and the state now, if it differs from the last one. */
+    private void publishLast() {
+        publishTransitions();
+        LiveState last = look();
+        if (!last.equals(published)) {
+            publish(last);
+        }
+    }
+
+    /** Passes on each queued transition that changes the status; returns whether there was one. */
+    private boolean publishTransitions() {
+        boolean any = false;
+        for (LiveState queued = transitions.poll(); queued != null; queued = transitions.poll()) {
+            if (!queued.sameStatusAs(published)) {
+                publish(queued);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** Samples the state, noting when everything received was delivered. */
+    private LiveState look() {
+        Instant now = Instant.now();
+        long behind = listener.bytesBehind();
+        if (behind == 0) {
+            caughtUpAt = now;
+        }
+        return sample(now, behind);
+    }
+
+    private LiveState sample(Instant now) {
+        return sample(now, listener.bytesBehind());
+    }
+
+    private LiveState sample(Instant now, long behind) {
+        ReplicationListener.Commit commit = listener.lastCommit();
+        Duration lag = Duration.ZERO;
+        if (behind > 0) {
+            Instant since = commit != null && commit.time().isAfter(caughtUpAt) ? commit.time() : caughtUpAt;
+            lag = since.isBefore(now) ? Duration.between(since, now) : Duration.ZERO;
+        }
+        return new LiveState(listener.state(), listener.problems(), listener.warnings(), behind, lag,
+                commit == null ? null : commit.time(), commit == null ? null : commit.lsn().toString());
+    }
+
+    private void publish(LiveState state) {
+        published = state;
+        signal.changed();
+        for (Entry entry : listeners) {
+            entry.accept(state);
+        }
+    }
+
+    /** A state listener; its first failure is logged at WARN, later ones at DEBUG. */
+    private static final class Entry {
+        private final SerializableConsumer<LiveState> consumer;
+        private boolean failedBefore;
+
+        Entry(SerializableConsumer<LiveState> consumer) {
+            this.consumer = consumer;
+        }
+
+        void accept(LiveState state) {
+            try {
+                consumer.accept(state);
+            } catch (RuntimeException e) {
+                if (failedBefore) {
+                    LOG.debug("LiveSync state listener {} failed again; it stays registered", consumer, e);
+                } else {
+                    LOG.warn("LiveSync state listener {} failed; it stays registered, and other listeners are "
+                            + "called as usual", consumer, e);
+                }
+                failedBefore = true;
+            }
+        }
+    }
+
+    /**
+     * While the feed's thread changes the signal, effects go to the pipeline's UI threads (an
+     * element-bound effect then calls {@code UI.access} there), not run on the feed's thread.
+     */
+    private static final class EffectsElsewhere extends SignalEnvironment {
+        private final Thread feed;
+        private final Executor effects;
+
+        EffectsElsewhere(Thread feed, Executor effects) {
+            this.feed = feed;
+            this.effects = effects;
+        }
+
+        @Override
+        protected boolean isActive() {
+            return Thread.currentThread() == feed;
+        }
+
+        @Override
+        protected Executor getResultNotifier() {
+            return null;
+        }
+
+        @Override
+        protected Executor getEffectDispatcher() {
+            return command -> {
+                try {
+                    effects.execute(command);
+                } catch (RejectedExecutionException e) {
+                    command.run(); // the pipeline stopped: its last state is passed on from here
+                }
+            };
+        }
+    }
+}
