@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.vaadin.addons.livesync.demo.security.CurrentUser;
 import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
+import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncView;
 import org.vaadin.addons.livesync.SaveResult;
 import org.vaadin.addons.livesync.WatchKey;
@@ -70,7 +71,7 @@ public class TasksView extends LiveSyncView<Long> {
     private Long selectedId;
 
     public TasksView(TaskRepository tasks, OrganizationRepository organizations, CurrentUser user,
-                     LiveStatus liveStatus, OutsideWriter writer) {
+                     LiveSync liveSync, OutsideWriter writer) {
         super(user.organizationId());
         this.tasks = tasks;
         addClassName("board");
@@ -78,7 +79,7 @@ public class TasksView extends LiveSyncView<Long> {
 
         String organization = organizations.findById(getSubscriptionValue()).map(Organization::getName)
                 .orElse("Organization " + getSubscriptionValue());
-        add(header(organization, user, new LiveIndicator(liveStatus), new WriterToggle(writer)));
+        add(header(organization, user, new LiveIndicator(liveSync), new WriterToggle(writer)));
 
         configureGrid();
         count.addClassName("task-count");
