@@ -5,11 +5,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 
+import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.signals.Signal;
 
 import jakarta.persistence.EntityManagerFactory;
 
@@ -38,9 +40,11 @@ public final class LiveSync implements AutoCloseable {
     public static final int DEFAULT_MAX_PENDING = Pipeline.DEFAULT_MAX_PENDING;
 
     private final Pipeline pipeline;
+    private final LiveStateFeed stateFeed;
 
     private LiveSync(Pipeline pipeline) {
         this.pipeline = pipeline;
+        this.stateFeed = new LiveStateFeed(pipeline.listener(), pipeline.uiExecutor());
     }
 
     /**
@@ -69,11 +73,13 @@ public final class LiveSync implements AutoCloseable {
      */
     public void start() {
         pipeline.start();
+        stateFeed.start();
     }
 
     /** Stops reading; a temporary slot goes with its connection. Idempotent. */
     public void stop() {
         pipeline.stop();
+        stateFeed.stop();
         FALLBACK.compareAndSet(this, null);
     }
 
@@ -91,6 +97,50 @@ public final class LiveSync implements AutoCloseable {
     /** What the stream is doing now. */
     public CaptureState state() {
         return pipeline.listener().state();
+    }
+
+    /**
+     * Whether changes flow, why not, and how far behind they are, read now (only the moment LiveSync
+     * was last caught up, from which the time lag may count, is as of its last look, a few times a
+     * second). {@link #stateSignal()} and the state listeners get it as described there.
+     */
+    public LiveState liveState() {
+        return stateFeed.current();
+    }
+
+    /** The one signal shared by every reader (what {@link #stateSignal()} gives off a session's thread). */
+    Signal<LiveState> sharedStateSignal() {
+        return stateFeed.signal();
+    }
+
+    /**
+     * {@link #liveState()} as a Vaadin signal, for effects and bindings: e.g.
+     * {@code Signal.effect(badge, () -> show(liveSync.stateSignal().get()))} keeps a component up to
+     * date while it is attached, in {@code UI.access}. Its value changes at once when the status,
+     * problems or warnings change, and at most once a second when only the lag figures or the last
+     * commit do (while changes arrive). An effect that shows only the status may read
+     * {@code Signal.cached(liveSync.stateSignal().map(LiveState::status))} instead, so that it does not
+     * run again for new figures. Called on a session's UI thread, it returns that session's own
+     * signal (session-local, so that a session holding effects on it still serializes; its lag figures
+     * change at most every 5 s); called elsewhere, one signal shared by every reader. Thread-safe.
+     */
+    public Signal<LiveState> stateSignal() {
+        VaadinSession session = VaadinSession.getCurrent();
+        return session != null && session.hasLock() ? stateFeed.signalFor(session) : stateFeed.signal();
+    }
+
+    /**
+     * Calls {@code listener} with the new {@link LiveState} whenever the status, problems or warnings
+     * change, and at most once a second while only the lag figures or the last commit change. Called
+     * on LiveSync's {@code livesync-state} thread, one listener after the other, never on the thread
+     * that reads the stream: keep it quick, and touch UI state only in {@code UI.access}. A listener
+     * that throws is logged and stays registered; the others are called as usual. Not called for the
+     * state at registration: register, then read {@link #liveState()}.
+     *
+     * @return removes the listener
+     */
+    public Registration addStateListener(SerializableConsumer<LiveState> listener) {
+        return stateFeed.addListener(listener);
     }
 
     /** What keeps the stream from starting (each with its fix); empty once streaming. */
@@ -135,6 +185,11 @@ public final class LiveSync implements AutoCloseable {
         session.lock();
         try {
             LiveScopes.reviveIfNeeded(session);
+            LiveSync current = session.getService() == null ? null
+                    : session.getService().getContext().getAttribute(LiveSync.class);
+            if (current != null) {
+                current.stateFeed.adopt(session);
+            }
         } finally {
             session.unlock();
         }

@@ -41,7 +41,10 @@ class SessionSerializationTest extends LivePipelineTest {
             binder.forField(title).bind(Item::getTitle, Item::setTitle);
             list = watchList(Item.class, grid, SessionSerializationTest::load);
             form = watchBean(Item.class, binder);
-            getContent().add(grid, title);
+            com.vaadin.flow.component.html.Span state = new com.vaadin.flow.component.html.Span();
+            // the live state as the demo's indicator shows it: an effect on the state signal
+            com.vaadin.flow.signals.Signal.effect(state, () -> state.setText(env.liveSync.stateSignal().get().status().name()));
+            getContent().add(grid, title, state);
         }
 
         List<String> titles() {

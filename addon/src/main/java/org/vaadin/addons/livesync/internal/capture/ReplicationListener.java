@@ -81,6 +81,9 @@ public final class ReplicationListener implements AutoCloseable {
     private final AtomicLong itemsDone = new AtomicLong();
     private final AtomicLong transactionsDelivered = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    /** The last transaction the consumer returned from (delivery thread writes). */
+    private volatile Commit lastCommit;
+    private volatile Runnable onStateChange = () -> { };
     private final Heartbeat heartbeat;
     private final PublicationWatch publicationWatch;
     private final String instanceId;
@@ -121,6 +124,7 @@ public final class ReplicationListener implements AutoCloseable {
         if (!state.compareAndSet(CaptureState.NEW, CaptureState.STARTING)) {
             throw new IllegalStateException("A ReplicationListener starts once; it is " + state.get());
         }
+        stateChanged();
         running = true;
         reader = Thread.ofPlatform().name("livesync-reader-" + settings.slotName()).daemon().unstarted(this::readLoop);
         delivery = Thread.ofPlatform().name("livesync-delivery-" + settings.slotName()).daemon()
@@ -146,6 +150,7 @@ public final class ReplicationListener implements AutoCloseable {
             running = false;
         }
         state.set(CaptureState.STOPPED);
+        stateChanged();
         stopSignal.countDown();
         heartbeat.close();
         publicationWatch.close();
@@ -252,6 +257,50 @@ public final class ReplicationListener implements AutoCloseable {
         return handover.size();
     }
 
+    /** A delivered transaction's commit: where it is in the WAL and when the server committed it. */
+    public record Commit(Lsn lsn, Instant time) {
+    }
+
+    /**
+     * The commit of the last transaction the consumer returned from (including transactions with no
+     * published change); null before the first.
+     */
+    public Commit lastCommit() {
+        return lastCommit;
+    }
+
+    /**
+     * How much WAL the current stream has received, or the server has reported as written (by a
+     * keep-alive), beyond what was delivered: 0 when caught up, and while not streaming.
+     */
+    public long bytesBehind() {
+        ReplicationSession current = session.get();
+        if (current == null) {
+            return 0;
+        }
+        long delivered = Math.max(Math.max(handled.get(), caughtUp.get()), current.startLsn().asLong());
+        long behind = current.lastReceived().asLong() - delivered;
+        return Math.max(0, behind);
+    }
+
+    /**
+     * Runs {@code hook} after every change of {@link #state()} (and of {@link #problems()}, which
+     * changes with it), on the thread that made it: the reader, or the caller of {@link #start()} or
+     * {@link #stop()}. It must return at once (hand the work to another thread) and not throw; it
+     * replaces the previous hook.
+     */
+    public void onStateChange(Runnable hook) {
+        onStateChange = Objects.requireNonNull(hook, "hook");
+    }
+
+    private void stateChanged() {
+        try {
+            onStateChange.run();
+        } catch (RuntimeException e) {
+            LOG.warn("LiveSync state hook failed", e);
+        }
+    }
+
     // ---- reader thread --------------------------------------------------------------------------
 
     private void readLoop() {
@@ -298,7 +347,9 @@ public final class ReplicationListener implements AutoCloseable {
                             == CaptureState.STOPPED) {
                         break; // stopped meanwhile: never report streaming after stop()
                     }
-                    LOG.info("LiveSync streaming from {} (publication {}, slot {}{})", current.startLsn(),
+                    stateChanged();
+                    LOG.info("LiveSync is {}: streaming changes from {} (publication {}, slot {}{})",
+                            reconnects.get() == 0 ? "ready" : "live again after an interruption", current.startLsn(),
                             settings.publication(), settings.slotName(), skipDelivered ? ", resumed"
                                     : sameHistory ? "" : ", server " + current.history().systemId()
                                     + " timeline " + current.history().timeline());
@@ -313,7 +364,7 @@ public final class ReplicationListener implements AutoCloseable {
                     wait = retry.next(Retry.Cause.SERVER_AWAY);
                     LOG.warn("LiveSync replication stream broke (slot {}), reconnecting in {} ms: {}",
                             settings.slotName(), wait.toMillis(), lastFailure);
-                    state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                    reconnecting();
                 } finally {
                     session.compareAndSet(current, null);
                     if (stalled) {
@@ -355,7 +406,7 @@ public final class ReplicationListener implements AutoCloseable {
                 Duration wait = retry.next(Retry.Cause.SERVER_AWAY);
                 LOG.warn("LiveSync could not start replication (slot {}), retrying in {} ms: {}",
                         settings.slotName(), wait.toMillis(), e.toString());
-                state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                reconnecting();
                 await(wait);
             }
         }
@@ -439,9 +490,16 @@ public final class ReplicationListener implements AutoCloseable {
         }
     }
 
+    private void reconnecting() {
+        if (state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING)) {
+            stateChanged();
+        }
+    }
+
     private void notReady(List<PreflightProblem> found) {
         List<PreflightProblem> before = problems.getAndSet(List.copyOf(found));
         state.updateAndGet(s -> s == CaptureState.STOPPED ? s : CaptureState.NOT_READY);
+        stateChanged();
         if (!before.equals(found)) {
             LOG.error("{}\nLiveSync keeps retrying and starts live updates once this is fixed.",
                     PreflightException.describe(found));
@@ -493,6 +551,7 @@ public final class ReplicationListener implements AutoCloseable {
                     }
                     lastDelivered = tx.endLsn();
                     handled.set(tx.endLsn().asLong());
+                    lastCommit = new Commit(tx.commitLsn(), tx.commitTime());
                 }
             }
             if (item != null) {

@@ -157,7 +157,17 @@ public final class Dispatcher {
             ofValue.add(subscription);
         }
         all.add(subscription);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("UI {} registered {}: {} ({})", ui.getUIId(), description, interest(subscription),
+                    byValueToo ? "every row of the value" : "the rows it holds only");
+        }
         return subscription;
+    }
+
+    /** What a subscription receives, e.g. {@code "Item where tenant = 7"}. */
+    private static String interest(Subscription<?> subscription) {
+        WatchedEntity<?> entity = subscription.entity();
+        return entity.type().getSimpleName() + " where " + entity.keyAttribute() + " = " + subscription.value();
     }
 
     /**
@@ -603,6 +613,10 @@ public final class Dispatcher {
         Set<Object> indexed = subscription.closeAndDrainIndexed();
         if (!all.remove(subscription)) {
             return;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("UI {} unregistered {}: {}", subscription.ui().getUIId(), subscription.description(),
+                    interest(subscription));
         }
         loaded(subscription);
         Map<Object, Set<Subscription<?>>> values = byValue.get(subscription.entity().type());

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -143,6 +144,11 @@ public final class Pipeline implements AutoCloseable {
     /** The replication listener: state, problems and counters. */
     public ReplicationListener listener() {
         return listener;
+    }
+
+    /** The {@code livesync-ui-N} threads: for work that ends in {@code UI.access} (shut down by {@link #stop()}). */
+    public Executor uiExecutor() {
+        return uiExecutor;
     }
 
     /** Whether changes currently flow. */

@@ -59,6 +59,11 @@ public final class Subscription<T> implements AutoCloseable {
         return entity;
     }
 
+    /** Who registered it, e.g. the view and its watch key (for logs). */
+    String description() {
+        return description;
+    }
+
     /**
      * The subscription value: only rows whose subscription key equals it are delivered;
      * {@link WatchedEntity#GLOBAL} for a global entity, whose every row is delivered.
