@@ -7,5 +7,10 @@
  * watched lists and beans to any component, and {@link org.vaadin.addons.livesync.LiveSyncView}
  * is a view base class over the same mechanism. Subpackages named {@code internal} are not part of
  * the API.
+ * <p>
+ * The view types are {@code Serializable} because Vaadin sessions are; their serialized form is not
+ * an API (it may change in any release), so it is left out of this documentation.
+ *
+ * @serial exclude
  */
 package org.vaadin.addons.livesync;
