@@ -52,6 +52,10 @@ public final class LiveSync implements AutoCloseable {
      * one: a {@code SessionFactory} is one too), reading the database {@code settings} name. Not
      * started.
      *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @param settings where the database is and how to read from it
+     * @return a new LiveSync, not started
      * @throws WatchConfigurationException for a {@code @Watched} declaration that cannot work
      * @throws IllegalArgumentException    for settings that cannot work (e.g. a permanent slot without a name)
      */
@@ -59,7 +63,15 @@ public final class LiveSync implements AutoCloseable {
         return create(entityManagerFactory, settings, DEFAULT_MAX_PENDING);
     }
 
-    /** As {@link #create(EntityManagerFactory, CaptureSettings)}, with the bound of pending row operations per view. */
+    /**
+     * As {@link #create(EntityManagerFactory, CaptureSettings)}, with the bound of pending row operations per view.
+     *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @param settings where the database is and how to read from it
+     * @param maxPending how many row operations a view may have waiting before it reloads instead
+     * @return a new LiveSync, not started
+     */
     public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings, int maxPending) {
         return new LiveSync(Pipeline.create(entityManagerFactory, settings, maxPending));
     }
@@ -89,12 +101,12 @@ public final class LiveSync implements AutoCloseable {
         stop();
     }
 
-    /** Whether changes currently flow. */
+    /** {@return whether changes currently flow} */
     public boolean isLive() {
         return pipeline.isLive();
     }
 
-    /** What the stream is doing now. */
+    /** {@return what the stream is doing now} */
     public CaptureState state() {
         return pipeline.listener().state();
     }
@@ -148,17 +160,17 @@ public final class LiveSync implements AutoCloseable {
         return pipeline.listener().problems();
     }
 
-    /** What works but deserves attention while streaming (e.g. heartbeats refused: stall detection is off). */
+    /** {@return what works but deserves attention while streaming (e.g. heartbeats refused: stall detection is off)} */
     public List<PreflightProblem> warnings() {
         return pipeline.listener().warnings();
     }
 
-    /** The settings it reads with (passwords are never printed by their {@code toString}). */
+    /** {@return the settings it reads with (passwords are never printed by their {@code toString})} */
     public CaptureSettings settings() {
         return pipeline.listener().settings();
     }
 
-    /** A snapshot of its counters, e.g. for metrics or for tests. */
+    /** {@return a snapshot of its counters, e.g. for metrics or for tests} */
     public LiveSyncMetrics metrics() {
         return LiveSyncMetrics.of(pipeline);
     }
@@ -205,6 +217,8 @@ public final class LiveSync implements AutoCloseable {
      * The instance for the current Vaadin service: the one {@link #install installed} in its
      * context, else the last one installed anywhere.
      *
+     * @return the instance for the current Vaadin service: the one {@link #install installed} in its context, else
+     *     the last one installed anywhere
      * @throws IllegalStateException when none was installed
      */
     public static LiveSync current() {

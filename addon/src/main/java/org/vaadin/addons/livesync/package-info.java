@@ -9,5 +9,10 @@
  * a Spring bean) receives typed {@link org.vaadin.addons.livesync.EntityEvent}s through
  * {@link org.vaadin.addons.livesync.LiveSync#events(Class)}. Subpackages named {@code internal} are not part of
  * the API.
+ * <p>
+ * The view types are {@code Serializable} because Vaadin sessions are; their serialized form is not
+ * an API (it may change in any release), so it is left out of this documentation.
+ *
+ * @serial exclude
  */
 package org.vaadin.addons.livesync;

@@ -43,6 +43,10 @@ import jakarta.persistence.EntityManagerFactory;
 @EnableConfigurationProperties(LiveSyncProperties.class)
 public final class LiveSyncAutoConfiguration {
 
+    /** Created by Spring Boot's auto-configuration. */
+    public LiveSyncAutoConfiguration() {
+    }
+
     /** Not started here: {@link #liveSyncLifecycle} starts it once the context is refreshed. */
     @Bean
     @ConditionalOnMissingBean

@@ -35,12 +35,23 @@ public final class Preflight {
     private Preflight() {
     }
 
-    /** Runs every check; an empty list means ready. Never throws for a database problem. */
+    /**
+     * Runs every check; an empty list means ready. Never throws for a database problem.
+     *
+     * @param settings the database to check and how LiveSync would read from it
+     * @return the problems found, each with its fix; empty when the database is ready
+     */
     public static List<PreflightProblem> check(CaptureSettings settings) {
         return run(settings, null).problems();
     }
 
-    /** Runs every check on an open connection. */
+    /**
+     * Runs every check on an open connection.
+     *
+     * @param connection an open connection to the database
+     * @param settings how LiveSync would read from the database
+     * @return the problems found, each with its fix; empty when the database is ready
+     */
     public static List<PreflightProblem> check(Connection connection, CaptureSettings settings) {
         try {
             return checkOrThrow(connection, settings, null);

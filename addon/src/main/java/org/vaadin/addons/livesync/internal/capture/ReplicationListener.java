@@ -106,6 +106,9 @@ public final class ReplicationListener implements AutoCloseable {
     /**
      * A listener that will deliver to {@code consumer} once {@link #start() started}.
      *
+     * @param settings where the database is and how to read from it
+     * @param consumer receives each decoded transaction, on the delivery thread
+     * @return a listener that will deliver to {@code consumer} once {@link #start() started}
      * @throws IllegalArgumentException when the settings cannot run: a permanent slot without a
      *                                  {@linkplain CaptureSettings#withSlotName name}
      */
@@ -188,7 +191,7 @@ public final class ReplicationListener implements AutoCloseable {
         stop();
     }
 
-    /** The current state. */
+    /** {@return the current state} */
     public CaptureState state() {
         return state.get();
     }
@@ -196,6 +199,9 @@ public final class ReplicationListener implements AutoCloseable {
     /**
      * Why the listener is not ready: the problems of the last failed preflight or attempt to start
      * streaming (e.g. {@link PreflightProblem.Kind#SLOT_IN_USE}); empty once streaming.
+     *
+     * @return why the listener is not ready: the problems of the last failed preflight or attempt to start streaming
+     *     (e.g. {@link PreflightProblem.Kind#SLOT_IN_USE}); empty once streaming
      */
     public List<PreflightProblem> problems() {
         return problems.get();
@@ -205,6 +211,9 @@ public final class ReplicationListener implements AutoCloseable {
      * What impairs the stream while it runs: heartbeats that cannot be written (stall detection is
      * off), a publication that no longer includes a watched table. Empty when nothing; each entry
      * goes away once fixed.
+     *
+     * @return what impairs the stream while it runs: heartbeats that cannot be written (stall detection is off), a
+     *     publication that no longer includes a watched table
      */
     public List<PreflightProblem> warnings() {
         List<PreflightProblem> warnings = new ArrayList<>();
@@ -216,17 +225,17 @@ public final class ReplicationListener implements AutoCloseable {
         return List.copyOf(warnings);
     }
 
-    /** The settings. */
+    /** {@return the settings} */
     public CaptureSettings settings() {
         return settings;
     }
 
-    /** Transactions handed to the consumer so far. */
+    /** {@return transactions handed to the consumer so far} */
     public long transactionsDelivered() {
         return transactionsDelivered.get();
     }
 
-    /** How many times the stream was re-established after an interruption. */
+    /** {@return how many times the stream was re-established after an interruption} */
     public long reconnects() {
         return reconnects.get();
     }
@@ -234,6 +243,9 @@ public final class ReplicationListener implements AutoCloseable {
     /**
      * The end position of the last transaction the consumer returned from (including transactions
      * with no published change); {@link Lsn#INVALID} before the first.
+     *
+     * @return the end position of the last transaction the consumer returned from (including transactions with no
+     *     published change)
      */
     public Lsn lastHandled() {
         return Lsn.ofLong(handled.get());
@@ -247,12 +259,15 @@ public final class ReplicationListener implements AutoCloseable {
      * {@code pg_current_wal_insert_lsn()} — waits until the listener delivered them. Not
      * {@code pg_current_wal_lsn()}: that is the WAL <em>write</em> position, which under
      * {@code synchronous_commit = off} can still be before a commit that has returned.
+     *
+     * @return a position up to which every change has been delivered: the consumer has returned from every
+     *     transaction that committed before it
      */
     public Lsn caughtUpTo() {
         return Lsn.ofLong(caughtUp.get());
     }
 
-    /** Transactions decoded but not yet delivered. */
+    /** {@return transactions decoded but not yet delivered} */
     public int pending() {
         return handover.size();
     }

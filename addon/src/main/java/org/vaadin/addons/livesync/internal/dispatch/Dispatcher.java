@@ -99,7 +99,7 @@ public final class Dispatcher {
         return fence;
     }
 
-    /** The results lazy views share, kept valid by the changes routed here. */
+    /** {@return the results lazy views share, kept valid by the changes routed here} */
     public PageCache pages() {
         return pages;
     }
@@ -112,6 +112,13 @@ public final class Dispatcher {
      * {@link WatchedEntity#GLOBAL} whatever {@code value} is (the view's own value, the constant, or
      * null), so that it receives every row: see {@link WatchedEntity#subscriptionValueFor}.
      *
+     * @param <T> the entity type
+     * @param ui the view's UI
+     * @param entity the watched entity
+     * @param value the view's subscription value
+     * @param sink where the changes go
+     * @param description the view, as log messages name it
+     * @return the subscription (close it to unregister)
      * @throws IllegalArgumentException if the entity is keyed and the value is null or its type does
      *                                  not match the entity's key type
      */
@@ -124,6 +131,14 @@ public final class Dispatcher {
      * Registers interest in the rows a view {@link Subscription#hold holds} only (e.g. the one record
      * of a form): it receives their updates, deletes and moves away, but no other row of the
      * subscription value. Hold the row before loading it.
+     *
+     * @param <T> the entity type
+     * @param ui the view's UI
+     * @param entity the watched entity
+     * @param value the view's subscription value
+     * @param sink where the changes go
+     * @param description the view, as log messages name it
+     * @return the subscription (close it to unregister)
      */
     public <T> Subscription<T> subscribeToHeldRows(UI ui, WatchedEntity<T> entity, Object value,
                                                    SubscriptionSink<T> sink, String description) {
@@ -173,7 +188,7 @@ public final class Dispatcher {
     /**
      * Drops the subscriptions of UIs that are closed or abandoned but were never detached (a
      * session invalidated without Vaadin's session destroy, a tab gone without its heartbeat).
-     * Asynchronous; {@link LiveSync} runs it every 30 s.
+     * Asynchronous; {@link org.vaadin.addons.livesync.LiveSync} runs it every 30 s.
      */
     public void sweep() {
         mailboxes.values().forEach(UiMailbox::sweep);
@@ -184,17 +199,17 @@ public final class Dispatcher {
         fence.await(subscription);
     }
 
-    /** Registered subscriptions: returns to zero when every view is detached. */
+    /** {@return registered subscriptions: returns to zero when every view is detached} */
     public int registrations() {
         return all.size();
     }
 
-    /** UIs with at least one subscription. */
+    /** {@return UIs with at least one subscription} */
     public int uis() {
         return mailboxes.size();
     }
 
-    /** Entries in the held-id index, over all entity types. */
+    /** {@return entries in the held-id index, over all entity types} */
     public int heldIndexSize() {
         int sum = 0;
         for (Map<Object, Set<Subscription<?>>> ids : byHeldId.values()) {
@@ -203,17 +218,17 @@ public final class Dispatcher {
         return sum;
     }
 
-    /** Database queries issued to load changed rows since start. */
+    /** {@return database queries issued to load changed rows since start} */
     public long queries() {
         return queries;
     }
 
-    /** Transactions set aside until they are visible or their rows can be loaded: zero when none waits. */
+    /** {@return transactions set aside until they are visible or their rows can be loaded: zero when none waits} */
     public int lateTransactions() {
         return lateCount;
     }
 
-    /** Row operations handed to views since start. */
+    /** {@return row operations handed to views since start} */
     public long deliveredRows() {
         return deliveredRows.get();
     }
@@ -221,6 +236,9 @@ public final class Dispatcher {
     /**
      * UIs with changes routed to them but not yet applied (their {@code UI.access} is scheduled or
      * waiting for the session lock). Zero once every routed change was applied.
+     *
+     * @return UIs with changes routed to them but not yet applied (their {@code UI.access} is scheduled or waiting
+     *     for the session lock)
      */
     public int busyUis() {
         int busy = 0;
@@ -232,7 +250,7 @@ public final class Dispatcher {
         return busy;
     }
 
-    /** Row operations waiting for their UIs, over all UIs. */
+    /** {@return row operations waiting for their UIs, over all UIs} */
     public int pendingOperations() {
         int sum = 0;
         for (UiMailbox mailbox : mailboxes.values()) {
@@ -241,7 +259,12 @@ public final class Dispatcher {
         return sum;
     }
 
-    /** Row operations waiting for the UI, over all its subscriptions (0 for an unknown UI). */
+    /**
+     * Row operations waiting for the UI, over all its subscriptions (0 for an unknown UI).
+     *
+     * @param ui a UI
+     * @return row operations waiting for the UI, over all its subscriptions (0 for an unknown UI)
+     */
     public int pendingFor(UI ui) {
         UiMailbox mailbox = mailboxes.get(ui);
         return mailbox == null ? 0 : mailbox.pendingOperations();

@@ -90,13 +90,25 @@ public final class Pipeline implements AutoCloseable {
      * Creates the pipeline for the {@link org.vaadin.addons.livesync.Watched} entities of
      * {@code entityManagerFactory}, reading the database that {@code settings} name. Not started.
      *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @param settings where the database is and how to read from it
+     * @return the pipeline, not started
      * @throws org.vaadin.addons.livesync.WatchConfigurationException for a wrong declaration
      */
     public static Pipeline create(EntityManagerFactory entityManagerFactory, CaptureSettings settings) {
         return create(entityManagerFactory, settings, DEFAULT_MAX_PENDING);
     }
 
-    /** As {@link #create(EntityManagerFactory, CaptureSettings)}, with the coalescing bound per subscription. */
+    /**
+     * As {@link #create(EntityManagerFactory, CaptureSettings)}, with the coalescing bound per subscription.
+     *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @param settings where the database is and how to read from it
+     * @param maxPending how many row operations a view may have waiting before it reloads instead
+     * @return the pipeline, not started
+     */
     public static Pipeline create(EntityManagerFactory entityManagerFactory, CaptureSettings settings, int maxPending) {
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be at least 1");
@@ -126,12 +138,12 @@ public final class Pipeline implements AutoCloseable {
         stop();
     }
 
-    /** The watched entities. */
+    /** {@return the watched entities} */
     public WatchRegistry registry() {
         return registry;
     }
 
-    /** The dispatcher: registrations and counters. */
+    /** {@return the dispatcher: registrations and counters} */
     public Dispatcher dispatcher() {
         return dispatcher;
     }
@@ -159,6 +171,9 @@ public final class Pipeline implements AutoCloseable {
     /**
      * The watched entity for a class.
      *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @return the watched entity for a class
      * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
      */
     public <T> WatchedEntity<T> entity(Class<T> type) {
@@ -173,6 +188,11 @@ public final class Pipeline implements AutoCloseable {
      * subscription key is not {@code subscriptionValue}: a view never receives another tenant's row
      * (any row of a global entity belongs to every view). An id of another Java type is converted.
      *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param id the row's id
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @return the private instance, or null
      * @throws IllegalArgumentException if the id cannot be converted to the entity's id type
      */
     public <T> T find(WatchedEntity<T> entity, Object id, Object subscriptionValue) {
@@ -185,6 +205,11 @@ public final class Pipeline implements AutoCloseable {
      * one query per thousand ids. For a set of records watched one by one: subscribe with
      * {@link Dispatcher#subscribeToHeldRows}, {@link Subscription#hold} the ids, then load them.
      *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param ids the rows' ids
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @return the private instances, in the order of {@code ids}
      * @throws IllegalArgumentException if an id cannot be converted to the entity's id type
      */
     public <T> List<T> findAll(WatchedEntity<T> entity, Collection<?> ids, Object subscriptionValue) {
@@ -195,23 +220,47 @@ public final class Pipeline implements AutoCloseable {
      * The value a view subscribes to {@code entity} with: the constant of a global entity whatever
      * the view's value, the view's value otherwise; see {@link WatchedEntity#subscriptionValueFor}.
      *
+     * @param entity the watched entity
+     * @param viewValue the view's subscription value
+     * @return the value a view subscribes to {@code entity} with: the constant of a global entity whatever the view's
+     *     value, the view's value otherwise; see {@link WatchedEntity#subscriptionValueFor}
      * @throws IllegalArgumentException if the entity is keyed and {@code viewValue} is null
      */
     public Object subscriptionValueFor(WatchedEntity<?> entity, Object viewValue) {
         return entity.subscriptionValueFor(viewValue);
     }
 
-    /** The attributes whose values differ between two versions of a row (for lazy views: may it move?). */
+    /**
+     * The attributes whose values differ between two versions of a row (for lazy views: may it move?).
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param before the row as it was
+     * @param after the row as it is now
+     * @return the attributes whose values differ between two versions of a row (for lazy views: may it move?)
+     */
     public <T> java.util.Set<String> changedAttributes(WatchedEntity<T> entity, T before, T after) {
         return fetcher.changedAttributes(entity, before, after);
     }
 
-    /** A private copy of a row for a view (its loaded association graph copied with it). */
+    /**
+     * A private copy of a row for a view (its loaded association graph copied with it).
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param row a loaded instance of the entity
+     * @return a private copy of a row for a view (its loaded association graph copied with it)
+     */
     public <T> T copy(WatchedEntity<T> entity, T row) {
         return fetcher.copy(entity, row);
     }
 
-    /** Runs {@code task} after {@code delay} on the maintenance thread (which must hand UI work to {@code UI.access}). */
+    /**
+     * Runs {@code task} after {@code delay} on the maintenance thread (which must hand UI work to {@code UI.access}).
+     *
+     * @param delay how long to wait
+     * @param task what to run
+     */
     public void later(java.time.Duration delay, Runnable task) {
         try {
             maintenance.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -220,7 +269,10 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** What forms save through: checks, in the saving transaction, that the row is still what the form loaded. */
+    /**
+     * {@return what forms save through: checks, in the saving transaction, that the row is still what the form
+     *     loaded}
+     */
     public SaveGuard saveGuard() {
         return saveGuard;
     }
@@ -228,6 +280,8 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Says once per application, clearly, when a UI showing live views has server push off: its
      * changes then appear only at the user's next interaction. Called by views when they attach.
+     *
+     * @param ui the UI a view was attached to
      */
     public void checkPush(UI ui) {
         if (!ui.getPushConfiguration().getPushMode().isEnabled() && pushWarned.compareAndSet(false, true)) {
