@@ -115,6 +115,8 @@ public final class LiveSync implements AutoCloseable {
      * Whether changes flow, why not, and how far behind they are, read now (only the moment LiveSync
      * was last caught up, from which the time lag may count, is as of its last look, a few times a
      * second). {@link #stateSignal()} and the state listeners get it as described there.
+     *
+     * @return the state now
      */
     public LiveState liveState() {
         return stateFeed.current();
@@ -135,6 +137,8 @@ public final class LiveSync implements AutoCloseable {
      * run again for new figures. Called on a session's UI thread, it returns that session's own
      * signal (session-local, so that a session holding effects on it still serializes; its lag figures
      * change at most every 5 s); called elsewhere, one signal shared by every reader. Thread-safe.
+     *
+     * @return the state as a signal
      */
     public Signal<LiveState> stateSignal() {
         VaadinSession session = VaadinSession.getCurrent();
@@ -149,13 +153,14 @@ public final class LiveSync implements AutoCloseable {
      * that throws is logged and stays registered; the others are called as usual. Not called for the
      * state at registration: register, then read {@link #liveState()}.
      *
+     * @param listener told each new state, on LiveSync's state thread
      * @return removes the listener
      */
     public Registration addStateListener(SerializableConsumer<LiveState> listener) {
         return stateFeed.addListener(listener);
     }
 
-    /** What keeps the stream from starting (each with its fix); empty once streaming. */
+    /** {@return what keeps the stream from starting (each with its fix); empty once streaming} */
     public List<PreflightProblem> problems() {
         return pipeline.listener().problems();
     }
@@ -180,6 +185,8 @@ public final class LiveSync implements AutoCloseable {
      * ({@link #install(VaadinContext)}), and a session that was serialized (session persistence,
      * replication) gets its live views registered again at its next request. Call it from a
      * {@code VaadinServiceInitListener}; the Spring Boot auto-configuration does.
+     *
+     * @param event the initialization of the Vaadin service to install into
      */
     public void install(ServiceInitEvent event) {
         install(event.getSource().getContext());
@@ -207,7 +214,11 @@ public final class LiveSync implements AutoCloseable {
         }
     }
 
-    /** Makes this the instance that views of that Vaadin application find ({@link #current()}). */
+    /**
+     * Makes this the instance that views of that Vaadin application find ({@link #current()}).
+     *
+     * @param context the Vaadin application's context
+     */
     public void install(VaadinContext context) {
         context.setAttribute(LiveSync.class, this);
         FALLBACK.set(this);
@@ -240,13 +251,16 @@ public final class LiveSync implements AutoCloseable {
      * service, a scheduled job, a Spring bean):
      * {@code liveSync.events(Task.class).ofKind(ChangeType.UPDATED).forId(42L).listen(event -> ...)}.
      *
+     * @param <T>  the entity type
+     * @param type the watched entity class
+     * @return the selection of all its events, to narrow and then {@code listen} to
      * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
      */
     public <T> EntityEvents<T> events(Class<T> type) {
         return EntityEvents.of(pipeline.events(), pipeline.entity(type));
     }
 
-    /** The events of every watched type (see {@link #events(Class)}); {@code entityType()} tells them apart. */
+    /** {@return the events of every watched type (see {@link #events(Class)}); {@code entityType()} tells them apart} */
     public EntityEvents<Object> events() {
         return EntityEvents.of(pipeline.events(), null);
     }
@@ -254,6 +268,9 @@ public final class LiveSync implements AutoCloseable {
     /**
      * Registers a listener of every change of a watched type's rows: {@code events(type).listen(listener)}.
      *
+     * @param <T>      the entity type
+     * @param type     the watched entity class
+     * @param listener told every event of the type's rows
      * @return what removes the listener again
      * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
      */
@@ -261,7 +278,11 @@ public final class LiveSync implements AutoCloseable {
         return events(type).listen(listener);
     }
 
-    /** Hands form saves a transaction runner (the Spring auto-configuration installs the application's). */
+    /**
+     * Hands form saves a transaction runner (the Spring auto-configuration installs the application's).
+     *
+     * @param transactions runs each save's check and write in one transaction
+     */
     public void useTransactions(TransactionRunner transactions) {
         pipeline.saveGuard().useTransactions(transactions);
     }

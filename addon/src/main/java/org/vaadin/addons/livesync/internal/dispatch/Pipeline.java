@@ -148,22 +148,22 @@ public final class Pipeline implements AutoCloseable {
         return dispatcher;
     }
 
-    /** The entity listeners: code that is not a view and receives events. */
+    /** {@return the entity listeners: code that is not a view and receives events} */
     public EventBus events() {
         return events;
     }
 
-    /** The replication listener: state, problems and counters. */
+    /** {@return the replication listener: state, problems and counters} */
     public ReplicationListener listener() {
         return listener;
     }
 
-    /** The {@code livesync-ui-N} threads: for work that ends in {@code UI.access} (shut down by {@link #stop()}). */
+    /** {@return the {@code livesync-ui-N} threads, for work that ends in {@code UI.access} (shut down by {@link #stop()})} */
     public Executor uiExecutor() {
         return uiExecutor;
     }
 
-    /** Whether changes currently flow. */
+    /** {@return whether changes currently flow} */
     public boolean isLive() {
         return listener.state() == CaptureState.STREAMING;
     }
