@@ -193,7 +193,7 @@ class MultiNodeTest extends LivePipelineTest {
                     figures.append(i == 0 ? "" : " / ").append(Math.round(1000 * (cpuSeconds(walsenders.get(i)) - before.get(i))));
                 }
                 System.out.printf("multi-node: %,d single-row commits (no view shows them): the writing backend used %d ms"
-                        + " CPU; the walsenders of the %d nodes %s ms each (every node's decodes the whole WAL)%n",
+                        + " CPU; the walsenders of the %d nodes %s ms each (each decodes the whole WAL)%n",
                         commits, Math.round(1000 * writerCpu), nodes.size(), figures);
             }
         }
