@@ -84,7 +84,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private final LinkedHashMap<Object, T> held = new LinkedHashMap<>(64, 0.75f, true);
     private final LazyWatch watch = new LazyWatch();
     private SyncHook<T> hook;
-    private Duration refreshWindow = Duration.ofMillis(50);
+    /** Null: the LiveSync's {@link DeliverySettings#lazyRefreshWindow()}. */
+    private Duration refreshWindow;
     private Set<String> sortedBy = Set.of();
     private boolean filtered;
     private boolean cancelled;
@@ -126,7 +127,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
     /**
      * The shortest time between two refreshes of the visible range while changes keep coming
-     * (default 50 ms); {@link Duration#ZERO} refreshes at once for every delivered batch.
+     * (default: the LiveSync's {@link DeliverySettings#lazyRefreshWindow()}, 50 ms unless configured);
+     * {@link Duration#ZERO} refreshes at once for every delivered batch.
      *
      * @param window the shortest time between two refreshes
      * @return this provider
@@ -290,7 +292,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     /** Fetches the visible range and the count again: now, or at the end of the refresh window. */
     private void refreshRange(ListChange<T> change) {
         long now = System.nanoTime();
-        long wait = refreshWindow.toNanos() - (now - lastRefreshNanos);
+        Duration window = refreshWindow != null ? refreshWindow : engine().deliverySettings().lazyRefreshWindow();
+        long wait = window.toNanos() - (now - lastRefreshNanos);
         if (wait <= 0 || lastRefreshNanos == 0) {
             lastRefreshNanos = now;
             refreshAll();

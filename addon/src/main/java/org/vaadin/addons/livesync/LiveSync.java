@@ -37,7 +37,7 @@ public final class LiveSync implements AutoCloseable {
     private static final AtomicReference<LiveSync> FALLBACK = new AtomicReference<>();
 
     /** Row operations a view may have waiting (and a transaction may give one view) before it reloads instead. */
-    public static final int DEFAULT_MAX_PENDING = Pipeline.DEFAULT_MAX_PENDING;
+    public static final int DEFAULT_MAX_PENDING = DeliverySettings.DEFAULT_MAX_PENDING;
 
     private final Pipeline pipeline;
     private final LiveStateFeed stateFeed;
@@ -49,8 +49,8 @@ public final class LiveSync implements AutoCloseable {
 
     /**
      * Creates LiveSync for the {@link Watched} entities of {@code entityManagerFactory} (a Hibernate
-     * one: a {@code SessionFactory} is one too), reading the database {@code settings} name. Not
-     * started.
+     * one: a {@code SessionFactory} is one too), reading the database {@code settings} name, with the
+     * {@linkplain DeliverySettings#defaults() default delivery}. Not started.
      *
      * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
      *     one)
@@ -60,7 +60,7 @@ public final class LiveSync implements AutoCloseable {
      * @throws IllegalArgumentException    for settings that cannot work (e.g. a permanent slot without a name)
      */
     public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings) {
-        return create(entityManagerFactory, settings, DEFAULT_MAX_PENDING);
+        return create(entityManagerFactory, LiveSyncSettings.of(settings));
     }
 
     /**
@@ -73,7 +73,21 @@ public final class LiveSync implements AutoCloseable {
      * @return a new LiveSync, not started
      */
     public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings, int maxPending) {
-        return new LiveSync(Pipeline.create(entityManagerFactory, settings, maxPending));
+        return create(entityManagerFactory, LiveSyncSettings.of(settings)
+                .withDelivery(DeliverySettings.defaults().withMaxPending(maxPending)));
+    }
+
+    /**
+     * Creates LiveSync for the {@link Watched} entities of {@code entityManagerFactory} with these
+     * capture and delivery settings. Not started. Each LiveSync reads through a replication slot of
+     * its own: unless the settings name one, it generates a temporary slot's name, so that two
+     * created from equal settings (two nodes, or two in one JVM) never share a slot.
+     *
+     * @throws WatchConfigurationException for a {@code @Watched} declaration that cannot work
+     * @throws IllegalArgumentException    for settings that cannot work (e.g. a permanent slot without a name)
+     */
+    public static LiveSync create(EntityManagerFactory entityManagerFactory, LiveSyncSettings settings) {
+        return new LiveSync(Pipeline.create(entityManagerFactory, settings));
     }
 
     /**
@@ -170,9 +184,17 @@ public final class LiveSync implements AutoCloseable {
         return pipeline.listener().warnings();
     }
 
-    /** {@return the settings it reads with (passwords are never printed by their {@code toString})} */
+    /**
+     * {@return the settings it reads with, as the stream uses them} The slot's name is the generated
+     * one when none was given; passwords are never printed by their {@code toString}.
+     */
     public CaptureSettings settings() {
         return pipeline.listener().settings();
+    }
+
+    /** {@return the settings it delivers with} */
+    public DeliverySettings deliverySettings() {
+        return pipeline.deliverySettings();
     }
 
     /** {@return a snapshot of its counters, e.g. for metrics or for tests} */

@@ -24,7 +24,7 @@ public record MissedEvents(Reason reason, long count, Set<Class<?>> entityTypes)
         QUEUE_FULL,
         /**
          * A transaction changed more rows of these types than LiveSync keeps for one transaction
-         * ({@code livesync.max-pending} per table and subscription value, 100,000 in all); the rest
+         * ({@code livesync.delivery.max-pending} per table and subscription value, 100,000 in all); the rest
          * of its changes were not read.
          */
         TOO_MANY_CHANGES,

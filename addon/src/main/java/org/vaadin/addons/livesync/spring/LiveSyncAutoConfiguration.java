@@ -1,5 +1,7 @@
 package org.vaadin.addons.livesync.spring;
 
+import java.util.Objects;
+
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.LiveSyncSettings;
 import org.vaadin.addons.livesync.TransactionRunner;
 
 import com.vaadin.flow.server.VaadinServiceInitListener;
@@ -32,7 +35,9 @@ import jakarta.persistence.EntityManagerFactory;
  * {@link org.vaadin.addons.livesync.LiveSyncView}s find it; runs forms' saves on the
  * application's transaction manager; publishes entity events as application events when
  * {@code livesync.events.publish-application-events} is set; and, with Spring Boot Actuator, adds a
- * {@code livesync} health indicator. Turned off with {@code livesync.enabled=false}.
+ * {@code livesync} health indicator. Its settings are the {@code livesync.*} properties
+ * ({@link LiveSyncProperties}), then whatever the application's {@link LiveSyncCustomizer} beans
+ * change. Turned off with {@code livesync.enabled=false}.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -47,12 +52,21 @@ public final class LiveSyncAutoConfiguration {
     public LiveSyncAutoConfiguration() {
     }
 
-    /** Not started here: {@link #liveSyncLifecycle} starts it once the context is refreshed. */
+    /**
+     * Created from the {@code livesync.*} properties, then changed by the {@link LiveSyncCustomizer}
+     * beans in their order. Not started here: {@link #liveSyncLifecycle} starts it once the context
+     * is refreshed.
+     */
     @Bean
     @ConditionalOnMissingBean
-    LiveSync liveSync(EntityManagerFactory entityManagerFactory, LiveSyncProperties properties, BeanFactory beans) {
-        DatabaseLogin login = DatabaseLogin.of(properties, beans);
-        return LiveSync.create(entityManagerFactory, login.captureSettings(properties), properties.getMaxPending());
+    LiveSync liveSync(EntityManagerFactory entityManagerFactory, LiveSyncProperties properties, BeanFactory beans,
+                      ObjectProvider<LiveSyncCustomizer> customizers) {
+        LiveSyncSettings settings = PropertySettings.of(properties, DatabaseLogin.of(properties, beans));
+        for (LiveSyncCustomizer customizer : customizers.orderedStream().toList()) {
+            settings = Objects.requireNonNull(customizer.customize(settings),
+                    () -> "The LiveSyncCustomizer " + customizer + " returned null instead of the settings");
+        }
+        return LiveSync.create(entityManagerFactory, settings);
     }
 
     @Bean

@@ -16,11 +16,13 @@ import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
 import org.vaadin.addons.livesync.ChangeType;
 import org.vaadin.addons.livesync.EntityEvent;
+import org.vaadin.addons.livesync.DeliverySettings;
 import org.vaadin.addons.livesync.ListChange;
 import org.vaadin.addons.livesync.LiveDataProvider;
 import org.vaadin.addons.livesync.LiveScope;
 import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncMetrics;
+import org.vaadin.addons.livesync.LiveSyncSettings;
 import org.vaadin.addons.livesync.LiveSyncView;
 import org.vaadin.addons.livesync.MissedEvents;
 import org.vaadin.addons.livesync.PreflightProblem;
@@ -31,6 +33,7 @@ import org.vaadin.addons.livesync.SyncHook;
 import org.vaadin.addons.livesync.WatchKey;
 import org.vaadin.addons.livesync.WatchedBean;
 import org.vaadin.addons.livesync.WatchedList;
+import org.vaadin.addons.livesync.spring.LiveSyncCustomizer;
 
 import com.vaadin.flow.component.Composite;
 import com.vaadin.flow.component.grid.Grid;
@@ -186,6 +189,21 @@ class PublicApiUsageTest {
         Grid<Task> grid = new Grid<>();
         grid.setItems(provider.withConfigurableFilter());
         provider.addChangeListener(change -> grid.getDataProvider().refreshAll());
+    }
+
+    /** Every setting: validated records with a wither each, paired for LiveSync; the Spring customizer. */
+    static LiveSync configured(EntityManagerFactory entityManagerFactory) {
+        CaptureSettings capture = CaptureSettings.forDatabase("jdbc:postgresql://localhost/app", "app", null)
+                .withRequiredTables(Set.of("public.task")).withStatusInterval(Duration.ofSeconds(5))
+                .withPublicationCheckInterval(Duration.ofMinutes(1)).withHandoverCapacity(2_048)
+                .withReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(10));
+        DeliverySettings delivery = DeliverySettings.defaults().withMaxPending(500).withMaxChangesPerTransaction(50_000)
+                .withLazyRefreshWindow(Duration.ofMillis(100)).withUiThreads(8).withSweepInterval(Duration.ofMinutes(1));
+        LiveSyncCustomizer customizer = settings -> settings.withDelivery(settings.delivery().withMaxPending(1_000));
+        LiveSync liveSync = LiveSync.create(entityManagerFactory,
+                customizer.customize(new LiveSyncSettings(capture, delivery)));
+        assertThat(liveSync.deliverySettings().maxPending() + liveSync.settings().handoverCapacity()).isPositive();
+        return liveSync;
     }
 
     @Test

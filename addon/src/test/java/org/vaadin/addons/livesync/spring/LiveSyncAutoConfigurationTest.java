@@ -8,20 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.DisposableBean;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
-import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,41 +45,16 @@ import jakarta.persistence.EntityManagerFactory;
 @Timeout(120)
 class LiveSyncAutoConfigurationTest {
 
-    private static final TestDatabase DB = TestDatabase.get();
-    private static final String SCHEMA = TestDatabase.uniqueName("spring");
-    private static final String PUBLICATION = TestDatabase.uniqueName("pub_spring");
+    @RegisterExtension
+    static final SpringTestApp APP = SpringTestApp.create("spring");
+    private static final TestDatabase DB = APP.db();
+    private static final String SCHEMA = APP.schema();
+    private static final String PUBLICATION = APP.publication();
     private static final String ROLE = TestDatabase.uniqueName("nobeat");
     private static final String EMIT_MESSAGE = "pg_logical_emit_message(boolean, text, text)";
 
     /** A Spring Boot application with JPA on the test database, its entities in this package. */
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                    HibernateJpaAutoConfiguration.class, LiveSyncAutoConfiguration.class))
-            .withUserConfiguration(EntitiesHere.class)
-            .withPropertyValues(
-                    "spring.datasource.url=" + DB.jdbcUrl(),
-                    "spring.datasource.username=" + DB.user(),
-                    "spring.datasource.password=" + DB.password(),
-                    "spring.datasource.hikari.maximum-pool-size=2",
-                    "spring.jpa.properties.hibernate.default_schema=" + SCHEMA,
-                    "livesync.publication=" + PUBLICATION);
-
-    @AutoConfigurationPackage
-    @Configuration(proxyBeanMethods = false)
-    static class EntitiesHere {
-    }
-
-    @BeforeAll
-    static void createTable() {
-        DB.execute("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + SCHEMA + ".spring_task (id bigint primary key, organization_id bigint, title text)",
-                "CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + SCHEMA + ".spring_task");
-    }
-
-    @AfterAll
-    static void dropTable() {
-        DB.execute("DROP PUBLICATION IF EXISTS " + PUBLICATION, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-    }
+    private final ApplicationContextRunner runner = APP.runner();
 
     @AfterEach
     void tearDownVaadin() {
@@ -101,7 +72,7 @@ class LiveSyncAutoConfigurationTest {
             assertThat(settings.temporarySlot()).isTrue();
             assertThat(settings.slotName()).startsWith("livesync_");
             assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(context.getBean(LiveSyncProperties.class).getMaxPending()).isEqualTo(LiveSync.DEFAULT_MAX_PENDING);
+            assertThat(context.getBean(LiveSyncProperties.class).getDelivery().getMaxPending()).isEqualTo(LiveSync.DEFAULT_MAX_PENDING);
             assertThat(org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).registry().tables()).containsExactly(SCHEMA + ".spring_task");
         });
     }
@@ -113,10 +84,10 @@ class LiveSyncAutoConfigurationTest {
                 "livesync.username=replicator",
                 "livesync.password=secret",
                 "livesync.publication=other_pub",
-                "livesync.slot-name=node_one",
-                "livesync.temporary-slot=false",
+                "livesync.slot.name=node_one",
+                "livesync.slot.temporary=false",
                 "livesync.status-interval=3s",
-                "livesync.max-pending=25").run(context -> {
+                "livesync.delivery.max-pending=25").run(context -> {
             assertThat(context).hasNotFailed();
             CaptureSettings settings = org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).listener().settings();
             assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:1/elsewhere");
@@ -127,7 +98,7 @@ class LiveSyncAutoConfigurationTest {
             assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(3));
             LiveSyncProperties properties = context.getBean(LiveSyncProperties.class);
             assertThat(properties.getPassword()).isEqualTo("secret");
-            assertThat(properties.getMaxPending()).isEqualTo(25);
+            assertThat(properties.getDelivery().getMaxPending()).isEqualTo(25);
         });
     }
 
@@ -170,6 +141,18 @@ class LiveSyncAutoConfigurationTest {
         // the server drops a temporary slot when its walsender has exited, a moment after the close
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> slotsNamed(org.vaadin.addons.livesync.TestAccess.pipeline(started[0]).listener().settings().slotName()) == 0);
+    }
+
+    @Test
+    void twoApplicationInstancesWithTheSamePropertiesStreamThroughSlotsOfTheirOwn() {
+        runner.run(first -> runner.run(second -> {
+            LiveSync one = first.getBean(LiveSync.class);
+            LiveSync other = second.getBean(LiveSync.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> one.isLive() && other.isLive());
+            assertThat(one.settings().slotName()).startsWith("livesync_").isNotEqualTo(other.settings().slotName());
+            assertThat(slotsNamed(one.settings().slotName())).isEqualTo(1);
+            assertThat(slotsNamed(other.settings().slotName())).isEqualTo(1);
+        }));
     }
 
     @Test
@@ -269,9 +252,9 @@ class LiveSyncAutoConfigurationTest {
 
     @Test
     void permanentSlotWithoutASlotNameFailsTheContextNamingTheProperty() {
-        runner.withPropertyValues("livesync.temporary-slot=false").run(context -> {
+        runner.withPropertyValues("livesync.slot.temporary=false").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("livesync.slot-name");
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("livesync.slot.name");
         });
     }
 

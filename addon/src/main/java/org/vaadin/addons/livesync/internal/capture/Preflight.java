@@ -5,7 +5,6 @@ import org.vaadin.addons.livesync.PreflightProblem;
 import org.vaadin.addons.livesync.PublicationSetup;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -72,7 +71,7 @@ public final class Preflight {
      * walsender does not count against {@code max_wal_senders}.
      */
     static Outcome run(CaptureSettings settings, String instanceId) {
-        try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties())) {
+        try (Connection connection = Connections.sql(settings)) {
             return new Outcome(checkOrThrow(connection, settings, instanceId), false);
         } catch (SQLException e) {
             return new Outcome(List.of(unreachable(settings, e)), isServerAway(e));

@@ -6,6 +6,7 @@ import org.vaadin.addons.livesync.PreflightException;
 import org.vaadin.addons.livesync.PreflightProblem;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,19 +93,23 @@ public final class ReplicationListener implements AutoCloseable {
     private Thread delivery;
 
     private ReplicationListener(CaptureSettings settings, TransactionConsumer consumer) {
-        this.settings = Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(settings, "settings");
+        requireRunnable(settings);
+        this.settings = settings.slotName() == null ? settings.withSlotName(generatedSlotName()) : settings;
         this.consumer = Objects.requireNonNull(consumer, "consumer");
-        settings.requireRunnable();
         this.handover = new Handover(settings.handoverCapacity());
-        this.heartbeat = new Heartbeat(settings, () -> state.get() == CaptureState.STREAMING);
-        this.publicationWatch = new PublicationWatch(settings, () -> state.get() == CaptureState.STREAMING);
+        this.heartbeat = new Heartbeat(this.settings, () -> state.get() == CaptureState.STREAMING);
+        this.publicationWatch = new PublicationWatch(this.settings, () -> state.get() == CaptureState.STREAMING);
         byte[] id = new byte[6];
         ThreadLocalRandom.current().nextBytes(id);
         this.instanceId = HexFormat.of().formatHex(id);
     }
 
     /**
-     * A listener that will deliver to {@code consumer} once {@link #start() started}.
+     * A listener that will deliver to {@code consumer} once {@link #start() started}. When the
+     * settings name no slot, the listener generates a temporary slot's name of its own
+     * ({@code livesync_<random>}), so that two listeners never share a slot they were not told to
+     * share; {@link #settings()} carries it.
      *
      * @param settings where the database is and how to read from it
      * @param consumer receives each decoded transaction, on the delivery thread
@@ -114,6 +119,27 @@ public final class ReplicationListener implements AutoCloseable {
      */
     public static ReplicationListener create(CaptureSettings settings, TransactionConsumer consumer) {
         return new ReplicationListener(settings, consumer);
+    }
+
+    /**
+     * Throws unless these settings can run: a permanent slot must have been given a name.
+     *
+     * @throws IllegalArgumentException naming what to set
+     */
+    private static void requireRunnable(CaptureSettings settings) {
+        if (!settings.temporarySlot() && settings.slotName() == null) {
+            throw new IllegalArgumentException("A permanent replication slot needs a stable name, one per application "
+                    + "node: set it with withSlotName(..) (in Spring Boot: livesync.slot.name), e.g. from the node's host "
+                    + "name. Without one every start would create another slot and leave the previous one behind, "
+                    + "retaining WAL until the disk fills. Or keep the default temporary slot.");
+        }
+    }
+
+    /** A temporary slot's name: 48 random bits from a strong source, so that nodes never collide. */
+    private static String generatedSlotName() {
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);
+        return "livesync_" + HexFormat.of().formatHex(bytes);
     }
 
     /**
@@ -225,7 +251,7 @@ public final class ReplicationListener implements AutoCloseable {
         return List.copyOf(warnings);
     }
 
-    /** {@return the settings} */
+    /** {@return the settings it reads with; its slot's name is the generated one when the settings named none} */
     public CaptureSettings settings() {
         return settings;
     }

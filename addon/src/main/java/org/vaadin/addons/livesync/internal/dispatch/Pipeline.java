@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.DeliverySettings;
+import org.vaadin.addons.livesync.LiveSyncSettings;
 import org.vaadin.addons.livesync.internal.capture.Gap;
 import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
 import org.vaadin.addons.livesync.internal.capture.TransactionConsumer;
@@ -50,11 +52,6 @@ public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     
-    /** Row operations a subscription may have waiting before its delta turns into a reload. */
-    public static final int DEFAULT_MAX_PENDING = 10_000;
-    /** Row changes one transaction keeps for routing, in all; past it, the views of the tables concerned reload. */
-    public static final int MAX_CHANGES_PER_TRANSACTION = 100_000;
-
     private final AtomicBoolean pushWarned = new AtomicBoolean();
     private final WatchRegistry registry;
     private final EntityFetcher fetcher;
@@ -64,56 +61,44 @@ public final class Pipeline implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final InterestFilter interest;
     private final EventBus events;
-    private final int maxPending;
+    private final DeliverySettings delivery;
     private final ReplicationListener listener;
     private final ExecutorService uiExecutor;
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("livesync-maintenance").daemon().factory());
 
-    private Pipeline(SessionFactory sessionFactory, CaptureSettings settings, int maxPending) {
+    private Pipeline(SessionFactory sessionFactory, LiveSyncSettings settings) {
+        this.delivery = settings.delivery();
         this.registry = WatchRegistry.of(sessionFactory);
         this.fetcher = new EntityFetcher(sessionFactory);
         this.finder = new RowFinder(fetcher);
         this.saveGuard = new SaveGuard(sessionFactory, fetcher);
-        this.uiExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+        this.uiExecutor = Executors.newFixedThreadPool(delivery.uiThreads(),
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
-        this.maxPending = maxPending;
-        this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, maxPending, uiExecutor);
+        this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, delivery.maxPending(),
+                uiExecutor);
         this.events = new EventBus(registry.entities().stream().map(WatchedEntity::type).collect(Collectors.toSet()));
         this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence(), events);
-        CaptureSettings withTables = settings.requiredTables().isEmpty()
-                ? settings.withRequiredTables(registry.tables()) : settings;
+        CaptureSettings capture = settings.capture();
+        CaptureSettings withTables = capture.requiredTables().isEmpty()
+                ? capture.withRequiredTables(registry.tables()) : capture;
         this.listener = ReplicationListener.create(withTables, new Consumer());
     }
 
     /**
      * Creates the pipeline for the {@link org.vaadin.addons.livesync.Watched} entities of
-     * {@code entityManagerFactory}, reading the database that {@code settings} name. Not started.
+     * {@code entityManagerFactory}, reading the database that the capture settings name and
+     * delivering as the delivery settings say. Not started.
      *
      * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
      *     one)
      * @param settings where the database is and how to read from it
      * @return the pipeline, not started
      * @throws org.vaadin.addons.livesync.WatchConfigurationException for a wrong declaration
+     * @throws IllegalArgumentException for capture settings that cannot run (a permanent slot without a name)
      */
-    public static Pipeline create(EntityManagerFactory entityManagerFactory, CaptureSettings settings) {
-        return create(entityManagerFactory, settings, DEFAULT_MAX_PENDING);
-    }
-
-    /**
-     * As {@link #create(EntityManagerFactory, CaptureSettings)}, with the coalescing bound per subscription.
-     *
-     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
-     *     one)
-     * @param settings where the database is and how to read from it
-     * @param maxPending how many row operations a view may have waiting before it reloads instead
-     * @return the pipeline, not started
-     */
-    public static Pipeline create(EntityManagerFactory entityManagerFactory, CaptureSettings settings, int maxPending) {
-        if (maxPending < 1) {
-            throw new IllegalArgumentException("maxPending must be at least 1");
-        }
-        return new Pipeline(entityManagerFactory.unwrap(SessionFactory.class), settings, maxPending);
+    public static Pipeline create(EntityManagerFactory entityManagerFactory, LiveSyncSettings settings) {
+        return new Pipeline(entityManagerFactory.unwrap(SessionFactory.class), settings);
     }
 
     /** Starts reading in the background; see {@link ReplicationListener#start()}. */
@@ -122,7 +107,8 @@ public final class Pipeline implements AutoCloseable {
             LOG.warn("LiveSync found no entity annotated @Watched: views will load but never update");
         }
         listener.start();
-        maintenance.scheduleWithFixedDelay(dispatcher::sweep, 30, 30, TimeUnit.SECONDS);
+        long sweep = delivery.sweepInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(dispatcher::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /** Stops reading and drops the slot. Idempotent. */
@@ -146,6 +132,11 @@ public final class Pipeline implements AutoCloseable {
     /** {@return the dispatcher: registrations and counters} */
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** {@return the settings it delivers with} */
+    public DeliverySettings deliverySettings() {
+        return delivery;
     }
 
     /** {@return the entity listeners: code that is not a view and receives events} */
@@ -296,7 +287,7 @@ public final class Pipeline implements AutoCloseable {
         @Override
         public TransactionAssembler newAssembler() {
             // a group is one (table, subscription value): past maxPending changes its views reload anyway
-            return new TransactionAssembler(interest, maxPending, MAX_CHANGES_PER_TRANSACTION);
+            return new TransactionAssembler(interest, delivery.maxPending(), delivery.maxChangesPerTransaction());
         }
 
         @Override
