@@ -71,13 +71,17 @@ public record EntityEvent<T>(Class<T> entityType, ChangeType changeType, Object 
      * The id as the entity's id type, e.g. {@code event.id(Long.class)}; {@code null} when the event
      * has none.
      *
+     * @param <I> the entity's id type
+     * @param idType the class of the entity's id, e.g. {@code Long.class}
+     * @return the row's id cast to {@code idType}, or {@code null} when the event has none (a TRUNCATED,
+     *     or a DELETED whose id column the WAL does not carry)
      * @throws ClassCastException when the id is not of {@code idType}
      */
     public <I> I id(Class<I> idType) {
         return idType.cast(id);
     }
 
-    /** Whether both keys are known and differ: the row moved from one subscription value to another. */
+    /** {@return whether both keys are known and differ: the row moved from one subscription value to another} */
     public boolean keyChanged() {
         return oldKeyKnown && newKeyKnown && !Objects.equals(oldKey, newKey);
     }

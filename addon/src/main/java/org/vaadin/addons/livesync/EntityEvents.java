@@ -80,7 +80,13 @@ public final class EntityEvents<T> {
                 DEFAULT_QUEUE_SIZE, null);
     }
 
-    /** Only these change types (by default: all of them). */
+    /**
+     * Only these change types (by default: all of them); replaces the types chosen before.
+     *
+     * @param kind a change type the listener receives
+     * @param more further change types it receives
+     * @return a selection of only these change types, otherwise as this one
+     */
     public EntityEvents<T> ofKind(ChangeType kind, ChangeType... more) {
         return new EntityEvents<>(bus, entity, EnumSet.of(kind, more), id, value, withEntity, queueSize, onMissed);
     }
@@ -88,6 +94,8 @@ public final class EntityEvents<T> {
     /**
      * Only the row with this id (and truncates of its table).
      *
+     * @param id the row's id, of the entity's id type
+     * @return a selection of that row only, otherwise as this one
      * @throws IllegalArgumentException when the id is not of the entity's id type (e.g. an {@code Integer}
      *                                  for a {@code Long} id: pass {@code 42L})
      * @throws IllegalStateException    when the selection is of every type, or already chose a subscription value
@@ -103,6 +111,8 @@ public final class EntityEvents<T> {
      * Only the rows whose subscription key is this value (see the class description for what the
      * WAL lets it know).
      *
+     * @param value the subscription value (e.g. an organization's id), of the subscription key's type
+     * @return a selection of that value's rows only, otherwise as this one
      * @throws IllegalArgumentException when the value is not of the subscription key's type
      * @throws IllegalStateException    when the selection is of every type, or already chose an id
      */
@@ -117,6 +127,8 @@ public final class EntityEvents<T> {
      * INSERTED and UPDATED events carry the entity ({@link EntityEvent#entity()}): a private copy of
      * the row as it is once the transaction is visible, loaded in the same one query per entity type
      * and transaction as the views' rows, however many listeners ask.
+     *
+     * @return a selection whose events carry the entity, otherwise as this one
      */
     public EntityEvents<T> withEntity() {
         return new EntityEvents<>(bus, entity, kinds, id, value, true, queueSize, onMissed);
@@ -126,6 +138,8 @@ public final class EntityEvents<T> {
      * How many events may wait for the listener before further ones are dropped and counted
      * ({@link MissedEvents.Reason#QUEUE_FULL}); {@link #DEFAULT_QUEUE_SIZE} by default.
      *
+     * @param size how many events may wait, at least 1
+     * @return a selection with that queue size, otherwise as this one
      * @throws IllegalArgumentException when less than 1
      */
     public EntityEvents<T> withQueueSize(int size) {
@@ -138,6 +152,10 @@ public final class EntityEvents<T> {
     /**
      * Also tells {@code handler} when events were missed (after the listener's own
      * {@link EntityListener#onMissed}), for listeners given as a lambda. Runs on the listener's thread.
+     * Replaces the handler set before.
+     *
+     * @param handler receives each notice of missed events
+     * @return a selection with that handler, otherwise as this one
      */
     public EntityEvents<T> onMissed(Consumer<MissedEvents> handler) {
         return new EntityEvents<>(bus, entity, kinds, id, value, withEntity, queueSize,
@@ -149,6 +167,8 @@ public final class EntityEvents<T> {
      * returned registration's {@code remove()} stops delivery: no event is delivered after it
      * returns, except one being delivered at that moment. Idempotent.
      *
+     * @param listener receives the selected events, on a {@code livesync-events-N} thread
+     * @return the registration; {@code remove()} it to stop the delivery
      * @throws IllegalStateException when LiveSync is stopped
      */
     public Registration listen(EntityListener<T> listener) {

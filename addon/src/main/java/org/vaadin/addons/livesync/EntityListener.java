@@ -16,13 +16,19 @@ import java.util.EventListener;
 @FunctionalInterface
 public interface EntityListener<T> extends EventListener {
 
-    /** One committed change of a row this listener selects. */
+    /**
+     * One committed change of a row this listener selects.
+     *
+     * @param event what changed, with the entity when the selection asked for it
+     */
     void onEvent(EntityEvent<T> event);
 
     /**
      * Events this listener selects were not delivered to it (its queue was full, a transaction was
      * too large, or the stream was interrupted); called in order, where they are missing. LiveSync
      * logs each such notice at WARN. Does nothing by default.
+     *
+     * @param missed why events were missed, how many when that is known, and of which entity types
      */
     default void onMissed(MissedEvents missed) {
     }

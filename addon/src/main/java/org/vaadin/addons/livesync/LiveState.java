@@ -53,12 +53,18 @@ public record LiveState(CaptureState status, List<PreflightProblem> problems, Li
         }
     }
 
-    /** Whether changes flow: the status is {@link CaptureState#STREAMING}. */
+    /** {@return whether changes flow: the status is {@link CaptureState#STREAMING}} */
     public boolean isLive() {
         return status == CaptureState.STREAMING;
     }
 
-    /** Whether {@code other} has the same status, problems and warnings (the lag figures may differ). */
+    /**
+     * Whether {@code other} has the same status, problems and warnings (the lag figures may differ).
+     *
+     * @param other the state to compare with; may be {@code null}
+     * @return whether {@code other} has the same status, problems and warnings; {@code false} for
+     *     {@code null}
+     */
     public boolean sameStatusAs(LiveState other) {
         return other != null && status == other.status && problems.equals(other.problems)
                 && warnings.equals(other.warnings);

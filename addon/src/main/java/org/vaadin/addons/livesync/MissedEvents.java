@@ -35,6 +35,11 @@ public record MissedEvents(Reason reason, long count, Set<Class<?>> entityTypes)
         STREAM_INTERRUPTED
     }
 
+    /**
+     * Copies the entity types; the reason, the set of types and its elements must not be null.
+     *
+     * @throws IllegalArgumentException when {@code count} is negative
+     */
     public MissedEvents {
         Objects.requireNonNull(reason, "reason");
         entityTypes = Set.copyOf(entityTypes);

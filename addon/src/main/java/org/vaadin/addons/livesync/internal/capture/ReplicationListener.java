@@ -298,13 +298,20 @@ public final class ReplicationListener implements AutoCloseable {
         return handover.size();
     }
 
-    /** A delivered transaction's commit: where it is in the WAL and when the server committed it. */
+    /**
+     * A delivered transaction's commit: where it is in the WAL and when the server committed it.
+     *
+     * @param lsn  where the transaction's commit record is in the WAL
+     * @param time when the server committed the transaction, by the server's clock
+     */
     public record Commit(Lsn lsn, Instant time) {
     }
 
     /**
      * The commit of the last transaction the consumer returned from (including transactions with no
      * published change); null before the first.
+     *
+     * @return the last delivered commit, or {@code null} before the first
      */
     public Commit lastCommit() {
         return lastCommit;
@@ -313,6 +320,9 @@ public final class ReplicationListener implements AutoCloseable {
     /**
      * How much WAL the current stream has received, or the server has reported as written (by a
      * keep-alive), beyond what was delivered: 0 when caught up, and while not streaming.
+     *
+     * @return the bytes of WAL received or reported as written and not yet delivered; 0 when caught up
+     *     or not streaming
      */
     public long bytesBehind() {
         ReplicationSession current = session.get();
@@ -329,6 +339,8 @@ public final class ReplicationListener implements AutoCloseable {
      * changes with it), on the thread that made it: the reader, or the caller of {@link #start()} or
      * {@link #stop()}. It must return at once (hand the work to another thread) and not throw; it
      * replaces the previous hook.
+     *
+     * @param hook runs after each state change; must return at once and not throw
      */
     public void onStateChange(Runnable hook) {
         onStateChange = Objects.requireNonNull(hook, "hook");

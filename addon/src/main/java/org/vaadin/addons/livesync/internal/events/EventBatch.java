@@ -52,12 +52,15 @@ public final class EventBatch {
         entries.add(new Entry(queue, null, null, notice));
     }
 
-    /** Whether it has nothing to deliver. */
+    /** {@return whether it has nothing to deliver} */
     public boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    /** The rows its listeners want loaded, by entity: the ids of INSERTED and UPDATED events of listeners that asked. */
+    /**
+     * {@return the rows its listeners want loaded, by entity: the ids of INSERTED and UPDATED events of
+     * listeners that asked}
+     */
     public Map<WatchedEntity<?>, Set<Object>> rowsToLoad() {
         Map<WatchedEntity<?>, Set<Object>> rows = new LinkedHashMap<>();
         for (Entry entry : entries) {
@@ -68,7 +71,15 @@ public final class EventBatch {
         return rows;
     }
 
-    /** Hands every event and notice to its listener's queue (the transaction is visible; its rows are loaded). */
+    /**
+     * Hands every event and notice to its listener's queue (the transaction is visible; its rows are
+     * loaded), skipping listeners removed meanwhile; an event whose listener's queue is full is dropped
+     * and counted. An INSERTED or UPDATED event for a listener that asked for the entity carries its
+     * own copy of the row: none when the row is not among {@code rows}, cannot be copied (logged), or
+     * has moved to another subscription value than the listener's.
+     *
+     * @param rows the rows loaded for the transaction ({@link #rowsToLoad()}), copied for each listener
+     */
     public void deliver(LoadedRows rows) {
         for (Entry entry : entries) {
             ListenerQueue queue = entry.queue();

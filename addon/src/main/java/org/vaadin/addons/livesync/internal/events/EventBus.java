@@ -47,7 +47,11 @@ public final class EventBus {
     private volatile ListenerIndex index = ListenerIndex.EMPTY;
     private boolean stopped;
 
-    /** A bus for listeners of these entity types (what a listener of every type is told it missed). */
+    /**
+     * A bus for listeners of these entity types (what a listener of every type is told it missed).
+     *
+     * @param watchedTypes the pipeline's watched entity types
+     */
     public EventBus(Set<Class<?>> watchedTypes) {
         this.watchedTypes = Set.copyOf(watchedTypes);
     }
@@ -57,6 +61,10 @@ public final class EventBus {
      * read at this moment may not reach it). {@code onMissed} (may be {@code null}) is told what it
      * missed after the listener's own {@link EntityListener#onMissed}.
      *
+     * @param selection which events the listener receives
+     * @param listener receives them, on a thread of the bus's pool
+     * @param onMissed also told of missed events, or {@code null}
+     * @return the registration; removing it closes the listener's queue (idempotent)
      * @throws IllegalStateException when the pipeline is stopped
      */
     public Registration register(EventSelection selection, EntityListener<?> listener,
@@ -82,7 +90,13 @@ public final class EventBus {
         }
     }
 
-    /** Reader thread: whether some listener wants an event of this change. Cheap when none listens to its type. */
+    /**
+     * Reader thread: whether some listener wants an event of this change. Cheap when none listens to
+     * its type.
+     *
+     * @param change a decoded change of a watched entity
+     * @return whether some listener's selection takes an event of it
+     */
     public boolean concerns(EntityChange change) {
         ListenerIndex listeners = index;
         if (listeners.isEmpty() || !listeners.hasListenersOf(change.type())) {
@@ -100,6 +114,12 @@ public final class EventBus {
      * Delivery thread: the events of one transaction's changes for the listeners they reach, and a
      * notice for the listeners of {@code tooManyChanges}, types of which the transaction did not keep
      * every change.
+     *
+     * @param changes the transaction's changes of watched entities, in order
+     * @param commitTime when the transaction committed
+     * @param tooManyChanges the entity types of which the transaction did not keep every change
+     * @return the batch to deliver once the transaction is visible; {@link EventBatch#NONE} when no
+     *     listener is registered
      */
     public EventBatch select(List<EntityChange> changes, Instant commitTime, Set<Class<?>> tooManyChanges) {
         ListenerIndex listeners = index;
@@ -140,17 +160,17 @@ public final class EventBus {
         }
     }
 
-    /** Registered listeners: back to zero when every registration was removed. */
+    /** {@return how many listeners are registered: back to zero when every registration was removed} */
     public int listeners() {
         return index.all().size();
     }
 
-    /** Events handed to listeners since start (also those a listener threw on). */
+    /** {@return how many events were handed to listeners since start (also those a listener threw on)} */
     public long delivered() {
         return counters.deliveredCount();
     }
 
-    /** Events dropped since start because a listener's queue was full. */
+    /** {@return how many events were dropped since start because a listener's queue was full} */
     public long missed() {
         return counters.missedCount();
     }

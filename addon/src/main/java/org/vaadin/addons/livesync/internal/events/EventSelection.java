@@ -20,6 +20,13 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 public record EventSelection(WatchedEntity<?> entity, Set<ChangeType> kinds, Object id, Object value,
                              boolean withEntity, int queueSize) {
 
+    /**
+     * Copies the change types and checks that the fields fit together.
+     *
+     * @throws IllegalArgumentException when no change type is chosen, an id or a value is chosen
+     *                                  without an entity type, both an id and a value are chosen, or
+     *                                  the queue size is less than 1
+     */
     public EventSelection {
         kinds = Set.copyOf(Objects.requireNonNull(kinds, "kinds"));
         if (kinds.isEmpty()) {

@@ -19,6 +19,11 @@ public interface LoadedRows {
     /**
      * A private copy of the row with that id (its own instance and loaded associations), or
      * {@code null} when it was not loaded: it is gone, cannot be read, or was not asked for.
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity the row is of
+     * @param id the row's id
+     * @return a private copy of the row, or {@code null} when it was not loaded
      */
     <T> T copy(WatchedEntity<T> entity, Object id);
 }
