@@ -83,6 +83,10 @@ public final class LiveSync implements AutoCloseable {
      * its own: unless the settings name one, it generates a temporary slot's name, so that two
      * created from equal settings (two nodes, or two in one JVM) never share a slot.
      *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a
+     *                             {@code SessionFactory} is one) whose {@code @Watched} entities to keep live
+     * @param settings             where the database is and how to read from it and deliver
+     * @return the new LiveSync, not started
      * @throws WatchConfigurationException for a {@code @Watched} declaration that cannot work
      * @throws IllegalArgumentException    for settings that cannot work (e.g. a permanent slot without a name)
      */
