@@ -361,6 +361,7 @@ public final class ReplicationListener implements AutoCloseable {
         String lastFailure = "start";
         boolean first = true;
         ReplicationSession.ServerHistory previous = null;
+        Lsn previousConfirmed = Lsn.INVALID;
         TransactionAssembler assembler = consumer.newAssembler();
         try (WalsenderProbe probe = new WalsenderProbe(settings)) {
             while (running) {
@@ -377,7 +378,9 @@ public final class ReplicationListener implements AutoCloseable {
                 probe.close();
                 assembler.reset();
                 boolean sameHistory = previous != null && previous.equals(current.history());
-                boolean skipDelivered = sameHistory && !settings.temporarySlot() && !current.createdSlot();
+                // Continuous: the same slot of the same server, not moved past what we confirmed by anyone else.
+                boolean skipDelivered = sameHistory && !settings.temporarySlot() && !current.createdSlot()
+                        && !current.startLsn().isAfter(previousConfirmed);
                 previous = current.history();
                 if (!sameHistory) {
                     caughtUp.set(0); // positions of another history say nothing about this one
@@ -386,7 +389,7 @@ public final class ReplicationListener implements AutoCloseable {
                 long gapItem = Long.MAX_VALUE;
                 Duration wait = settings.minBackoff();
                 try {
-                    Gap gap = new Gap(first, current.startLsn(), Instant.now(), lastFailure);
+                    Gap gap = new Gap(first, skipDelivered, current.startLsn(), Instant.now(), lastFailure);
                     if (!handover.put(new Handover.GapItem(gap, skipDelivered, !sameHistory), settings.statusInterval(),
                             () -> running, current::keepAlive)) {
                         break;
@@ -420,6 +423,7 @@ public final class ReplicationListener implements AutoCloseable {
                     reconnecting();
                 } finally {
                     session.compareAndSet(current, null);
+                    previousConfirmed = current.flushed();
                     if (stalled) {
                         current.abort();
                     } else {

@@ -114,6 +114,10 @@ final class ReplicationSession implements AutoCloseable {
                 created = true;
             } else {
                 Lsn existing = permanentSlotPosition(settings);
+                if (existing != null && !existing.isValid()) {
+                    dropLostSlot(settings);
+                    existing = null;
+                }
                 created = existing == null;
                 start = created ? createSlot(pg, settings, false) : existing;
             }
@@ -149,19 +153,39 @@ final class ReplicationSession implements AutoCloseable {
         return Lsn.of(slot.getConsistentPoint());
     }
 
-    /** Where the existing permanent slot resumes; null when there is no such slot. */
+    /**
+     * Where the existing permanent slot resumes; null when there is no such slot, {@link Lsn#INVALID}
+     * when the server invalidated it ({@code wal_status = 'lost'}: it fell behind by more than
+     * {@code max_slot_wal_keep_size}) and it can never stream again.
+     */
     private static Lsn permanentSlotPosition(CaptureSettings settings) throws SQLException {
         try (Connection sql = Connections.sql(settings);
-             PreparedStatement s = sql.prepareStatement(
-                     "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+             PreparedStatement s = sql.prepareStatement("SELECT confirmed_flush_lsn::text, wal_status"
+                     + " FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
             s.setString(1, settings.slotName());
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return null;
                 }
                 String confirmed = rs.getString(1);
-                return confirmed == null ? Lsn.INVALID : Lsn.valueOf(confirmed);
+                return confirmed == null || "lost".equals(rs.getString(2)) ? Lsn.INVALID : Lsn.valueOf(confirmed);
             }
+        }
+    }
+
+    /**
+     * Drops our permanent slot that the server invalidated, so that a new one can be made: the
+     * changes it retained are gone, the new stream starts a new history and the views reload.
+     */
+    private static void dropLostSlot(CaptureSettings settings) throws SQLException {
+        LOG.warn("LiveSync replication slot {} was invalidated by the server (it fell behind by more than"
+                + " max_slot_wal_keep_size): dropping it and creating it again; open views reload",
+                settings.slotName());
+        try (Connection sql = Connections.sql(settings);
+             PreparedStatement s = sql.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
+                     + " FROM pg_replication_slots WHERE slot_name = ? AND database = current_database() AND NOT active")) {
+            s.setString(1, settings.slotName());
+            s.execute();
         }
     }
 

@@ -366,6 +366,11 @@ public final class Pipeline implements AutoCloseable {
 
         @Override
         public void onGap(Gap gap) {
+            if (gap.continuous()) {
+                LOG.info("Pipeline stream resumed from its slot after an interruption ({}) without missing a"
+                        + " change: no view reloads", gap.reason());
+                return;
+            }
             if (!gap.initial()) {
                 LOG.info("Pipeline stream resumed after an interruption ({}): live views reload", gap.reason());
             }

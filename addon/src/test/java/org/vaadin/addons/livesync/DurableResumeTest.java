@@ -1,0 +1,144 @@
+package org.vaadin.addons.livesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vaadin.addons.livesync.testdb.TestDatabase;
+
+import com.vaadin.flow.shared.Registration;
+
+/**
+ * A node with a permanent (durable) slot resumes after an interruption from the slot's confirmed
+ * position: what it missed while the stream was down arrives once and in order, and no view
+ * reloads. A slot the server invalidated is dropped and made again (then, and only then, views
+ * reload). The temporary-slot path (every view reloads) is {@code LiveSyncViewTest}'s
+ * {@code everyViewReloadsAfterTheStreamIsInterrupted}.
+ */
+@Timeout(180)
+class DurableResumeTest extends LivePipelineTest {
+
+    private static final int ROWS = 300;
+
+    @Test
+    void aWalsenderKilledUnderLoadResumesFromTheSlotWithoutReloadingAndDeliversEveryChangeOnceInOrder()
+            throws Exception {
+        String slot = TestDatabase.uniqueName("livesync_durable");
+        try (LiveTestEnvironment.Node node = env.node(env.settings().withSlotName(slot).withTemporarySlot(false))) {
+            await().atMost(LiveTestEnvironment.WAIT).until(node.liveSync::isLive);
+            ItemsView view = TestSessions.openInNewSession(() -> new ItemsView(node.liveSync, 1L, node::load));
+            EventRecorder<Item> recorder = new EventRecorder<>();
+            Registration listening = node.liveSync.events(Item.class).ofKind(ChangeType.INSERTED).listen(recorder);
+            int loadsBefore = view.loads.get();
+            long reconnectsBefore = node.liveSync.metrics().reconnects();
+
+            List<Long> inserted = new CopyOnWriteArrayList<>();
+            Thread writer = Thread.ofPlatform().name("durable-resume-writer").start(() -> {
+                for (int i = 0; i < ROWS; i++) {
+                    inserted.add(env.insert(1, "row " + i));
+                }
+            });
+            for (int kill = 1; kill <= 2; kill++) {
+                int after = kill * ROWS / 3;
+                await().atMost(LiveTestEnvironment.WAIT).until(() -> inserted.size() >= after);
+                long reconnects = node.liveSync.metrics().reconnects();
+                terminateWalsender(slot);
+                await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.metrics().reconnects() > reconnects);
+            }
+            writer.join(LiveTestEnvironment.WAIT.toMillis());
+            assertThat(inserted).hasSize(ROWS);
+
+            await().atMost(LiveTestEnvironment.WAIT)
+                    .until(() -> TestSessions.read(view, view::titles).size() == ROWS);
+            recorder.awaitEvents(ROWS);
+            listening.remove();
+
+            assertThat(node.liveSync.metrics().reconnects()).as("the walsender was killed twice")
+                    .isGreaterThanOrEqualTo(reconnectsBefore + 2);
+            assertThat(view.loads.get()).as("no view reloaded").isEqualTo(loadsBefore);
+            assertThat(recorder.events.stream().map(event -> event.id(Long.class)).toList())
+                    .as("every insert delivered once, in commit order").isEqualTo(inserted);
+            assertThat(recorder.missed).as("nothing reported missed").isEmpty();
+        } finally {
+            dropPermanentSlot(slot);
+        }
+    }
+
+    @Test
+    void aSlotTheServerInvalidatedIsDroppedAndMadeAgainSoTheNodeStreamsAgain() throws Exception {
+        String slot = TestDatabase.uniqueName("livesync_lost");
+        CaptureSettings settings = env.settings().withSlotName(slot).withTemporarySlot(false);
+        try {
+            try (LiveTestEnvironment.Node first = env.node(settings)) {
+                await().atMost(LiveTestEnvironment.WAIT).until(first.liveSync::isLive);
+            }
+            invalidate(slot);
+
+            try (LiveTestEnvironment.Node again = env.node(settings)) {
+                await().atMost(LiveTestEnvironment.WAIT).until(again.liveSync::isLive);
+                ItemsView view = TestSessions.openInNewSession(() -> new ItemsView(again.liveSync, 1L, again::load));
+                env.insert(1, "after the slot was lost");
+                await().atMost(LiveTestEnvironment.WAIT).until(() -> TestSessions.read(view, view::titles)
+                        .contains("after the slot was lost"));
+                assertThat(walStatus(slot)).as("a new slot of the same name").isNotEqualTo("lost");
+            }
+        } finally {
+            dropPermanentSlot(slot);
+        }
+    }
+
+    /**
+     * Makes the server invalidate the inactive slot as one that fell behind by more than
+     * {@code max_slot_wal_keep_size}: a tiny limit, WAL switched past the slot, a checkpoint.
+     */
+    private static void invalidate(String slot) {
+        env.db.execute("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+        try {
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> {
+                env.insert(EventRecorder.MARKER_TENANT, "wal filler");
+                env.db.execute("SELECT pg_switch_wal()", "CHECKPOINT");
+                return "lost".equals(walStatus(slot));
+            });
+        } finally {
+            env.db.execute("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+        }
+    }
+
+    private static String walStatus(String slot) throws SQLException {
+        try (Connection c = env.db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slot);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static void terminateWalsender(String slot) throws SQLException {
+        try (Connection c = env.db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+            s.setString(1, slot);
+            s.execute();
+        }
+    }
+
+    /** Drops the permanent slot once its walsender has gone. */
+    private static void dropPermanentSlot(String slot) {
+        await().atMost(LiveTestEnvironment.WAIT).ignoreExceptions().until(() -> {
+            try (Connection c = env.db.connect(); PreparedStatement s = c.prepareStatement(
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+                s.setString(1, slot);
+                s.execute();
+            }
+            return walStatus(slot) == null;
+        });
+    }
+}
