@@ -46,6 +46,8 @@ import org.vaadin.addons.livesync.internal.capture.Sql;
  * @param minBackoff               the shortest wait before connecting again
  * @param maxBackoff               the longest wait before connecting again
  * @param handoverCapacity         how many decoded transactions may wait for delivery
+ * @param slotCleanup              which permanent slots left by nodes that stopped streaming are
+ *                                 dropped (see {@link #withSlotCleanup})
  */
 public record CaptureSettings(
         String jdbcUrl,
@@ -60,7 +62,8 @@ public record CaptureSettings(
         Duration publicationCheckInterval,
         Duration minBackoff,
         Duration maxBackoff,
-        int handoverCapacity) {
+        int handoverCapacity,
+        SlotCleanup slotCleanup) {
 
     private static final Pattern URL_SECRET = Pattern.compile("(?i)([?&;](?:password|sslpassword)=)[^&;]*");
     private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@?]*):[^/@?]*@");
@@ -93,6 +96,7 @@ public record CaptureSettings(
             throw new IllegalArgumentException("The maximum backoff (" + maxBackoff + ") must not be below the minimum ("
                     + minBackoff + ")");
         }
+        Objects.requireNonNull(slotCleanup, "slotCleanup (SlotCleanup.OFF to turn the cleanup off)");
         if (handoverCapacity < 1) {
             throw new IllegalArgumentException("The handover capacity must be at least 1, got " + handoverCapacity);
         }
@@ -113,7 +117,7 @@ public record CaptureSettings(
     public static CaptureSettings forDatabase(String jdbcUrl, @Nullable String user, @Nullable String password) {
         return new CaptureSettings(jdbcUrl, user, password, PublicationSetup.DEFAULT_PUBLICATION, null, true, Set.of(),
                 Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(250),
-                Duration.ofSeconds(30), 1024);
+                Duration.ofSeconds(30), 1024, SlotCleanup.DEFAULT);
     }
 
     /**
@@ -137,7 +141,8 @@ public record CaptureSettings(
      */
     public CaptureSettings withPublication(String publication) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
+                slotCleanup);
     }
 
     /**
@@ -156,7 +161,8 @@ public record CaptureSettings(
             throw new IllegalArgumentException("A replication slot name must not be null");
         }
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
+                slotCleanup);
     }
 
     /**
@@ -170,7 +176,8 @@ public record CaptureSettings(
      */
     public CaptureSettings withTemporarySlot(boolean temporary) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporary, requiredTables,
-                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
+                slotCleanup);
     }
 
     /**
@@ -183,7 +190,8 @@ public record CaptureSettings(
      */
     public CaptureSettings withStatusInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                interval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
+                interval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
+                slotCleanup);
     }
 
     /**
@@ -202,7 +210,7 @@ public record CaptureSettings(
      */
     public CaptureSettings withReconnectBackoff(Duration min, Duration max) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                statusInterval, heartbeatInterval, publicationCheckInterval, min, max, handoverCapacity);
+                statusInterval, heartbeatInterval, publicationCheckInterval, min, max, handoverCapacity, slotCleanup);
     }
 
     /**
@@ -216,7 +224,7 @@ public record CaptureSettings(
      */
     public CaptureSettings withHandoverCapacity(int capacity) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, capacity);
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, capacity, slotCleanup);
     }
 
     /**
@@ -230,7 +238,8 @@ public record CaptureSettings(
      */
     public CaptureSettings withRequiredTables(Set<String> tables) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, tables,
-                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
+                slotCleanup);
     }
 
     /**
@@ -247,7 +256,8 @@ public record CaptureSettings(
      */
     public CaptureSettings withHeartbeatInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                statusInterval, interval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
+                statusInterval, interval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
+                slotCleanup);
     }
 
     /**
@@ -261,7 +271,25 @@ public record CaptureSettings(
      */
     public CaptureSettings withPublicationCheckInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                statusInterval, heartbeatInterval, interval, minBackoff, maxBackoff, handoverCapacity);
+                statusInterval, heartbeatInterval, interval, minBackoff, maxBackoff, handoverCapacity,
+                slotCleanup);
+    }
+
+    /**
+     * Which of our permanent slots left behind are dropped: a node that crashed or was removed
+     * never comes back for its permanent slot, which then retains WAL on the primary until
+     * {@code max_slot_wal_keep_size} (unbounded by default) invalidates it. Default
+     * {@link SlotCleanup#DEFAULT}: logical {@code pgoutput} slots of this database whose names
+     * start with {@code livesync_}, not temporary, not in use, not this node's, that have not
+     * streamed for 15 minutes. {@link SlotCleanup#OFF} turns it off.
+     *
+     * @param cleanup which slots left behind to drop, and after how long
+     * @return a copy with that cleanup, otherwise as this one
+     */
+    public CaptureSettings withSlotCleanup(SlotCleanup cleanup) {
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
+                cleanup);
     }
 
     private static void requirePositive(Duration duration, String what) {
@@ -290,6 +318,6 @@ public record CaptureSettings(
                 + (requiredTables.isEmpty() ? "" : ", tables " + requiredTables)
                 + ", status every " + statusInterval + ", heartbeat every " + heartbeatInterval
                 + ", publication checked every " + publicationCheckInterval + ", reconnect backoff " + minBackoff
-                + " to " + maxBackoff + ", handover capacity " + handoverCapacity + "]";
+                + " to " + maxBackoff + ", handover capacity " + handoverCapacity + ", " + slotCleanup + "]";
     }
 }

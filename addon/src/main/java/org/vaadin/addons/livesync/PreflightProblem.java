@@ -46,7 +46,12 @@ public record PreflightProblem(Kind kind, String message, String fix) implements
          */
         SLOT_IN_USE,
         /** A warning: the heartbeat cannot be written, so stall detection is off. */
-        HEARTBEAT_FAILING
+        HEARTBEAT_FAILING,
+        /**
+         * A warning: the slot is permanent and {@code max_slot_wal_keep_size} is unlimited, so a node
+         * that is down (or far behind) makes the primary retain WAL without bound.
+         */
+        SLOT_RETENTION_UNBOUNDED
     }
 
     @Override

@@ -95,6 +95,29 @@ class DurableResumeTest extends LivePipelineTest {
         }
     }
 
+    @Test
+    void aPermanentSlotWhoseRetentionIsUnboundedIsWarnedAboutUntilTheServerBoundsIt() throws Exception {
+        String slot = TestDatabase.uniqueName("livesync_retention");
+        env.db.execute("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+        try (LiveTestEnvironment.Node node = env.node(env.settings().withSlotName(slot).withTemporarySlot(false))) {
+            await().atMost(LiveTestEnvironment.WAIT).until(node.liveSync::isLive);
+            assertThat(node.liveSync.warnings()).singleElement().satisfies(warning -> {
+                assertThat(warning.kind()).isEqualTo(PreflightProblem.Kind.SLOT_RETENTION_UNBOUNDED);
+                assertThat(warning.fix()).contains("ALTER SYSTEM SET max_slot_wal_keep_size");
+            });
+            assertThat(env.liveSync.warnings()).as("a temporary slot retains nothing once gone").isEmpty();
+
+            env.db.execute("ALTER SYSTEM SET max_slot_wal_keep_size = '10GB'", "SELECT pg_reload_conf()");
+            long reconnects = node.liveSync.metrics().reconnects();
+            terminateWalsender(slot);
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.metrics().reconnects() > reconnects
+                    && node.liveSync.isLive() && node.liveSync.warnings().isEmpty());
+        } finally {
+            env.db.execute("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+            dropPermanentSlot(slot);
+        }
+    }
+
     /**
      * Makes the server invalidate the inactive slot as one that fell behind by more than
      * {@code max_slot_wal_keep_size}: a tiny limit, WAL switched past the slot, a checkpoint.

@@ -262,8 +262,15 @@ public class LiveSyncProperties {
          */
         private boolean temporary = true;
 
+        private final Cleanup cleanup = new Cleanup();
+
         /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.slot.*} values. */
         public Slot() {
+        }
+
+        /** {@return the cleanup of the permanent slots that nodes left behind, {@code livesync.slot.cleanup.*}} */
+        public Cleanup getCleanup() {
+            return cleanup;
         }
 
         /** {@return the replication slot's name; {@code null} for a temporary slot's name generated at every start} */
@@ -294,6 +301,70 @@ public class LiveSyncProperties {
          */
         public void setTemporary(boolean temporary) {
             this.temporary = temporary;
+        }
+    }
+
+    /** The cleanup of permanent slots that nodes left behind, {@code livesync.slot.cleanup.*}. */
+    public static class Cleanup {
+
+        /**
+         * Whether permanent slots that LiveSync nodes left behind (a node crashed or was removed) are
+         * dropped: logical pgoutput slots of this database named with the prefix, not temporary, not
+         * this node's, not in use, idle for the given time.
+         */
+        private boolean enabled = true;
+
+        /** Start of the names of the slots that are LiveSync's: a-z, 0-9 and _, not empty. */
+        private String prefix = "livesync_";
+
+        /** How long a slot must have been idle (no connection streaming from it) before it is dropped. */
+        private Duration inactiveFor = Duration.ofMinutes(15);
+
+        /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.slot.cleanup.*} values. */
+        public Cleanup() {
+        }
+
+        /** {@return whether permanent slots that LiveSync nodes left behind are dropped} */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Sets {@code livesync.slot.cleanup.enabled}.
+         *
+         * @param enabled whether permanent slots that LiveSync nodes left behind are dropped
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** {@return the start of the names of the slots that are LiveSync's} */
+        public String getPrefix() {
+            return prefix;
+        }
+
+        /**
+         * Sets {@code livesync.slot.cleanup.prefix}.
+         *
+         * @param prefix the start of the names of the slots that are LiveSync's: a-z, 0-9 and _, not empty
+         */
+        public void setPrefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** {@return how long a slot must have been idle before it is dropped} */
+        public Duration getInactiveFor() {
+            return inactiveFor;
+        }
+
+        /**
+         * Sets {@code livesync.slot.cleanup.inactive-for}.
+         *
+         * @param inactiveFor how long a slot must have been idle (no connection streaming from it) before it is
+         *     dropped
+         */
+        public void setInactiveFor(Duration inactiveFor) {
+            this.inactiveFor = inactiveFor;
         }
     }
 

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.DeliverySettings;
 import org.vaadin.addons.livesync.LiveSyncSettings;
+import org.vaadin.addons.livesync.SlotCleanup;
 
 /**
  * Turns the {@code livesync.*} properties into {@link LiveSyncSettings}. The settings records do
@@ -31,6 +32,7 @@ final class PropertySettings {
 
     private static CaptureSettings capture(LiveSyncProperties p, DatabaseLogin login) {
         LiveSyncProperties.Reconnect reconnect = p.getReconnect();
+        LiveSyncProperties.Cleanup cleanup = p.getSlot().getCleanup();
         Duration min = reconnect.getMinBackoff();
         boolean minInvalid = min == null || min.isNegative() || min.isZero();
         Set<String> tables = p.getTables() == null ? Set.of() : new LinkedHashSet<>(p.getTables());
@@ -40,6 +42,9 @@ final class PropertySettings {
                 .then("livesync.publication", p.getPublication(), CaptureSettings::withPublication)
                 .then("livesync.slot.temporary", p.getSlot().isTemporary(), CaptureSettings::withTemporarySlot)
                 .thenIfGiven("livesync.slot.name", p.getSlot().getName(), CaptureSettings::withSlotName)
+                .then(cleanupProperty(cleanup), cleanupValue(cleanup), (s, given) -> s.withSlotCleanup(
+                        cleanup.isEnabled() ? SlotCleanup.of(cleanup.getPrefix(), cleanup.getInactiveFor())
+                                : SlotCleanup.OFF))
                 .then("livesync.tables", tables, CaptureSettings::withRequiredTables)
                 .then("livesync.status-interval", p.getStatusInterval(), CaptureSettings::withStatusInterval)
                 .then("livesync.heartbeat-interval", p.getHeartbeatInterval(), CaptureSettings::withHeartbeatInterval)
@@ -50,6 +55,22 @@ final class PropertySettings {
                         minInvalid ? min : reconnect.getMaxBackoff(),
                         (s, given) -> s.withReconnectBackoff(min, reconnect.getMaxBackoff()))
                 .result();
+    }
+
+    /** The cleanup property to name when the settings refuse the cleanup: the duration's when it is not positive. */
+    private static String cleanupProperty(LiveSyncProperties.Cleanup cleanup) {
+        Duration idle = cleanup.getInactiveFor();
+        return !cleanup.isEnabled() ? "livesync.slot.cleanup.enabled"
+                : idle == null || idle.isNegative() || idle.isZero() ? "livesync.slot.cleanup.inactive-for"
+                : "livesync.slot.cleanup.prefix";
+    }
+
+    private static Object cleanupValue(LiveSyncProperties.Cleanup cleanup) {
+        return switch (cleanupProperty(cleanup)) {
+            case "livesync.slot.cleanup.enabled" -> Boolean.FALSE;
+            case "livesync.slot.cleanup.inactive-for" -> String.valueOf(cleanup.getInactiveFor());
+            default -> String.valueOf(cleanup.getPrefix());
+        };
     }
 
     private static DeliverySettings delivery(LiveSyncProperties.Delivery d) {

@@ -28,6 +28,7 @@ import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.DeliverySettings;
 import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncSettings;
+import org.vaadin.addons.livesync.SlotCleanup;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 
 /**
@@ -47,7 +48,8 @@ class LiveSyncPropertiesTest {
     private static final Set<String> PROPERTIES = Set.of("livesync.enabled", "livesync.url", "livesync.username",
             "livesync.password", "livesync.publication", "livesync.tables", "livesync.status-interval",
             "livesync.heartbeat-interval", "livesync.publication-check-interval", "livesync.handover-capacity",
-            "livesync.slot.name", "livesync.slot.temporary", "livesync.reconnect.min-backoff",
+            "livesync.slot.name", "livesync.slot.temporary", "livesync.slot.cleanup.enabled",
+            "livesync.slot.cleanup.prefix", "livesync.slot.cleanup.inactive-for", "livesync.reconnect.min-backoff",
             "livesync.reconnect.max-backoff", "livesync.delivery.max-pending",
             "livesync.delivery.max-changes-per-transaction", "livesync.delivery.lazy-refresh-window",
             "livesync.delivery.ui-threads", "livesync.delivery.sweep-interval",
@@ -77,6 +79,9 @@ class LiveSyncPropertiesTest {
                     "livesync.handover-capacity=64",
                     "livesync.slot.name=" + slot,
                     "livesync.slot.temporary=false",
+                    "livesync.slot.cleanup.enabled=true",
+                    "livesync.slot.cleanup.prefix=livesync_props_",
+                    "livesync.slot.cleanup.inactive-for=20m",
                     "livesync.reconnect.min-backoff=100ms",
                     "livesync.reconnect.max-backoff=2s",
                     "livesync.delivery.max-pending=77",
@@ -95,6 +100,7 @@ class LiveSyncPropertiesTest {
                         .withHandoverCapacity(64)
                         .withSlotName(slot)
                         .withTemporarySlot(false)
+                        .withSlotCleanup(SlotCleanup.of("livesync_props_", Duration.ofMinutes(20)))
                         .withReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
                 assertThat(liveSync.deliverySettings())
                         .isEqualTo(new DeliverySettings(77, 7777, Duration.ZERO, 3, Duration.ofSeconds(7)));
@@ -120,6 +126,8 @@ class LiveSyncPropertiesTest {
             "livesync.heartbeat-interval                  | -1s                       | heartbeat interval must be positive",
             "livesync.publication-check-interval          | 0ms                       | publication check interval must be positive",
             "livesync.handover-capacity                   | 0                         | handover capacity must be at least 1",
+            "livesync.slot.cleanup.prefix                 | Livesync-                 | an empty one would match every",
+            "livesync.slot.cleanup.inactive-for           | 0s                        | must be positive",
             "livesync.slot.name                           | Node-1                    | 1 to 63 characters of a-z, 0-9 and _",
             "livesync.tables                              | a.b.c                     | schema.table",
             "livesync.reconnect.min-backoff               | 0s                        | minimum backoff must be positive",

@@ -210,6 +210,25 @@ public final class Preflight {
         }
     }
 
+    /**
+     * The warning for a permanent slot on a server whose {@code max_slot_wal_keep_size} is
+     * unlimited ({@code -1}, the default): while the node is down its slot retains WAL without
+     * bound and can fill the primary's disk. Null for a temporary slot or a bounded setting.
+     */
+    static PreflightProblem unboundedRetention(Connection connection, CaptureSettings settings) throws SQLException {
+        if (settings.temporarySlot() || !"-1".equals(stringQuery(connection, "SHOW max_slot_wal_keep_size"))) {
+            return null;
+        }
+        return new PreflightProblem(Kind.SLOT_RETENTION_UNBOUNDED,
+                "The replication slot " + settings.slotName() + " is permanent and max_slot_wal_keep_size is -1"
+                        + " (unlimited): while this node is down or far behind, the slot makes the primary keep WAL"
+                        + " without bound, until its disk is full.",
+                "Bound it, e.g. as a superuser ALTER SYSTEM SET max_slot_wal_keep_size = '10GB'; SELECT"
+                        + " pg_reload_conf(); (more than the WAL written while a node may be down). A slot that"
+                        + " falls further behind is invalidated by the server; LiveSync then makes it again and"
+                        + " its views reload.");
+    }
+
     static PreflightProblem unreachable(CaptureSettings settings, SQLException e) {
         String message = String.valueOf(e.getMessage());
         return new PreflightProblem(Kind.DATABASE_UNREACHABLE,

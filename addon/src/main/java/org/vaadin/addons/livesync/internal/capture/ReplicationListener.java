@@ -7,6 +7,7 @@ import org.vaadin.addons.livesync.PreflightProblem;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +88,9 @@ public final class ReplicationListener implements AutoCloseable {
     private volatile Runnable onStateChange = () -> { };
     private final Heartbeat heartbeat;
     private final PublicationWatch publicationWatch;
+    private final SlotJanitor janitor;
+    /** The warning that a permanent slot's WAL retention is unbounded, or null; see {@link #checkRetention}. */
+    private volatile PreflightProblem retention;
     private final String instanceId;
     private volatile boolean running;
     private Thread reader;
@@ -100,6 +104,7 @@ public final class ReplicationListener implements AutoCloseable {
         this.handover = new Handover(settings.handoverCapacity());
         this.heartbeat = new Heartbeat(this.settings, () -> state.get() == CaptureState.STREAMING);
         this.publicationWatch = new PublicationWatch(this.settings, () -> state.get() == CaptureState.STREAMING);
+        this.janitor = new SlotJanitor(this.settings);
         byte[] id = new byte[6];
         ThreadLocalRandom.current().nextBytes(id);
         this.instanceId = HexFormat.of().formatHex(id);
@@ -162,6 +167,7 @@ public final class ReplicationListener implements AutoCloseable {
         reader.start();
         heartbeat.start();
         publicationWatch.start();
+        janitor.start();
     }
 
     /**
@@ -183,6 +189,7 @@ public final class ReplicationListener implements AutoCloseable {
         stopSignal.countDown();
         heartbeat.close();
         publicationWatch.close();
+        janitor.close();
         if (!join(reader, 2_000)) {
             ReplicationSession current = session.get();
             if (current != null) {
@@ -235,11 +242,12 @@ public final class ReplicationListener implements AutoCloseable {
 
     /**
      * What impairs the stream while it runs: heartbeats that cannot be written (stall detection is
-     * off), a publication that no longer includes a watched table. Empty when nothing; each entry
-     * goes away once fixed.
+     * off), a publication that no longer includes a watched table, a permanent slot whose WAL
+     * retention is unbounded. Empty when nothing; each entry goes away once fixed (the retention
+     * is checked again at each connect).
      *
      * @return what impairs the stream while it runs: heartbeats that cannot be written (stall detection is off), a
-     *     publication that no longer includes a watched table
+     *     publication that no longer includes a watched table, a permanent slot whose WAL retention is unbounded
      */
     public List<PreflightProblem> warnings() {
         List<PreflightProblem> warnings = new ArrayList<>();
@@ -248,6 +256,10 @@ public final class ReplicationListener implements AutoCloseable {
             warnings.add(beat);
         }
         warnings.addAll(publicationWatch.problems());
+        PreflightProblem unbounded = retention;
+        if (unbounded != null) {
+            warnings.add(unbounded);
+        }
         return List.copyOf(warnings);
     }
 
@@ -449,6 +461,7 @@ public final class ReplicationListener implements AutoCloseable {
             await(retry.next(preflight.serverAway() ? Retry.Cause.SERVER_AWAY : Retry.Cause.MISCONFIGURED));
             return null;
         }
+        checkRetention();
         try {
             return ReplicationSession.open(settings, instanceId);
         } catch (SlotInUseException e) {
@@ -468,6 +481,23 @@ public final class ReplicationListener implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Checks whether a permanent slot's WAL retention is bounded; a new finding is logged once. */
+    private void checkRetention() {
+        if (settings.temporarySlot()) {
+            return;
+        }
+        PreflightProblem found;
+        try (Connection connection = Connections.sql(settings)) {
+            found = Preflight.unboundedRetention(connection, settings);
+        } catch (SQLException e) {
+            return; // the session's own connect reports an unreachable server
+        }
+        if (found != null && retention == null) {
+            LOG.warn("{}\nFix: {}", found.message(), found.fix());
+        }
+        retention = found;
     }
 
     /** Makes the session the current one unless stopped meanwhile. */
