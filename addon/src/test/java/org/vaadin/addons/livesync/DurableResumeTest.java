@@ -3,9 +3,6 @@ package org.vaadin.addons.livesync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -136,32 +133,14 @@ class DurableResumeTest extends LivePipelineTest {
     }
 
     private static String walStatus(String slot) throws SQLException {
-        try (Connection c = env.db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, slot);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return TestSlots.walStatus(env.db, slot);
     }
 
     private static void terminateWalsender(String slot) throws SQLException {
-        try (Connection c = env.db.connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
-            s.setString(1, slot);
-            s.execute();
-        }
+        TestSlots.terminateWalsender(env.db, slot);
     }
 
-    /** Drops the permanent slot once its walsender has gone. */
     private static void dropPermanentSlot(String slot) {
-        await().atMost(LiveTestEnvironment.WAIT).ignoreExceptions().until(() -> {
-            try (Connection c = env.db.connect(); PreparedStatement s = c.prepareStatement(
-                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
-                s.setString(1, slot);
-                s.execute();
-            }
-            return walStatus(slot) == null;
-        });
+        TestSlots.drop(env.db, slot);
     }
 }

@@ -239,26 +239,13 @@ class MultiNodeTest extends LivePipelineTest {
     }
 
     private static boolean slotExists(String slot) throws SQLException {
-        try (Connection c = env.db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, slot);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return TestSlots.exists(env.db, slot);
     }
 
     /** Drops the permanent slots once their walsenders have gone. */
     private static void dropPermanentSlots(String... slots) {
         for (String slot : slots) {
-            await().atMost(LiveTestEnvironment.WAIT).ignoreExceptions().until(() -> {
-                try (Connection c = env.db.connect(); PreparedStatement s = c.prepareStatement(
-                        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
-                    s.setString(1, slot);
-                    s.execute();
-                    return !slotExists(slot);
-                }
-            });
+            TestSlots.drop(env.db, slot);
         }
     }
 }

@@ -3,9 +3,6 @@ package org.vaadin.addons.livesync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -56,7 +53,7 @@ class SlotJanitorTest extends LivePipelineTest {
             }
         } finally {
             for (String slot : new String[] {crashed, stopped, ownSlot, otherPlugin, otherApplication}) {
-                await().atMost(LiveTestEnvironment.WAIT).ignoreExceptions().until(() -> dropSlot(slot));
+                TestSlots.drop(env.db, slot);
             }
         }
     }
@@ -66,21 +63,6 @@ class SlotJanitorTest extends LivePipelineTest {
     }
 
     private static boolean slotExists(String slot) throws SQLException {
-        try (Connection c = env.db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, slot);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private static boolean dropSlot(String slot) throws SQLException {
-        try (Connection c = env.db.connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, slot);
-            s.execute();
-        }
-        return !slotExists(slot);
+        return TestSlots.exists(env.db, slot);
     }
 }
