@@ -17,18 +17,23 @@ import java.time.Duration;
  * @param uiThreads                threads that run {@code UI.access} for sessions whose lock is free
  * @param sweepInterval            how often UIs that were closed or abandoned without being detached
  *                                 are looked for, and dropped
+ * @param maxConcurrentReloads     how many views may run their loader at once to reload (after an
+ *                                 interruption of the stream, or past {@code maxPending})
  */
 public record DeliverySettings(
         int maxPending,
         int maxChangesPerTransaction,
         Duration lazyRefreshWindow,
         int uiThreads,
-        Duration sweepInterval) {
+        Duration sweepInterval,
+        int maxConcurrentReloads) {
 
     /** The default of {@link #maxPending()}. */
     public static final int DEFAULT_MAX_PENDING = 10_000;
     /** The default of {@link #maxChangesPerTransaction()}. */
     public static final int DEFAULT_MAX_CHANGES_PER_TRANSACTION = 100_000;
+    /** The default of {@link #maxConcurrentReloads()}. */
+    public static final int DEFAULT_MAX_CONCURRENT_RELOADS = 4;
 
     /**
      * Checks every value.
@@ -45,18 +50,20 @@ public record DeliverySettings(
         if (sweepInterval == null || sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException("The sweep interval must be positive, got " + sweepInterval);
         }
+        requireAtLeastOne(maxConcurrentReloads, "maximum of concurrent reloads");
     }
 
     /**
      * The defaults: {@value #DEFAULT_MAX_PENDING} pending row operations per view,
      * {@value #DEFAULT_MAX_CHANGES_PER_TRANSACTION} row changes per transaction, a lazy refresh
-     * window of 50 ms, {@link #defaultUiThreads()} UI threads, a sweep every 30 s.
+     * window of 50 ms, {@link #defaultUiThreads()} UI threads, a sweep every 30 s,
+     * {@value #DEFAULT_MAX_CONCURRENT_RELOADS} concurrent reloads.
      *
      * @return the delivery settings with every value at its default
      */
     public static DeliverySettings defaults() {
         return new DeliverySettings(DEFAULT_MAX_PENDING, DEFAULT_MAX_CHANGES_PER_TRANSACTION, Duration.ofMillis(50),
-                defaultUiThreads(), Duration.ofSeconds(30));
+                defaultUiThreads(), Duration.ofSeconds(30), DEFAULT_MAX_CONCURRENT_RELOADS);
     }
 
     /** {@return the default number of UI threads: twice the processors available to the JVM, at least 4} */
@@ -74,7 +81,8 @@ public record DeliverySettings(
      * @throws IllegalArgumentException when {@code maxPending} is below 1
      */
     public DeliverySettings withMaxPending(int maxPending) {
-        return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, uiThreads, sweepInterval);
+        return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, uiThreads, sweepInterval,
+                maxConcurrentReloads);
     }
 
     /**
@@ -87,7 +95,8 @@ public record DeliverySettings(
      * @throws IllegalArgumentException when {@code maxChanges} is below 1
      */
     public DeliverySettings withMaxChangesPerTransaction(int maxChanges) {
-        return new DeliverySettings(maxPending, maxChanges, lazyRefreshWindow, uiThreads, sweepInterval);
+        return new DeliverySettings(maxPending, maxChanges, lazyRefreshWindow, uiThreads, sweepInterval,
+                maxConcurrentReloads);
     }
 
     /**
@@ -101,7 +110,8 @@ public record DeliverySettings(
      * @throws IllegalArgumentException when the window is null or negative
      */
     public DeliverySettings withLazyRefreshWindow(Duration window) {
-        return new DeliverySettings(maxPending, maxChangesPerTransaction, window, uiThreads, sweepInterval);
+        return new DeliverySettings(maxPending, maxChangesPerTransaction, window, uiThreads, sweepInterval,
+                maxConcurrentReloads);
     }
 
     /**
@@ -113,7 +123,8 @@ public record DeliverySettings(
      * @throws IllegalArgumentException when {@code threads} is below 1
      */
     public DeliverySettings withUiThreads(int threads) {
-        return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, threads, sweepInterval);
+        return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, threads, sweepInterval,
+                maxConcurrentReloads);
     }
 
     /**
@@ -126,7 +137,26 @@ public record DeliverySettings(
      * @throws IllegalArgumentException when the interval is null, zero or negative
      */
     public DeliverySettings withSweepInterval(Duration interval) {
-        return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, uiThreads, interval);
+        return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, uiThreads, interval,
+                maxConcurrentReloads);
+    }
+
+    /**
+     * How many views may run their loader at once to reload (default
+     * {@value #DEFAULT_MAX_CONCURRENT_RELOADS}): after an interruption of the stream that a
+     * durable slot cannot bridge every open view reloads, and this keeps those loads from taking
+     * every connection of the pool at the moment the database is already in trouble. Keep it below
+     * the connection pool's size (Spring Boot: at most half of Hikari's {@code maximum-pool-size}
+     * when the property is not set). Other views wait their turn on their UI thread; a reload
+     * that a view's own code starts (its {@code reload()}) is not held back.
+     *
+     * @param maxConcurrentReloads how many views may run their loader at once to reload
+     * @return a copy with that maximum, otherwise as this one
+     * @throws IllegalArgumentException when {@code maxConcurrentReloads} is below 1
+     */
+    public DeliverySettings withMaxConcurrentReloads(int maxConcurrentReloads) {
+        return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, uiThreads, sweepInterval,
+                maxConcurrentReloads);
     }
 
     private static void requireAtLeastOne(int value, String what) {

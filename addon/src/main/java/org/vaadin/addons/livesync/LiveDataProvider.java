@@ -246,8 +246,13 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             return;
         }
         if (delta.reload() || delta.cleared() || !delta.removals().isEmpty()) {
-            refreshRange(new ListChange<>(List.copyOf(delta.puts().values()), delta.puts().keySet(),
-                    delta.removals(), delta.cleared(), true));
+            Runnable refresh = () -> refreshRange(new ListChange<>(List.copyOf(delta.puts().values()),
+                    delta.puts().keySet(), delta.removals(), delta.cleared(), true));
+            if (delta.reload()) {
+                subscription.resync(refresh); // the range's query runs later, shared by equal viewports (PageCache)
+            } else {
+                refresh.run();
+            }
             return;
         }
         boolean range = false;

@@ -34,9 +34,14 @@ import java.util.Objects;
  * @param lastCommitLsn  where that commit is in the write-ahead log, in PostgreSQL's text form
  *                       ({@code "16/B374D848"}, as {@code pg_current_wal_lsn()} shows it); null
  *                       before the first
+ * @param resyncing      how many watches (watched lists, beans and lazy Grids) have yet to reload
+ *                       (after an interruption of the stream that could not be bridged, or one that
+ *                       fell too far behind), waiting for their turn within
+ *                       {@link DeliverySettings#maxConcurrentReloads()} or loading; 0 when every one
+ *                       is fresh
  */
 public record LiveState(CaptureState status, List<PreflightProblem> problems, List<PreflightProblem> warnings,
-                        long lagBytes, Duration lag, Instant lastCommitTime, String lastCommitLsn)
+                        long lagBytes, Duration lag, Instant lastCommitTime, String lastCommitLsn, int resyncing)
         implements Serializable {
 
     @Serial
@@ -51,6 +56,9 @@ public record LiveState(CaptureState status, List<PreflightProblem> problems, Li
         if (lagBytes < 0 || lag.isNegative()) {
             throw new IllegalArgumentException("A lag is never negative: " + lagBytes + " bytes, " + lag);
         }
+        if (resyncing < 0) {
+            throw new IllegalArgumentException("A count of views is never negative: " + resyncing);
+        }
     }
 
     /** {@return whether changes flow: the status is {@link CaptureState#STREAMING}} */
@@ -59,7 +67,16 @@ public record LiveState(CaptureState status, List<PreflightProblem> problems, Li
     }
 
     /**
-     * Whether {@code other} has the same status, problems and warnings (the lag figures may differ).
+     * {@return whether views are reloading to be fresh again: {@link #resyncing()} is above 0} A UI
+     * shows it, e.g. "Resyncing…", so that users know the rows on screen may be about to change.
+     */
+    public boolean isResyncing() {
+        return resyncing > 0;
+    }
+
+    /**
+     * Whether {@code other} has the same status, problems and warnings, and is resyncing or not
+     * alike (the lag figures and the number of views resyncing may differ).
      *
      * @param other the state to compare with; may be {@code null}
      * @return whether {@code other} has the same status, problems and warnings; {@code false} for
@@ -67,6 +84,6 @@ public record LiveState(CaptureState status, List<PreflightProblem> problems, Li
      */
     public boolean sameStatusAs(LiveState other) {
         return other != null && status == other.status && problems.equals(other.problems)
-                && warnings.equals(other.warnings);
+                && warnings.equals(other.warnings) && isResyncing() == other.isResyncing();
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ import com.vaadin.flow.signals.local.ValueSignal;
  * listeners, from a thread of its own ({@code livesync-state-<slot>}): every change of status and
  * problems, in order, at once (the replication listener's hook takes a sample on its own thread and
  * queues it, so that a short RECONNECTING between two STREAMING is not lost); a change of warnings
+ * (or of whether watches are resyncing)
  * within {@value #LOOK_EVERY_MILLIS} ms (the feed looks that often); and at most every
  * {@link #FIGURES_EVERY} a change of only the lag figures or the last commit. While that thread sets the signal, effects that depend on
  * it are dispatched to the pipeline's UI threads, which run them in {@code UI.access}: no UI's work
@@ -50,6 +52,7 @@ final class LiveStateFeed {
     private static final Logger LOG = LoggerFactory.getLogger(LiveStateFeed.class);
 
     private final ReplicationListener listener;
+    private final IntSupplier resyncing;
     private final Executor effects;
     private final StateSignal signal;
     private final List<Entry> listeners = new CopyOnWriteArrayList<>();
@@ -66,8 +69,9 @@ final class LiveStateFeed {
     private Thread thread;
     private Runnable unregisterEnvironment = () -> { };
 
-    LiveStateFeed(ReplicationListener listener, Executor effects) {
+    LiveStateFeed(ReplicationListener listener, IntSupplier resyncing, Executor effects) {
         this.listener = listener;
+        this.resyncing = resyncing;
         this.effects = effects;
         this.published = sample(Instant.now());
         this.signal = new StateSignal(this);
@@ -219,7 +223,8 @@ final class LiveStateFeed {
             lag = since.isBefore(now) ? Duration.between(since, now) : Duration.ZERO;
         }
         return new LiveState(listener.state(), listener.problems(), listener.warnings(), behind, lag,
-                commit == null ? null : commit.time(), commit == null ? null : commit.lsn().toString());
+                commit == null ? null : commit.time(), commit == null ? null : commit.lsn().toString(),
+                Math.max(0, resyncing.getAsInt()));
     }
 
     private void publish(LiveState state) {

@@ -44,7 +44,7 @@ public final class LiveSync implements AutoCloseable {
 
     private LiveSync(Pipeline pipeline) {
         this.pipeline = pipeline;
-        this.stateFeed = new LiveStateFeed(pipeline.listener(), pipeline.uiExecutor());
+        this.stateFeed = new LiveStateFeed(pipeline.listener(), pipeline::resyncing, pipeline.uiExecutor());
     }
 
     /**

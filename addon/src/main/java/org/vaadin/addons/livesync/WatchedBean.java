@@ -402,7 +402,7 @@ public final class WatchedBean<T> extends Watch {
             return;
         }
         if (delta.reload()) {
-            reload();
+            subscription.resync(this::reload); // within the pipeline's bound of concurrent reloads
             return;
         }
         T fresh = delta.puts().get(id);

@@ -241,7 +241,7 @@ public final class WatchedList<T> extends Watch {
             return;
         }
         if (delta.reload()) {
-            reload();
+            subscription.resync(this::reload); // within the pipeline's bound of concurrent reloads
             return;
         }
         if (delta.cleared()) {

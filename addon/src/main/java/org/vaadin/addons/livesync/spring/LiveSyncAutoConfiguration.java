@@ -62,6 +62,9 @@ public final class LiveSyncAutoConfiguration {
     LiveSync liveSync(EntityManagerFactory entityManagerFactory, LiveSyncProperties properties, BeanFactory beans,
                       ObjectProvider<LiveSyncCustomizer> customizers) {
         LiveSyncSettings settings = PropertySettings.of(properties, DatabaseLogin.of(properties, beans));
+        if (properties.getDelivery().getMaxConcurrentReloads() == null) {
+            settings = PoolSize.boundReloads(settings, beans);
+        }
         for (LiveSyncCustomizer customizer : customizers.orderedStream().toList()) {
             settings = Objects.requireNonNull(customizer.customize(settings),
                     () -> "The LiveSyncCustomizer " + customizer + " returned null instead of the settings");

@@ -444,6 +444,13 @@ public class LiveSyncProperties {
         /** How often UIs closed or abandoned without being detached are looked for and dropped. */
         private Duration sweepInterval = Duration.ofSeconds(30);
 
+        /**
+         * Views that may run their loader at once to reload (after an interruption of the stream, or
+         * a view too far behind); the others wait their turn. Defaults to 4, and to at most half of
+         * the connection pool's size when the datasource is Hikari's.
+         */
+        private @Nullable Integer maxConcurrentReloads;
+
         /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.delivery.*} values. */
         public Delivery() {
         }
@@ -512,6 +519,21 @@ public class LiveSyncProperties {
          */
         public void setUiThreads(@Nullable Integer uiThreads) {
             this.uiThreads = uiThreads;
+        }
+
+        /** {@return how many views may run their loader at once to reload; {@code null} for the default} */
+        public @Nullable Integer getMaxConcurrentReloads() {
+            return maxConcurrentReloads;
+        }
+
+        /**
+         * Sets {@code livesync.delivery.max-concurrent-reloads}.
+         *
+         * @param maxConcurrentReloads how many views may run their loader at once to reload; {@code null} for 4,
+         *     or at most half of a Hikari pool's size
+         */
+        public void setMaxConcurrentReloads(@Nullable Integer maxConcurrentReloads) {
+            this.maxConcurrentReloads = maxConcurrentReloads;
         }
 
         /** {@return how often UIs closed or abandoned without being detached are looked for} */

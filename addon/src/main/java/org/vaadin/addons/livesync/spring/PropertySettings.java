@@ -82,6 +82,8 @@ final class PropertySettings {
                         DeliverySettings::withLazyRefreshWindow)
                 .thenIfGiven("livesync.delivery.ui-threads", d.getUiThreads(), DeliverySettings::withUiThreads)
                 .then("livesync.delivery.sweep-interval", d.getSweepInterval(), DeliverySettings::withSweepInterval)
+                .thenIfGiven("livesync.delivery.max-concurrent-reloads", d.getMaxConcurrentReloads(),
+                        DeliverySettings::withMaxConcurrentReloads)
                 .result();
     }
 

@@ -52,11 +52,12 @@ class LiveSyncPropertiesTest {
             "livesync.slot.cleanup.prefix", "livesync.slot.cleanup.inactive-for", "livesync.reconnect.min-backoff",
             "livesync.reconnect.max-backoff", "livesync.delivery.max-pending",
             "livesync.delivery.max-changes-per-transaction", "livesync.delivery.lazy-refresh-window",
-            "livesync.delivery.ui-threads", "livesync.delivery.sweep-interval",
+            "livesync.delivery.ui-threads", "livesync.delivery.sweep-interval", "livesync.delivery.max-concurrent-reloads",
             "livesync.events.publish-application-events", "livesync.events.with-entity", "livesync.events.queue-size");
     /** The properties whose default is "not set" (the datasource's, generated, computed, the watched tables). */
     private static final Set<String> WITHOUT_DEFAULT = Set.of("livesync.url", "livesync.username", "livesync.password",
-            "livesync.tables", "livesync.slot.name", "livesync.delivery.ui-threads");
+            "livesync.tables", "livesync.slot.name", "livesync.delivery.ui-threads",
+            "livesync.delivery.max-concurrent-reloads");
 
     private final ApplicationContextRunner runner = APP.runner();
 
@@ -88,7 +89,8 @@ class LiveSyncPropertiesTest {
                     "livesync.delivery.max-changes-per-transaction=7777",
                     "livesync.delivery.lazy-refresh-window=0ms",
                     "livesync.delivery.ui-threads=3",
-                    "livesync.delivery.sweep-interval=7s").run(context -> {
+                    "livesync.delivery.sweep-interval=7s",
+                    "livesync.delivery.max-concurrent-reloads=2").run(context -> {
                 assertThat(context).hasNotFailed();
                 LiveSync liveSync = context.getBean(LiveSync.class);
                 assertThat(liveSync.settings()).isEqualTo(CaptureSettings.forDatabase(url, db.user(), db.password())
@@ -103,7 +105,7 @@ class LiveSyncPropertiesTest {
                         .withSlotCleanup(SlotCleanup.of("livesync_props_", Duration.ofMinutes(20)))
                         .withReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
                 assertThat(liveSync.deliverySettings())
-                        .isEqualTo(new DeliverySettings(77, 7777, Duration.ZERO, 3, Duration.ofSeconds(7)));
+                        .isEqualTo(new DeliverySettings(77, 7777, Duration.ZERO, 3, Duration.ofSeconds(7), 2));
                 await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
                 assertThat(permanentSlotExists(slot)).as("the configured permanent slot streams").isTrue();
             });
@@ -137,6 +139,7 @@ class LiveSyncPropertiesTest {
             "livesync.delivery.lazy-refresh-window        | -1ms                      | must not be negative",
             "livesync.delivery.ui-threads                 | 0                         | must be at least 1",
             "livesync.delivery.sweep-interval             | 0s                        | sweep interval must be positive",
+            "livesync.delivery.max-concurrent-reloads     | 0                         | concurrent reloads must be at least 1",
             "livesync.url                                 | jdbc:mysql://localhost/db | needs a PostgreSQL JDBC URL"})
     void aValueTheSettingsRefuseFailsTheStartNamingThePropertyAndWhy(String property, String value, String reason) {
         runner.withPropertyValues(property + "=" + value).run(context -> {

@@ -59,6 +59,7 @@ public final class Dispatcher {
     private static final long VISIBLE_WAIT_NANOS = 20_000_000L;
 
     private final EntityFetcher fetcher;
+    private final ReloadGate reloadGate;
     private final RowLoader loader;
     private final XidVisibility visibility;
     private final Fence fence;
@@ -86,7 +87,8 @@ public final class Dispatcher {
     }
 
     Dispatcher(EntityFetcher fetcher, XidVisibility visibility, BadRows badRows, int maxPendingPerSubscription,
-               Executor uiExecutor) {
+               Executor uiExecutor, int maxConcurrentReloads) {
+        this.reloadGate = new ReloadGate(maxConcurrentReloads);
         this.fetcher = fetcher;
         this.visibility = visibility;
         this.fence = new Fence(visibility);
@@ -97,6 +99,11 @@ public final class Dispatcher {
 
     Fence fence() {
         return fence;
+    }
+
+    /** The bound of concurrent reloads, and the count of views still to reload. */
+    ReloadGate reloadGate() {
+        return reloadGate;
     }
 
     /** {@return the results lazy views share, kept valid by the changes routed here} */
@@ -429,6 +436,7 @@ public final class Dispatcher {
     private void post(Plan plan, Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
         Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi = new LinkedHashMap<>();
         for (Subscription<?> subscription : plan.reloads()) {
+            subscription.resyncDue();
             Delta<?> reload = new Delta<>();
             reload.markReload();
             addTo(byUi, subscription, reload);
@@ -634,6 +642,7 @@ public final class Dispatcher {
 
     void unregister(Subscription<?> subscription) {
         Set<Object> indexed = subscription.closeAndDrainIndexed();
+        subscription.resynced();
         if (!all.remove(subscription)) {
             return;
         }

@@ -76,7 +76,7 @@ public final class Pipeline implements AutoCloseable {
         this.uiExecutor = Executors.newFixedThreadPool(delivery.uiThreads(),
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
         this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, delivery.maxPending(),
-                uiExecutor);
+                uiExecutor, delivery.maxConcurrentReloads());
         this.events = new EventBus(registry.entities().stream().map(WatchedEntity::type).collect(Collectors.toSet()));
         this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence(), events);
         CaptureSettings capture = settings.capture();
@@ -132,6 +132,15 @@ public final class Pipeline implements AutoCloseable {
     /** {@return the dispatcher: registrations and counters} */
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /**
+     * {@return how many watches (lists, beans, lazy Grids) have a reload to do that the pipeline
+     *     asked for (after an interruption of the stream or an overflow), waiting for their turn or
+     *     running}
+     */
+    public int resyncing() {
+        return dispatcher.reloadGate().resyncing();
     }
 
     /** {@return the settings it delivers with} */

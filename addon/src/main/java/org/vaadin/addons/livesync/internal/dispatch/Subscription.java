@@ -38,6 +38,7 @@ public final class Subscription<T> implements AutoCloseable {
     /** Rows whose put is queued for the UI, with how many such puts wait (guarded by this). */
     private final Map<Object, Integer> pending = new HashMap<>();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean resyncDue = new java.util.concurrent.atomic.AtomicBoolean();
 
     Subscription(Dispatcher dispatcher, UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
                  String description) {
@@ -182,6 +183,35 @@ public final class Subscription<T> implements AutoCloseable {
     public void beforeLoad() {
         if (!closed) {
             dispatcher.beforeLoad(this);
+        }
+    }
+
+    /**
+     * Runs a reload that the pipeline asked for (after a gap in the stream or an overflow) within
+     * the pipeline's bound of concurrent reloads, waiting for a turn; then it no longer counts as
+     * resyncing. On the UI thread (in {@code UI.access}), like every delivery.
+     *
+     * @param reload the view's reload through its loader
+     */
+    public void resync(Runnable reload) {
+        try {
+            dispatcher.reloadGate().run(reload);
+        } finally {
+            resynced();
+        }
+    }
+
+    /** Marks it as having a reload to do (counted as resyncing until it ran or the subscription closed). */
+    void resyncDue() {
+        if (!closed && resyncDue.compareAndSet(false, true)) {
+            dispatcher.reloadGate().added();
+        }
+    }
+
+    /** It reloaded (or went away): no longer resyncing. */
+    void resynced() {
+        if (resyncDue.compareAndSet(true, false)) {
+            dispatcher.reloadGate().done();
         }
     }
 

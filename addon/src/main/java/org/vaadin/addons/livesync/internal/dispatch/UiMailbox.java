@@ -163,6 +163,9 @@ final class UiMailbox {
                 LOG.error("LiveSync could not apply changes to {}; other views are not affected", subscription, e);
             } finally {
                 subscription.settle(delta.marks());
+                if (delta.reload()) {
+                    subscription.resynced(); // also when the sink had nothing to load (a form showing no bean)
+                }
             }
         }
     }

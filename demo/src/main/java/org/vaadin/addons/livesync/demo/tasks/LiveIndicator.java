@@ -11,7 +11,8 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.signals.Signal;
 
 /**
- * A small badge: "Live" while changes flow, else what LiveSync is doing or what is wrong. Follows
+ * A small badge: "Live" while changes flow ("Resyncing…" while views reload after an interruption),
+ * else what LiveSync is doing or what is wrong. Follows
  * LiveSync's state signal while attached (the effect runs in {@code UI.access}).
  */
 class LiveIndicator extends Span {
@@ -25,15 +26,18 @@ class LiveIndicator extends Span {
     }
 
     private void show(LiveState state) {
-        getElement().setAttribute("data-state", state.status().name().toLowerCase());
+        getElement().setAttribute("data-state", state.isLive() && state.isResyncing() ? "resyncing"
+                : state.status().name().toLowerCase());
         setText(switch (state.status()) {
-            case STREAMING -> "Live";
+            case STREAMING -> state.isResyncing() ? "Resyncing…" : "Live";
             case NEW, STARTING -> "Connecting…";
             case RECONNECTING -> "Reconnecting…";
             case NOT_READY -> "Database not ready";
             case STOPPED -> "Stopped";
         });
-        setTitle(state.isLive() ? "Committed changes appear at once" + lastCommit(state)
+        setTitle(state.isLive() && state.isResyncing() ? state.resyncing() + " views are loading again after an"
+                + " interruption; changes appear as soon as they are done"
+                : state.isLive() ? "Committed changes appear at once" + lastCommit(state)
                 : state.problems().isEmpty() ? "Live updates resume by themselves"
                 : String.join("\n", state.problems().stream().map(PreflightProblem::toString).toList()));
     }
