@@ -21,6 +21,9 @@ final class LazyProbe implements LazyView.Probe {
         final Set<Integer> inserts = new HashSet<>();
         /** Every insert numbered below this has been accounted for. */
         int below = -1;
+        /** The row last read at each position (the same instance: nothing new there), and its insert number or -1. */
+        final BenchTask[] rows = new BenchTask[LazyView.PAGE];
+        final int[] insertAt = new int[LazyView.PAGE];
     }
 
     @Override
@@ -41,21 +44,24 @@ final class LazyProbe implements LazyView.Probe {
             if (row == null) {
                 continue;
             }
-            int version = number(row.getAssignee(), "t");
-            if (version >= 0) {
-                Integer previous = seen.versions.put(row.getId(), version);
-                if (previous == null || previous != version) {
-                    window.arrivals.shown(previous == null ? -1 : previous, version, now);
+            if (row != seen.rows[i]) { // a row the view had not sent at this position before
+                seen.rows[i] = row;
+                int version = number(row.getAssignee(), "t");
+                if (version >= 0) {
+                    Integer previous = seen.versions.put(row.getId(), version);
+                    if (previous == null || previous != version) {
+                        window.arrivals.shown(previous == null ? -1 : previous, version, now);
+                    }
+                }
+                int inserted = number(row.getTitle(), LazyGrid.INSERT_PREFIX);
+                seen.insertAt[i] = inserted < 0 ? -1 : 9_999_999 - inserted;
+                if (inserted >= 0 && seen.inserts.add(seen.insertAt[i])) {
+                    window.arrivals.seen(seen.insertAt[i] - window.base, now);
                 }
             }
-            int inserted = number(row.getTitle(), LazyGrid.INSERT_PREFIX);
-            if (inserted >= 0) {
-                int seq = 9_999_999 - inserted;
+            if (seen.insertAt[i] >= 0) {
                 insertsShown++;
-                oldestShown = Math.min(oldestShown, seq);
-                if (seen.inserts.add(seq)) {
-                    window.arrivals.seen(seq - window.base, now);
-                }
+                oldestShown = Math.min(oldestShown, seen.insertAt[i]);
             }
         }
         if (insertsShown == LazyView.PAGE - LazyGrid.TOP) {
