@@ -26,6 +26,7 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.login.LoginForm;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.textfield.TextArea;
@@ -268,6 +269,14 @@ class TasksViewTest extends DemoTest {
         awaitUi(() -> assertThat(titlesShown()).isEqualTo(sorted(titlesOf(1))));
         sql.sql("DELETE FROM task WHERE title LIKE ?").param(OutsideWriter.TITLE_PREFIX + "%").update();
         awaitUi(() -> assertThat(titlesShown()).isEqualTo(sorted(titlesOf(1))));
+    }
+
+    @Test
+    void liveIndicatorFollowsTheStateSignalAndShowsLiveWhileStreaming() {
+        openBoardAs("alice");
+        Span indicator = _get(Span.class, spec -> spec.withClasses("live-indicator"));
+        assertThat(indicator.getText()).isEqualTo("Live");
+        assertThat(indicator.getElement().getAttribute("data-state")).isEqualTo("streaming");
     }
 
     private void openBoardAs(String user) {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.vaadin.addons.livesync.demo.security.CurrentUser;
 import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
+import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncView;
 import org.vaadin.addons.livesync.SaveResult;
 import org.vaadin.addons.livesync.WatchedBean;
@@ -68,7 +69,7 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
     private final WatchedBean<Task> bean;
 
     public TasksView(TaskRepository tasks, OrganizationRepository organizations, CurrentUser user,
-                     LiveStatus liveStatus, OutsideWriter writer) {
+                     LiveSync liveSync, OutsideWriter writer) {
         super(user.organizationId());
         this.tasks = tasks;
         VerticalLayout board = getContent();
@@ -77,7 +78,7 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
 
         String organization = organizations.findById(getSubscriptionValue()).map(Organization::getName)
                 .orElse("Organization " + getSubscriptionValue());
-        board.add(header(organization, user, new LiveIndicator(liveStatus), new WriterToggle(writer)));
+        board.add(header(organization, user, new LiveIndicator(liveSync), new WriterToggle(writer)));
 
         configureGrid();
         count.addClassName("task-count");
