@@ -61,7 +61,7 @@ final class LazyGrid {
     static final double QUERY_RATE = 20;
     static final long REFRESH_WINDOW_MS = 50;
     static final Duration REFRESH_WINDOW = Duration.ofMillis(REFRESH_WINDOW_MS);
-    /** LiveSync's threads; a refresh delayed to the end of its window runs on the maintenance thread. */
+    /** LiveSync's threads (a refresh delayed to the end of its window runs on a UI thread; the maintenance thread times it). */
     static final List<String> THREADS = List.of("livesync-reader", "livesync-delivery", "livesync-ui",
             "livesync-maintenance");
 
