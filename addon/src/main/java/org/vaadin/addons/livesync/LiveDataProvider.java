@@ -43,9 +43,12 @@ import com.vaadin.flow.shared.Registration;
  * a row the Grid does not hold refreshes the visible range and the count;</li>
  * <li>refreshes are coalesced: at most one per delivered batch of transactions, and at most one per
  * {@link #withRefreshWindow refresh window} (50 ms by default) while changes keep coming;</li>
- * <li>views of the same subscription value that show the same page (sort, filter, range) share one
- * query result per change, so database work grows with the distinct viewports, not with the
- * views.</li>
+ * <li>views of the same subscription value that show the same page (sort, filter, range) of the
+ * same query share one query result per change, so database work grows with the distinct
+ * viewports, not with the views. The same query: the same {@link #key() key} and the same fetch
+ * and count code (the same lambdas in your source, whatever they capture). A fetch whose rows
+ * depend on what it captures besides the subscription value (a status chosen per view) needs a
+ * key per such value ({@code live.lazy(WatchKey.of("open", Task.class), ...)}).</li>
  * </ul>
  * Deletes and moves whose old subscription key the WAL does not carry (REPLICA IDENTITY DEFAULT)
  * are routed through the rows this provider handed out recently (at most {@value #MAX_HELD}); a
@@ -68,17 +71,27 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     public static final int MAX_HELD = 2_000;
 
     /** A page query, as the page cache compares them. */
-    private record PageKey(int offset, int limit, List<String> sort, Object filter) {
+    private record PageKey(Source source, int offset, int limit, List<String> sort, Object filter) {
     }
 
     /** A count query, as the page cache compares them. */
-    private record CountKey(Object filter) {
+    private record CountKey(Source source, Object filter) {
+    }
+
+    /**
+     * Whose query it is: the key and the code of the fetch and the count (the lambda's or the
+     * class's), so that providers of other queries of the same type and subscription value
+     * (open tasks, all tasks) never share a result, while the views of one lambda do.
+     */
+    private record Source(WatchKey<?> key, Class<?> fetch, Class<?> count) implements java.io.Serializable {
     }
 
     private final LiveScope<?> scope;
     private final WatchKey<T> key;
     private final LiveFetch<Object, T, F> fetch;
     private final LiveCount<Object, T, F> count;
+    /** Identifies the query in the page cache. */
+    private final Source source;
     private final List<SerializableConsumer<ListChange<T>>> listeners = new ArrayList<>();
     private final Set<String> queryAttributes = new LinkedHashSet<>();
     private final LinkedHashMap<Object, T> held = new LinkedHashMap<>(64, 0.75f, true);
@@ -99,11 +112,23 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient long lastRefreshNanos;
     private transient boolean refreshScheduled;
 
-    LiveDataProvider(LiveScope<?> scope, WatchKey<T> key, LiveFetch<Object, T, F> fetch, LiveCount<Object, T, F> count) {
+    /**
+     * A provider for {@code scope}, watched under {@code key}.
+     *
+     * @param scope the scope that watches it
+     * @param key the key it is watched under
+     * @param fetch the application's fetch, adapted to any value
+     * @param count the application's count, adapted to any value
+     * @param fetchCode the class of the application's own fetch (its lambda's), which identifies the query
+     * @param countCode the class of the application's own count
+     */
+    LiveDataProvider(LiveScope<?> scope, WatchKey<T> key, LiveFetch<Object, T, F> fetch, LiveCount<Object, T, F> count,
+                     Class<?> fetchCode, Class<?> countCode) {
         this.scope = scope;
         this.key = key;
         this.fetch = fetch;
         this.count = count;
+        this.source = new Source(key, fetchCode, countCode);
     }
 
     /** {@return the key it is watched under in its {@link LiveScope}} */
@@ -193,7 +218,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         sortedBy = sortAttributes(query.getSortOrders());
         filtered = query.getFilter().isPresent();
         PageCache.Result<List<T>> page = pages().get(key.type(), subscriptionValue,
-                new PageKey(query.getOffset(), query.getLimit(), List.copyOf(sortKey(query.getSortOrders())),
+                new PageKey(source, query.getOffset(), query.getLimit(), List.copyOf(sortKey(query.getSortOrders())),
                         query.getFilter().orElse(null)),
                 () -> privateCopies(fetch.fetch(subscriptionValue, query).toList()));
         List<T> rows = privateCopies(page.value()); // the cache keeps its own copies; each view gets its own
@@ -207,7 +232,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     @Override
     protected int sizeInBackEnd(Query<T, F> query) {
         Object subscriptionValue = subscriptionValue();
-        return pages().get(key.type(), subscriptionValue, new CountKey(query.getFilter().orElse(null)),
+        return pages().get(key.type(), subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
                 () -> count.count(subscriptionValue, query)).value();
     }
 

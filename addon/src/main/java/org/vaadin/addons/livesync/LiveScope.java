@@ -234,7 +234,8 @@ public final class LiveScope<S> implements Serializable {
         LiveFetch<Object, T, F> untypedFetch = (value, query) -> fetch.fetch((S) value, query);
         @SuppressWarnings("unchecked")
         LiveCount<Object, T, F> untypedCount = (value, query) -> count.count((S) value, query);
-        LiveDataProvider<T, F> provider = new LiveDataProvider<>(this, key, untypedFetch, untypedCount);
+        LiveDataProvider<T, F> provider = new LiveDataProvider<>(this, key, untypedFetch, untypedCount,
+                fetch.getClass(), count.getClass());
         add(lists, key, provider.watch());
         return provider;
     }

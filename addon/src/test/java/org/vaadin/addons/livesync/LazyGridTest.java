@@ -266,4 +266,39 @@ class LazyGridTest extends LivePipelineTest {
         Item first = views.get(0).visible().get(0);
         assertThat(views.get(1).visible().get(0)).as("each view its own instance").isNotSameAs(first);
     }
+
+    /** A tenant's done items only, in a lazy Grid: another query than {@link LazyItemsView}'s for the same page. */
+    static final class DoneItemsView extends LiveSyncView<Long, Div> {
+        final Grid<Item> grid = new Grid<>();
+
+        DoneItemsView(long tenant) {
+            super(env.liveSync, tenant);
+            grid.addColumn(Item::getTitle);
+            grid.setItems(live().lazy(Item.class,
+                    (org, query) -> env.sessionFactory.fromSession(s -> s.createSelectionQuery(
+                                    "from Item where tenant = :t and status = 'done' order by title, id", Item.class)
+                            .setParameter("t", org).setFirstResult(query.getOffset())
+                            .setMaxResults(query.getLimit()).getResultList()).stream(),
+                    (org, query) -> Math.toIntExact(env.sessionFactory.fromSession(s -> s.createSelectionQuery(
+                                    "select count(i) from Item i where i.tenant = :t and i.status = 'done'", Long.class)
+                            .setParameter("t", org).getSingleResult()))));
+            getContent().add(grid);
+        }
+    }
+
+    @Test
+    void gridsOfTheSameTenantWithDifferentQueriesDoNotShareResults() {
+        env.db.execute("UPDATE live_view_test.item SET status = 'done' WHERE title > 'row 09900'");
+        env.quiesce();
+        LazyItemsView all = openLazy(1);
+        DoneItemsView done = new DoneItemsView(1);
+        UI.getCurrent().add(done);
+        done.grid.getDataCommunicator().setViewportRange(0, 50);
+        MockVaadin.clientRoundtrip(false);
+
+        DataCommunicator<Item> communicator = done.grid.getDataCommunicator();
+        assertThat(all.count()).isEqualTo(ROWS);
+        assertThat(communicator.getItemCount()).as("the done Grid's own count").isEqualTo(100);
+        assertThat(communicator.getItem(0).getTitle()).as("the done Grid's own first row").isEqualTo("row 09901");
+    }
 }

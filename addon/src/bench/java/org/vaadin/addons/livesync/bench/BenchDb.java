@@ -61,6 +61,10 @@ final class BenchDb {
                     s.execute("CREATE DATABASE " + DATABASE);
                 }
             }
+            try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                Cpu.server(Cpu.parentOf(rs.getLong(1))); // the server's CPU, not the other clusters' on this machine
+            }
         }
         String url = "jdbc:postgresql://" + host + ":" + port + "/" + DATABASE;
         return new BenchDb(url, user, password, host, port);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,14 +27,12 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 
 /**
- * Commit → the row's text in the DOM of headless Chromium, over push, on the demo: the demo runs as
- * its own process (built by {@code src/bench/prepare-browser}) on a fresh database of the bench's
- * PostgreSQL and a free loopback port; alice (organization 1) signs in; then one task's title is
- * updated with plain SQL, {@link Sizes#browserSamples()} times, one at a time. A
- * {@code MutationObserver} in the page records when the new title is first in the Grid's DOM
- * ({@code performance.timeOrigin + now()}, the same wall clock as the writer's {@link Instant}); the
- * latency runs from the moment the writer sends the UPDATE. The title starts with {@code !} so that
- * the row sorts first in the demo's by-title Grid.
+ * Commit → the change in the DOM of headless Chromium, over push, on the demo: the demo runs as its
+ * own process (built by {@code src/bench/prepare-browser}) on a fresh database of the bench's
+ * PostgreSQL and a free loopback port; alice (organization 1) signs in; then rows of her board are
+ * inserted, retitled, moved away and deleted with plain SQL, one change at a time
+ * ({@link BrowserChanges}: {@link Sizes#browserSamples()} / 2 rounds of five changes), each timed
+ * until the Grid's DOM shows it.
  */
 final class BrowserLatency {
 
@@ -43,45 +40,8 @@ final class BrowserLatency {
     private static final List<String> CHROMIUM_ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
-    private static final int WARM_UP = 10;
-
-    private static final String OBSERVER = """
-            () => {
-              window.__seen = {};
-              window.__expect = null;
-              const grid = document.querySelector('vaadin-grid');
-              const check = () => {
-                const expect = window.__expect;
-                if (expect === null || window.__seen[expect] !== undefined) return;
-                for (const cell of grid.querySelectorAll('vaadin-grid-cell-content')) {
-                  if (cell.textContent === expect) {
-                    window.__seen[expect] = performance.timeOrigin + performance.now();
-                    return;
-                  }
-                }
-              };
-              new MutationObserver(check).observe(grid, {subtree: true, childList: true, characterData: true});
-              return grid !== null;
-            }""";
-
-    /** Records when each websocket message (a push) arrives, to split server time from client time. */
-    private static final String WEBSOCKET_SPY = """
-            (() => {
-              const Native = window.WebSocket;
-              window.__messages = [];
-              window.__sizes = [];
-              const Spy = function (...args) {
-                const socket = new Native(...args);
-                socket.addEventListener('message', e => {
-                  window.__messages.push(performance.timeOrigin + performance.now());
-                  window.__sizes.push(typeof e.data === 'string' ? e.data.length : (e.data.size || e.data.byteLength || 0));
-                });
-                return socket;
-              };
-              Spy.prototype = Native.prototype;
-              for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Spy[k] = Native[k];
-              window.WebSocket = Spy;
-            })();""";
+    /** Rounds (five changes each) before the counted ones. */
+    private static final int WARM_UP = 3;
 
     private BrowserLatency() {
     }
@@ -124,8 +84,6 @@ final class BrowserLatency {
 
     private static void measure(String base, Path chromium, String url, BenchDb db, Sizes sizes, Results results)
             throws Exception {
-        int samples = sizes.browserSamples();
-        long[] latency = new long[samples];
         try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
              Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
@@ -134,117 +92,31 @@ final class BrowserLatency {
              Connection sql = DriverManager.getConnection(url, props(db))) {
             context.setDefaultTimeout(60_000);
             Page page = context.newPage();
-            page.addInitScript(WEBSOCKET_SPY);
+            page.addInitScript(BrowserChanges.WEBSOCKET_SPY);
+            long loginStart = System.nanoTime();
             page.navigate(base + "/login");
             page.locator("input[name=username]").fill("alice");
             page.locator("input[name=password]").fill("alice");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
             page.locator("vaadin-grid").waitFor();
             page.locator("vaadin-grid-cell-content").first().waitFor();
+            results.put("latency_ms.browser_login_to_grid_ms", (System.nanoTime() - loginStart) / 1e6);
 
-            long id;
-            try (PreparedStatement insert = sql.prepareStatement(
-                    "INSERT INTO task (organization_id, title) VALUES (1, '!bench start') RETURNING id");
-                 ResultSet rs = insert.executeQuery()) {
-                rs.next();
-                id = rs.getLong(1);
-            }
-            page.locator("vaadin-grid-cell-content").filter(new com.microsoft.playwright.Locator.FilterOptions()
-                    .setHasText("!bench start")).first().waitFor();
-            Object installed = page.evaluate(OBSERVER);
-            if (!Boolean.TRUE.equals(installed)) {
-                throw new IllegalStateException("no vaadin-grid on the board");
-            }
             double offset = clockOffset(page);
             results.put("latency_ms.browser_clock_offset_ms", offset);
-
-            List<Long> measured = new ArrayList<>();
-            List<Long> toPush = new ArrayList<>();
-            List<Long> pushToDom = new ArrayList<>();
-            List<Long> pushBytes = new ArrayList<>();
-            int missing = 0;
-            try (PreparedStatement update = sql.prepareStatement("UPDATE task SET title = ? WHERE id = ?")) {
-                for (int i = 0; i < WARM_UP + samples; i++) {
-                    String title = String.format("!bench %06d", i);
-                    page.evaluate("t => { window.__expect = t; window.__messages = []; window.__sizes = []; }", title);
-                    update.setString(1, title);
-                    update.setLong(2, id);
-                    Instant sent = Instant.now();
-                    update.executeUpdate();
-                    boolean seen;
-                    try {
-                        page.waitForFunction("t => window.__seen[t] !== undefined", title,
-                                new Page.WaitForFunctionOptions().setTimeout(10_000).setPollingInterval(5));
-                        seen = true;
-                    } catch (com.microsoft.playwright.TimeoutError e) {
-                        seen = false;
-                    }
-                    if (i >= WARM_UP) {
-                        if (seen) {
-                            @SuppressWarnings("unchecked")
-                            List<Number> times = (List<Number>) page.evaluate(
-                                    "t => [window.__seen[t], ...window.__messages]", title);
-                            @SuppressWarnings("unchecked")
-                            List<Number> lengths = (List<Number>) page.evaluate("() => window.__sizes");
-                            double at = times.get(0).doubleValue() - offset;
-                            double sentMs = sent.getEpochSecond() * 1000.0 + sent.getNano() / 1e6;
-                            measured.add(Math.max(0, Math.round((at - sentMs) * 1e6)));
-                            // the first push that arrived after the update was sent and before the DOM changed
-                            for (int k = 1; k < times.size(); k++) {
-                                double push = times.get(k).doubleValue() - offset;
-                                if (push >= sentMs && push <= at) {
-                                    if (k - 1 < lengths.size()) {
-                                        pushBytes.add(lengths.get(k - 1).longValue());
-                                    }
-                                    toPush.add(Math.round((push - sentMs) * 1e6));
-                                    pushToDom.add(Math.round((at - push) * 1e6));
-                                    break;
-                                }
-                            }
-                        } else {
-                            missing++;
-                        }
-                    }
-                    Thread.sleep(100 + (i * 37) % 100); // not in step with any timer of the client or server
-                }
-            }
-            for (int i = 0; i < samples; i++) {
-                latency[i] = i < measured.size() ? measured.get(i) : -1;
-            }
-            try (Statement s = sql.createStatement()) {
-                s.execute("DELETE FROM task WHERE id = " + id);
-            }
-            Stats stats = Stats.ofNanos(latency);
-            Stats server = Stats.ofNanos(toPush.stream().mapToLong(Long::longValue).toArray());
-            Stats client = Stats.ofNanos(pushToDom.stream().mapToLong(Long::longValue).toArray());
-            System.out.println("browser: commit -> text in the DOM: " + stats + (missing > 0 ? ", " + missing
-                    + " not seen within 10 s" : ""));
-            System.out.println("browser: commit -> push message arrived: " + server);
-            System.out.println("browser: push message arrived -> text in the DOM: " + client);
-            long[] bytes = pushBytes.stream().mapToLong(Long::longValue).sorted().toArray();
-            long medianBytes = bytes.length == 0 ? -1 : bytes[bytes.length / 2];
-            long rows = 0;
+            BrowserChanges changes = new BrowserChanges(page, sql, offset);
+            int rounds = Math.max(5, sizes.browserSamples() / 2);
+            changes.run(WARM_UP, rounds);
+            changes.putInto(results);
+            results.put("latency_ms.browser_rounds", rounds);
+            long rows;
             try (Statement s = sql.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT count(*) FROM task WHERE organization_id = 1")) {
                 rs.next();
                 rows = rs.getLong(1);
             }
-            System.out.printf("browser: the push carrying a one-row change is %,d characters (median) for a board of %d rows%n",
-                    medianBytes, rows);
-            results.put("latency_ms.browser_push_message_chars_p50", medianBytes);
             results.put("latency_ms.browser_board_rows", rows);
-            results.put("latency_ms.browser_to_push_p50", server.ms(0.50));
-            results.put("latency_ms.browser_to_push_p95", server.ms(0.95));
-            results.put("latency_ms.browser_push_to_dom_p50", client.ms(0.50));
-            results.put("latency_ms.browser_push_to_dom_p95", client.ms(0.95));
-            results.put("latency_ms.browser_p50", stats.ms(0.50));
-            results.put("latency_ms.browser_p95", stats.ms(0.95));
-            results.put("latency_ms.browser_p99", stats.ms(0.99));
-            results.put("latency_ms.browser_max", stats.maxMs());
-            results.put("latency_ms.browser_samples", stats.count());
-            if (missing > 0) {
-                results.put("latency_ms.browser_missing", missing);
-            }
+            System.out.printf("browser: %d rounds on a board of %d rows%n", rounds, rows);
         }
     }
 

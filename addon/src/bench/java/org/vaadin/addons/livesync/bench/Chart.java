@@ -17,12 +17,12 @@ import javax.imageio.ImageIO;
 
 /**
  * The results as one PNG, drawn with Java2D (headless): capture throughput, latencies (log scale),
- * write throughput, and the targets with their status.
+ * write throughput, the lazy Grid's figures (log scale), and the targets with their status.
  */
 final class Chart {
 
     private static final int WIDTH = 1500;
-    private static final int HEIGHT = 960;
+    private static final int HEIGHT = 1340;
     private static final Color OURS = new Color(0x1f, 0x6f, 0xd1);
     private static final Color OTHER = new Color(0x9a, 0xa5, 0xb1);
     private static final Color LIMIT = new Color(0x4b, 0x55, 0x63);
@@ -57,7 +57,7 @@ final class Chart {
 
         int top = 80;
         int w = (WIDTH - 72) / 2;
-        int h = (HEIGHT - top - 48) / 2;
+        int h = 400;
         panel(g, 24, top, w, h, "Capture throughput from a backlog (rows/s, higher is better)", List.of(
                 bar("raw PGReplicationStream", m, "capture.raw_rows_per_s", LIMIT),
                 bar("LiveSync", m, "capture.livesync_rows_per_s", OURS),
@@ -71,14 +71,25 @@ final class Chart {
                 bar("UI p99 (1,000 views)", m, "latency_ms.ui_p99", OURS),
                 bar("UI p50 at 100 tx/s, alone", m, "fanout.ui_p50_ms_0_unrelated", OURS),
                 bar("UI p50, + other views", m, "fanout.ui_p50_ms_10000_unrelated", OURS),
-                bar("browser p50", m, "latency_ms.browser_p50", OURS),
-                bar("browser p95", m, "latency_ms.browser_p95", OURS)), true, "%.2f");
+                bar("browser p50: update", m, "latency_ms.browser_update_p50", OURS),
+                bar("browser p50: insert", m, "latency_ms.browser_insert_p50", OURS),
+                bar("browser p50: delete", m, "latency_ms.browser_delete_p50", OURS),
+                bar("browser p50: move away", m, "latency_ms.browser_move_p50", OURS)), true, "%.2f");
         panel(g, 24, top + h + 24, w, h, "Single-row update throughput, 8 clients (tx/s, higher is better)", List.of(
                 bar("nothing attached", m, "write_tps.none", LIMIT),
                 bar("LiveSync slot consuming", m, "write_tps.livesync", OURS),
                 bar("bare slot, no decoding", m, "write_tps.raw_slot", LIMIT),
                 bar("trigger + pg_notify", m, "write_tps.trigger_notify", OTHER)), false, "%,.0f");
-        targetsPanel(g, 48 + w, top + h + 24, w, h, targets);
+        panel(g, 48 + w, top + h + 24, w, h, "Lazy Grid, 100,000 rows, 100 views (ms, log scale)", List.of(
+                bar("first load, alone", m, "lazy.first_load_ms", OURS),
+                bar("first load, page shared", m, "lazy.first_load_shared_p50_ms", OURS),
+                bar("UI p50, 200 tx/s", m, "lazy.ui_p50_ms", OURS),
+                bar("UI p99, 200 tx/s", m, "lazy.ui_p99_ms", OURS),
+                bar("UI p50, updates in place", m, "lazy.ui_update_p50_ms", OURS),
+                bar("UI p50, inserts", m, "lazy.ui_insert_p50_ms", OURS),
+                bar("UI p50, 40 tx/s", m, "lazy.ui_at_40_tx_per_s_p50_ms", OURS),
+                bar("UI p99, 40 tx/s", m, "lazy.ui_at_40_tx_per_s_p99_ms", OURS)), true, "%.2f");
+        targetsPanel(g, 24, top + 2 * (h + 24), WIDTH - 48, HEIGHT - (top + 2 * (h + 24)) - 24, targets);
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
     }
@@ -155,18 +166,20 @@ final class Chart {
 
     private static void targetsPanel(Graphics2D g, int x, int y, int w, int h, List<Report.Target> targets) {
         frame(g, x, y, w, h, "Targets");
-        int rowHeight = Math.min(40, (h - 48) / Math.max(1, targets.size()));
+        int perColumn = (targets.size() + 1) / 2;
+        int rowHeight = Math.min(40, (h - 48) / Math.max(1, perColumn));
         for (int i = 0; i < targets.size(); i++) {
             Report.Target t = targets.get(i);
-            int ty = y + 48 + i * rowHeight;
+            int tx = x + (i < perColumn ? 0 : w / 2);
+            int ty = y + 48 + (i % perColumn) * rowHeight;
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
             g.setColor(t.met() == null ? Color.GRAY : t.met() ? GOOD : BAD);
-            g.drawString(t.met() == null ? "n/a" : t.met() ? "MET" : "MISSED", x + 14, ty + 12);
+            g.drawString(t.met() == null ? "n/a" : t.met() ? "MET" : "MISSED", tx + 14, ty + 12);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             g.setColor(Color.BLACK);
-            g.drawString(t.description(), x + 84, ty + 6);
+            g.drawString(t.description(), tx + 84, ty + 6);
             g.setColor(Color.DARK_GRAY);
-            g.drawString("value " + Report.fmt(t.value()) + ", bound " + t.bound(), x + 84, ty + 22);
+            g.drawString("value " + Report.fmt(t.value()) + ", bound " + t.bound(), tx + 84, ty + 22);
         }
     }
 }

@@ -18,16 +18,24 @@ import javax.sql.DataSource;
 /**
  * Counts the SQL statements executed through its connections ({@code execute*} of every
  * {@link Statement}, a batch counting once per statement in it), by SQL text: the driver-level
- * count of what the application — here, the add-on — sends. Thread-safe.
+ * count of what the application — here, the add-on — sends. Counting can be paused: connections
+ * taken from the pool meanwhile are the pool's own, without the counting proxies and their cost.
+ * Thread-safe.
  */
 final class CountingDataSource implements DataSource {
 
     private final DataSource target;
     private final AtomicLong statements = new AtomicLong();
     private final Map<String, AtomicLong> bySql = new ConcurrentHashMap<>();
+    private volatile boolean counting = true;
 
     CountingDataSource(DataSource target) {
         this.target = target;
+    }
+
+    /** Whether connections taken from now on count their statements (default: yes). */
+    void setCounting(boolean counting) {
+        this.counting = counting;
     }
 
     /** Statements executed so far. */
@@ -35,7 +43,7 @@ final class CountingDataSource implements DataSource {
         return statements.get();
     }
 
-    /** Statements executed so far, by SQL text (the first 120 characters). */
+    /** Statements executed so far, by SQL text (whitespace collapsed; {@link #shortSql} to print it). */
     Map<String, Long> bySql() {
         Map<String, Long> copy = new java.util.TreeMap<>();
         bySql.forEach((sql, n) -> copy.put(sql, n.get()));
@@ -45,17 +53,22 @@ final class CountingDataSource implements DataSource {
     private void count(String sql, long n) {
         statements.addAndGet(n);
         String key = sql == null ? "?" : sql.replaceAll("\\s+", " ").trim();
-        bySql.computeIfAbsent(key.length() > 120 ? key.substring(0, 120) : key, k -> new AtomicLong()).addAndGet(n);
+        bySql.computeIfAbsent(key, k -> new AtomicLong()).addAndGet(n);
+    }
+
+    /** The first 120 characters of a statement: enough to tell them apart in a log line. */
+    static String shortSql(String sql) {
+        return sql.length() > 120 ? sql.substring(0, 120) : sql;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return wrap(target.getConnection());
+        return counting ? wrap(target.getConnection()) : target.getConnection();
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return wrap(target.getConnection(username, password));
+        return counting ? wrap(target.getConnection(username, password)) : target.getConnection(username, password);
     }
 
     private Connection wrap(Connection connection) {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 final class Cpu {
 
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+    /** The postmaster of the server the bench talks to, or -1: then every PostgreSQL process counts. */
+    private static volatile long serverPid = -1;
 
     private Cpu() {
     }
@@ -29,20 +31,54 @@ final class Cpu {
         if (pid <= 0) {
             return -1;
         }
+        String[] fields = stat(pid);
+        // after the command: state(0) ppid(1) ... utime(11) stime(12)
+        return fields == null ? -1 : (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
+    /**
+     * The bench's server is the one whose postmaster is {@code postmasterPid}: from now on
+     * {@link #postgresSeconds()} counts only its processes, not other clusters on the machine.
+     */
+    static void server(long postmasterPid) {
+        serverPid = postmasterPid;
+    }
+
+    /** The parent of a process, or -1. */
+    static long parentOf(long pid) {
+        String[] fields = stat(pid);
+        return fields == null ? -1 : Long.parseLong(fields[1]);
+    }
+
+    /** The fields of /proc/pid/stat after the command (state is 0, ppid 1, utime 11), or null. */
+    private static String[] stat(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after the command: state(0) ppid(1) ... utime(11) stime(12)
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 
-    /** CPU seconds all PostgreSQL server processes used so far (by process name), or -1. */
+    /**
+     * CPU seconds the PostgreSQL server used so far, or -1: the {@link #server bench's server} —
+     * its postmaster including the processes that ended (their time is in its children's time),
+     * plus its live processes — or, when not known, every process named postgres on the machine.
+     */
     static double postgresSeconds() {
+        long server = serverPid;
         double sum = 0;
         boolean any = false;
+        if (server > 0) {
+            String[] postmaster = stat(server);
+            if (postmaster == null) {
+                return -1;
+            }
+            // utime, stime, and cutime, cstime: the children it has waited for
+            sum += (Long.parseLong(postmaster[11]) + Long.parseLong(postmaster[12]) + Long.parseLong(postmaster[13])
+                    + Long.parseLong(postmaster[14])) / TICKS_PER_SECOND;
+            any = true;
+        }
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path dir : (Iterable<Path>) dirs::iterator) {
                 String name = dir.getFileName().toString();
@@ -50,9 +86,11 @@ final class Cpu {
                     continue;
                 }
                 try {
-                    String comm = Files.readString(dir.resolve("comm")).trim();
-                    if (comm.startsWith("postgres")) {
-                        double s = processSeconds(Long.parseLong(name));
+                    long pid = Long.parseLong(name);
+                    boolean counts = server > 0 ? parentOf(pid) == server
+                            : Files.readString(dir.resolve("comm")).trim().startsWith("postgres");
+                    if (counts) {
+                        double s = processSeconds(pid);
                         if (s >= 0) {
                             sum += s;
                             any = true;

@@ -10,6 +10,9 @@ import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.LiveSyncMetrics;
+import org.vaadin.addons.livesync.TestAccess;
+import org.vaadin.addons.livesync.internal.decode.Lsn;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -74,20 +77,25 @@ final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Waits until LiveSync has delivered every transaction committed so far: a marker row (in a
-     * tenant nobody watches) has been handed over and the queue is empty. Bounded.
+     * Waits until LiveSync has delivered every transaction committed so far and the views have
+     * applied what was routed to them: the listener has caught up past a logical message written
+     * now (changes of tenants nobody has open are dropped as they are decoded, so a marker row would
+     * not be seen), no transaction waits, and no UI has changes not yet applied. Bounded.
      */
     void quiesce(Duration max) {
-        long before = liveSync.metrics().transactions();
-        db.execute("INSERT INTO " + BenchDb.TASK + " (organization_id, title) VALUES (-1, 'quiesce marker')");
+        Lsn written = Lsn.valueOf(db.queryString(
+                "SELECT pg_logical_emit_message(false, 'livesync.bench', 'quiesce')::text"));
+        var listener = TestAccess.pipeline(liveSync).listener();
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
-            if (liveSync.metrics().transactions() > before && liveSync.metrics().pendingTransactions() == 0) {
+            LiveSyncMetrics metrics = liveSync.metrics();
+            if (listener.caughtUpTo().compareTo(written) >= 0 && metrics.pendingTransactions() == 0
+                    && metrics.lateTransactions() == 0 && metrics.busyUis() == 0) {
                 return;
             }
             LockSupport.parkNanos(5_000_000);
         }
-        throw new IllegalStateException("LiveSync did not catch up within " + max);
+        throw new IllegalStateException("LiveSync did not catch up within " + max + ": " + liveSync.metrics());
     }
 
     @Override

@@ -69,7 +69,7 @@ final class QueriesPerTx {
         pipeline.counting.bySql().forEach((sql, count) -> {
             long d = count - bySql0.getOrDefault(sql, 0L);
             if (d > 0) {
-                perTx.put(sql, d / (double) written);
+                perTx.merge(CountingDataSource.shortSql(sql), d / (double) written, Double::sum);
             }
         });
         double result = executed / (double) written;

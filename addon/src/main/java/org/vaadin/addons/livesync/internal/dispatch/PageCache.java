@@ -9,7 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * What lazy views of the same subscription value and the same query share: the result of a page
- * (or count) query, valid until a change of that value (or of the whole type) is routed. Views
+ * (or count) query, valid until a change of that value (or of the whole type) is routed. The query
+ * key must tell apart everything the result depends on besides the type and the value (the lazy
+ * provider's key and fetch code, offset, limit, sort, filter). Views
  * showing the same (value, sort, filter, range) after one transaction therefore cost one query,
  * however many they are: the first computes, the others — also those asking while it runs —
  * reuse its result. Bounded: the {@value #MAX_ENTRIES} most recently used results.

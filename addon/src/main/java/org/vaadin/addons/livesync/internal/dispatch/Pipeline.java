@@ -256,14 +256,23 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} after {@code delay} on the maintenance thread (which must hand UI work to {@code UI.access}).
+     * Runs {@code task} after {@code delay} on one of the UI threads (it must still hand UI work to
+     * {@code UI.access}, which runs it right there when the session is free): not on the single
+     * maintenance thread, which only keeps the time, so that the delayed refreshes of many views run
+     * side by side like immediate ones.
      *
      * @param delay how long to wait
      * @param task what to run
      */
     public void later(java.time.Duration delay, Runnable task) {
         try {
-            maintenance.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+            maintenance.schedule(() -> {
+                try {
+                    uiExecutor.execute(task);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // stopping
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // stopping
         }
