@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
@@ -40,6 +41,15 @@ final class Pipeline implements AutoCloseable {
      *                        through them (a reflective proxy: only where the count is the figure)
      */
     Pipeline(BenchDb db, String publication, boolean countStatements) {
+        this(db, publication, countStatements, UnaryOperator.identity());
+    }
+
+    /**
+     * @param countStatements whether the application's connections count the statements executed
+     *                        through them
+     * @param capture         changes the capture settings (e.g. a permanent slot)
+     */
+    Pipeline(BenchDb db, String publication, boolean countStatements, UnaryOperator<CaptureSettings> capture) {
         this.db = db;
         this.publication = publication;
         db.execute("DROP PUBLICATION IF EXISTS " + publication,
@@ -57,8 +67,8 @@ final class Pipeline implements AutoCloseable {
                 countStatements ? counting : pool);
         hibernate.setProperty(AvailableSettings.HBM2DDL_AUTO, "none");
         sessionFactory = hibernate.buildSessionFactory();
-        liveSync = LiveSync.create(sessionFactory, CaptureSettings.forDatabase(db.url(), db.user(), db.password())
-                .withPublication(publication));
+        liveSync = LiveSync.create(sessionFactory, capture.apply(CaptureSettings.forDatabase(db.url(), db.user(),
+                db.password()).withPublication(publication)));
         liveSync.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!liveSync.isLive()) {

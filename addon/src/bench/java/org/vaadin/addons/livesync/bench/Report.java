@@ -87,7 +87,10 @@ final class Report {
                 {"lazy.first_load_ms", "lazy_grid"}, {"lazy.heap_bytes_per_view", "lazy_grid"},
                 {"lazy.ui_p50_ms", "lazy_grid"}, {"lazy.ui_p99_ms", "lazy_grid"}, {"lazy.queries_per_tx", "lazy_grid"},
                 {"latency_ms.browser_update_p50", "browser_latency"}, {"latency_ms.browser_insert_p50", "browser_latency"},
-                {"latency_ms.browser_delete_p50", "browser_latency"}, {"latency_ms.browser_move_p50", "browser_latency"}};
+                {"latency_ms.browser_delete_p50", "browser_latency"}, {"latency_ms.browser_move_p50", "browser_latency"},
+                {"resync.views", "resync"}, {"resync.durable.queries_after_kill", "resync"},
+                {"resync.durable.seconds_to_fresh", "resync"}, {"resync.temporary.queries_after_kill", "resync"},
+                {"resync.temporary.seconds_to_fresh", "resync"}};
         for (String[] r : required) {
             if (!has(merged, r[0])) {
                 Results.putNested(merged, r[0], null);
@@ -135,6 +138,12 @@ final class Report {
                 num(m, "lazy.ui_p99_ms"), 50.0, "≤ 50 ms"));
         targets.add(atMost("lazy_queries_per_tx", "lazy Grid: page + count queries per transaction ≤ 1 "
                 + "(100 same-page views, updates and inserts)", num(m, "lazy.queries_per_tx"), 1.0, "≤ 1"));
+        targets.add(atMost("resync_durable_queries", "resync, durable slot: no statement because of a walsender kill",
+                num(m, "resync.durable.queries_after_kill"), 0.0, "0"));
+        targets.add(atMost("resync_durable_fresh", "resync, durable slot: every view fresh ≤ 2 s after the kill",
+                num(m, "resync.durable.seconds_to_fresh"), 2.0, "≤ 2 s"));
+        targets.add(atMost("resync_temporary_fresh", "resync, temporary slot: every view fresh ≤ 2 s after the kill",
+                num(m, "resync.temporary.seconds_to_fresh"), 2.0, "≤ 2 s"));
         return targets;
     }
 
