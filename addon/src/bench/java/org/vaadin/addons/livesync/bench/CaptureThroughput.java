@@ -51,7 +51,8 @@ final class CaptureThroughput {
         String raw = BenchDb.slotName("raw");
         String ours = BenchDb.slotName("livesync");
         String debezium = BenchDb.slotName("debezium");
-        List<String> slots = List.of(warm, raw, ours, debezium);
+        String recvlogical = BenchDb.slotName("recvlogical");
+        List<String> slots = List.of(warm, raw, ours, debezium, recvlogical);
         db.cleanUp(List.of(PUBLICATION));
         db.createTaskTable();
         db.seedTasks(1, 100, 10); // rows for the updates, written before the slots: not part of the backlog
@@ -76,6 +77,10 @@ final class CaptureThroughput {
             rawDrain.putInto(results, "raw");
             db.dropSlot(raw);
 
+            Double serverOwn = drainRecvlogical(db, recvlogical, rows);
+            results.put("capture.recvlogical_rows_per_s", serverOwn);
+            db.dropSlot(recvlogical);
+
             Drain ourDrain;
             try (Profiling profiling = Profiling.window("capture_throughput_livesync")) {
                 ourDrain = drainLiveSync(db, ours, rows);
@@ -94,6 +99,11 @@ final class CaptureThroughput {
 
             results.put("capture.livesync_vs_debezium", ourDrain.rowsPerSecond() / dbzDrain.rowsPerSecond());
             results.put("capture.livesync_vs_raw", ourDrain.rowsPerSecond() / rawDrain.rowsPerSecond());
+            // LiveSync's drain (first row to last) against pg_recvlogical's whole process (its connect, a few
+            // ms, included: a bias in LiveSync's favour of about that much; LiveSync's own start-up, the
+            // preflight checks, is in capture.livesync_startup_s)
+            results.put("capture.livesync_vs_recvlogical", serverOwn == null ? null
+                    : ourDrain.rowsPerSecond() / serverOwn);
         } finally {
             for (String slot : slots) {
                 try {
@@ -234,6 +244,43 @@ final class CaptureThroughput {
             }
             return done();
         }
+    }
+
+    /**
+     * The server's own decoding speed: PostgreSQL's {@code pg_recvlogical} (of the server's major
+     * version) drains the slot with the same pgoutput options to /dev/null up to the WAL end; rows
+     * per second over the process's whole run (connecting included). Null when the tool is not
+     * installed (Debian's postgresql-client has it).
+     */
+    static Double drainRecvlogical(BenchDb db, String slot, long rows) throws Exception {
+        String major = db.queryString("SELECT current_setting('server_version_num')::int / 10000");
+        java.nio.file.Path tool = java.nio.file.Path.of("/usr/lib/postgresql/" + major + "/bin/pg_recvlogical");
+        if (!java.nio.file.Files.isExecutable(tool)) {
+            System.out.println("recvlogical: " + tool + " is not installed; capture.recvlogical_rows_per_s stays null");
+            return null;
+        }
+        String end = db.queryString("SELECT pg_current_wal_lsn()::text");
+        java.net.URI uri = java.net.URI.create(db.url().substring("jdbc:".length()));
+        ProcessBuilder builder = new ProcessBuilder(tool.toString(), "--start", "--no-loop", "--slot", slot,
+                "--dbname", "host=" + uri.getHost() + " port=" + (uri.getPort() < 0 ? 5432 : uri.getPort())
+                + " dbname=" + uri.getPath().substring(1) + " user=" + db.user(),
+                "--endpos", end, "-o", "proto_version=1", "-o", "publication_names=" + PUBLICATION,
+                "--status-interval", "10", "--file", "/dev/null")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("PGPASSWORD", db.password());
+        long start = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(MAX_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("pg_recvlogical did not reach " + end + " within " + MAX_DRAIN);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("pg_recvlogical failed with exit code " + process.exitValue());
+        }
+        System.out.printf("recvlogical: %,d rows in %.2f s: %,.0f rows/s (process start to end position)%n", rows,
+                seconds, rows / seconds);
+        return rows / seconds;
     }
 
     static Drain drainRaw(BenchDb db, String slot, long expected) throws SQLException {

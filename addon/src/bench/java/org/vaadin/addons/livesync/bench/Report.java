@@ -88,7 +88,8 @@ final class Report {
                 {"lazy.ui_p50_ms", "lazy_grid"}, {"lazy.ui_p99_ms", "lazy_grid"}, {"lazy.queries_per_tx", "lazy_grid"},
                 {"latency_ms.browser_update_p50", "browser_latency"}, {"latency_ms.browser_insert_p50", "browser_latency"},
                 {"latency_ms.browser_delete_p50", "browser_latency"}, {"latency_ms.browser_move_p50", "browser_latency"},
-                {"resync.views", "resync"}, {"resync.durable.queries_after_kill", "resync"},
+                {"capture.recvlogical_rows_per_s", "capture_throughput"},
+                {"capture.livesync_vs_recvlogical", "capture_throughput"}, {"resync.views", "resync"}, {"resync.durable.queries_after_kill", "resync"},
                 {"resync.durable.seconds_to_fresh", "resync"}, {"resync.temporary.queries_after_kill", "resync"},
                 {"resync.temporary.seconds_to_fresh", "resync"}};
         for (String[] r : required) {
@@ -138,6 +139,8 @@ final class Report {
                 num(m, "lazy.ui_p99_ms"), 50.0, "≤ 50 ms"));
         targets.add(atMost("lazy_queries_per_tx", "lazy Grid: page + count queries per transaction ≤ 1 "
                 + "(100 same-page views, updates and inserts)", num(m, "lazy.queries_per_tx"), 1.0, "≤ 1"));
+        targets.add(atLeast("livesync_vs_recvlogical", "capture: LiveSync ≥ 0.9 × the server's own pg_recvlogical",
+                num(m, "capture.livesync_vs_recvlogical"), 0.9, "≥ 0.9"));
         targets.add(atMost("resync_durable_queries", "resync, durable slot: no statement because of a walsender kill",
                 num(m, "resync.durable.queries_after_kill"), 0.0, "0"));
         targets.add(atMost("resync_durable_fresh", "resync, durable slot: every view fresh ≤ 2 s after the kill",
