@@ -157,8 +157,8 @@ public final class LiveSync implements AutoCloseable {
      * Waits until every transaction that committed before this call has been routed to the views:
      * each view whose data it changes has it waiting in its mailbox, applied in that UI's next
      * {@code UI.access} ({@link LiveSyncMetrics#busyUis()} counts the UIs that have not applied theirs
-     * yet). It writes a small non-transactional logical message (as the heartbeat does; the WAL
-     * insert position where that function is not granted) on a short connection of its own and
+     * yet). It writes a small logical message (in a transaction of its own, whose commit flushes
+     * the WAL; the WAL insert position where that function is not granted) on a short connection and
      * waits until the stream has passed it, and until no transaction waits for its rows to become
      * visible. Entity listeners ({@link #events(Class)}) may still be running.
      * <p>
@@ -170,13 +170,19 @@ public final class LiveSync implements AutoCloseable {
      *
      * @param timeout how long to wait at most
      * @return {@code true} when caught up, {@code false} when the timeout passed first (e.g. while not
-     *     streaming)
-     * @throws IllegalStateException when the database cannot be reached to read its position (its
-     *                               message says why)
+     *     streaming) or LiveSync was stopped
+     * @throws IllegalStateException when it was never {@link #start() started}, or the database cannot
+     *                               be reached to read its position (the message says why)
      * @throws InterruptedException  when the waiting thread is interrupted
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
+        if (state() == CaptureState.NEW) {
+            throw new IllegalStateException("LiveSync was not started: call start() before awaitCaughtUp(..)");
+        }
+        if (state() == CaptureState.STOPPED) {
+            return false;
+        }
         Lsn target;
         try {
             target = WalPosition.now(settings());
@@ -184,8 +190,9 @@ public final class LiveSync implements AutoCloseable {
             throw new IllegalStateException("LiveSync could not read the server's WAL position at "
                     + CaptureSettings.redacted(settings().jdbcUrl()) + ": " + e.getMessage(), e);
         }
-        return poll(timeout, () -> pipeline.listener().caughtUpTo().compareTo(target) >= 0
-                && pipeline.dispatcher().lateTransactions() == 0);
+        return poll(timeout, () -> state() == CaptureState.STOPPED
+                || pipeline.listener().caughtUpTo().compareTo(target) >= 0 && pipeline.dispatcher().lateTransactions() == 0)
+                && state() != CaptureState.STOPPED;
     }
 
     /** Checks {@code done} every few milliseconds until it holds or {@code timeout} passed; returns whether it held. */

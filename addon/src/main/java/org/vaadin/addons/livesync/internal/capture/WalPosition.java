@@ -10,11 +10,17 @@ import org.vaadin.addons.livesync.internal.decode.Lsn;
 
 /**
  * Where the server's WAL ends now, as a position that the stream reaches once it has passed every
- * transaction committed before: the end of a small non-transactional logical message written for
- * that ({@code pg_logical_emit_message}, as the heartbeat writes), or the WAL insert position when
- * that function is not granted to LiveSync's user. Not the WAL <em>write</em> position
+ * transaction committed before: the end of a small logical message written for that
+ * ({@code pg_logical_emit_message}, as the heartbeat writes), or the WAL insert position when that
+ * function is not granted to LiveSync's user. Not the WAL <em>write</em> position
  * ({@code pg_current_wal_lsn()}): under {@code synchronous_commit = off} a commit that has
- * returned can still be after it. Stateless and thread-safe; each call opens a connection of its own.
+ * returned can still be after it.
+ * <p>
+ * The message is transactional: its commit flushes the WAL (unless {@code synchronous_commit} is
+ * off), so that the walsender, which decodes only flushed WAL, reaches it at once rather than at the
+ * WAL writer's next round (up to {@code wal_writer_delay}, 200 ms by default). pgoutput sends no
+ * change for it (messages are not asked for). Stateless and thread-safe; each call opens a
+ * connection of its own.
  */
 public final class WalPosition {
 
@@ -33,7 +39,7 @@ public final class WalPosition {
     public static Lsn now(CaptureSettings settings) throws SQLException {
         try (Connection connection = Connections.sql(settings); Statement s = connection.createStatement()) {
             try {
-                return read(s, "SELECT pg_logical_emit_message(false, '" + PREFIX + "', '')::text");
+                return read(s, "SELECT pg_logical_emit_message(true, '" + PREFIX + "', '')::text");
             } catch (SQLException e) {
                 if (!"42501".equals(e.getSQLState())) {
                     throw e;
