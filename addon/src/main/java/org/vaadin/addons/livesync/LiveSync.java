@@ -1,8 +1,16 @@
 package org.vaadin.addons.livesync;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
+import org.vaadin.addons.livesync.internal.capture.WalPosition;
+import org.vaadin.addons.livesync.internal.decode.Lsn;
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 
 import com.vaadin.flow.function.SerializableConsumer;
@@ -122,6 +130,84 @@ public final class LiveSync implements AutoCloseable {
     /** {@return whether changes currently flow} */
     public boolean isLive() {
         return pipeline.isLive();
+    }
+
+    /**
+     * Waits until changes flow ({@link CaptureState#STREAMING}): from then on, every transaction that
+     * commits reaches the views. A change committed before the stream first streams may be missed (a
+     * temporary slot starts at its creation), so a test writes only after this returned {@code true}.
+     * Returns at once when already streaming. Polls every few milliseconds; blocks the calling thread,
+     * which may be any thread (also one holding a Vaadin session's lock: the stream takes no session
+     * lock).
+     *
+     * @param timeout how long to wait at most
+     * @return {@code true} when streaming, {@code false} when the timeout passed first or LiveSync
+     *     was stopped ({@link #problems()} then says what keeps it from streaming)
+     * @throws IllegalStateException when it was never {@link #start() started}
+     * @throws InterruptedException  when the waiting thread is interrupted
+     */
+    public boolean awaitStreaming(Duration timeout) throws InterruptedException {
+        if (state() == CaptureState.NEW) {
+            throw new IllegalStateException("LiveSync was not started: call start() before awaitStreaming(..)");
+        }
+        return poll(timeout, () -> isLive() || state() == CaptureState.STOPPED) && isLive();
+    }
+
+    /**
+     * Waits until every transaction that committed before this call has been routed to the views:
+     * each view whose data it changes has it waiting in its mailbox, applied in that UI's next
+     * {@code UI.access} ({@link LiveSyncMetrics#busyUis()} counts the UIs that have not applied theirs
+     * yet). It writes a small logical message (in a transaction of its own, whose commit flushes
+     * the WAL; the WAL insert position where that function is not granted) on a short connection and
+     * waits until the stream has passed it, and until no transaction waits for its rows to become
+     * visible. Entity listeners ({@link #events(Class)}) may still be running.
+     * <p>
+     * Meant for tests: write, then wait, then look at the view. It does not apply anything itself:
+     * where the test thread holds the UI's session lock (Karibu-Testing), run the UI's queue after it
+     * ({@code MockVaadin.runUIQueue()}); the {@code livesync-test} artifact's
+     * {@code LiveSyncTesting.awaitApplied(liveSync)} does both. Blocks the calling thread, which may
+     * be any thread, also one holding a session's lock. Polls every few milliseconds.
+     *
+     * @param timeout how long to wait at most
+     * @return {@code true} when caught up, {@code false} when the timeout passed first (e.g. while not
+     *     streaming) or LiveSync was stopped
+     * @throws IllegalStateException when it was never {@link #start() started}, or the database cannot
+     *                               be reached to read its position (the message says why)
+     * @throws InterruptedException  when the waiting thread is interrupted
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (state() == CaptureState.NEW) {
+            throw new IllegalStateException("LiveSync was not started: call start() before awaitCaughtUp(..)");
+        }
+        if (state() == CaptureState.STOPPED) {
+            return false;
+        }
+        Lsn target;
+        try {
+            target = WalPosition.now(settings());
+        } catch (SQLException e) {
+            throw new IllegalStateException("LiveSync could not read the server's WAL position at "
+                    + CaptureSettings.redacted(settings().jdbcUrl()) + ": " + e.getMessage(), e);
+        }
+        return poll(timeout, () -> state() == CaptureState.STOPPED
+                || pipeline.listener().caughtUpTo().compareTo(target) >= 0 && pipeline.dispatcher().lateTransactions() == 0)
+                && state() != CaptureState.STOPPED;
+    }
+
+    /** Checks {@code done} every few milliseconds until it holds or {@code timeout} passed; returns whether it held. */
+    private static boolean poll(Duration timeout, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for LiveSync");
+            }
+        }
+        return true;
     }
 
     /** {@return what the stream is doing now} */

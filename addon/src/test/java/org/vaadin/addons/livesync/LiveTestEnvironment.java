@@ -12,7 +12,6 @@ import java.util.function.BooleanSupplier;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.vaadin.addons.livesync.CaptureSettings;
-import org.vaadin.addons.livesync.internal.decode.Lsn;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
@@ -65,7 +64,20 @@ final class LiveTestEnvironment implements AutoCloseable {
         sessionFactory = newSessionFactory();
         liveSync = LiveSync.create(sessionFactory, settings());
         liveSync.start();
-        await().atMost(WAIT).until(liveSync::isLive);
+        awaitStreaming(liveSync);
+    }
+
+    /** Waits until {@code liveSync} streams (the public {@link LiveSync#awaitStreaming}); fails naming its problems. */
+    static void awaitStreaming(LiveSync liveSync) {
+        try {
+            if (!liveSync.awaitStreaming(WAIT)) {
+                throw new AssertionError("LiveSync is not streaming after " + WAIT + ": " + liveSync.state() + " "
+                        + liveSync.problems());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** The capture settings of this environment's LiveSync: its database and publication, quick reconnects. */
@@ -190,17 +202,16 @@ final class LiveTestEnvironment implements AutoCloseable {
         catchUp(liveSync);
     }
 
-    /** As {@link #catchUp()}, for the given node's LiveSync. */
+    /** As {@link #catchUp()}, for the given node's LiveSync: the public {@link LiveSync#awaitCaughtUp}. */
     void catchUp(LiveSync liveSync) {
-        insert(-999, "marker");
-        Lsn written;
-        try (var c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_logical_emit_message(false, 'livesync.test', 'quiesce')::text")) {
-            rs.next();
-            written = Lsn.valueOf(rs.getString(1));
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
+        try {
+            if (!liveSync.awaitCaughtUp(WAIT)) {
+                throw new AssertionError("LiveSync did not catch up within " + WAIT + ": " + liveSync.liveState());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
-        await().atMost(WAIT).until(() -> liveSync.pipeline().listener().caughtUpTo().compareTo(written) >= 0);
     }
 
     @Override

@@ -11,9 +11,6 @@ import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.LiveSync;
-import org.vaadin.addons.livesync.LiveSyncMetrics;
-import org.vaadin.addons.livesync.TestAccess;
-import org.vaadin.addons.livesync.internal.decode.Lsn;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -87,25 +84,27 @@ final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Waits until LiveSync has delivered every transaction committed so far and the views have
-     * applied what was routed to them: the listener has caught up past a logical message written
-     * now (changes of tenants nobody has open are dropped as they are decoded, so a marker row would
-     * not be seen), no transaction waits, and no UI has changes not yet applied. Bounded.
+     * Waits until LiveSync has delivered every transaction committed so far
+     * ({@link LiveSync#awaitCaughtUp}: routed to the views, none waiting to become visible) and the
+     * views have applied what was routed to them (no UI has changes not yet applied: the
+     * {@code livesync-ui} threads apply them, there is no Karibu round trip to run). Bounded.
      */
     void quiesce(Duration max) {
-        Lsn written = Lsn.valueOf(db.queryString(
-                "SELECT pg_logical_emit_message(false, 'livesync.bench', 'quiesce')::text"));
-        var listener = TestAccess.pipeline(liveSync).listener();
         long deadline = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < deadline) {
-            LiveSyncMetrics metrics = liveSync.metrics();
-            if (listener.caughtUpTo().compareTo(written) >= 0 && metrics.pendingTransactions() == 0
-                    && metrics.lateTransactions() == 0 && metrics.busyUis() == 0) {
-                return;
+        try {
+            if (!liveSync.awaitCaughtUp(max)) {
+                throw new IllegalStateException("LiveSync did not catch up within " + max + ": " + liveSync.liveState());
             }
-            LockSupport.parkNanos(5_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("LiveSync did not catch up within " + max + ": " + liveSync.metrics());
+        while (liveSync.metrics().busyUis() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The views did not apply within " + max + ": " + liveSync.metrics());
+            }
+            LockSupport.parkNanos(2_000_000);
+        }
     }
 
     @Override

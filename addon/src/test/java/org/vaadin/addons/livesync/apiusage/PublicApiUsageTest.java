@@ -165,6 +165,15 @@ class PublicApiUsageTest {
         }
     }
 
+    /** An application's test: wait for the stream before the first write, and until the views have it after. */
+    static boolean test(LiveSync liveSync, Runnable write) throws InterruptedException {
+        if (!liveSync.awaitStreaming(Duration.ofSeconds(30))) {
+            return false;
+        }
+        write.run();
+        return liveSync.awaitCaughtUp(Duration.ofSeconds(30));
+    }
+
     /** A service or scheduled job: typed events of a watched type, no view involved. */
     static Registration service(LiveSync liveSync) {
         Registration updates = liveSync.events(Task.class).ofKind(ChangeType.UPDATED, ChangeType.INSERTED).forId(42L)

@@ -11,8 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.vaadin.addons.livesync.LiveSync;
-
-import static org.awaitility.Awaitility.await;
+import org.vaadin.addons.livesync.testing.LiveSyncTesting;
 
 /**
  * The running demo, shared by every test class that extends this one (one Spring context, one web
@@ -37,9 +36,9 @@ abstract class DemoTest {
         DemoTestDatabase.register(registry);
     }
 
-    /** Waits until changes flow from the database. */
+    /** Waits until changes flow from the database (the test kit's wait), so that a write made after it is seen. */
     void awaitLive() {
-        await().atMost(DEADLINE).until(liveSync::isLive);
+        LiveSyncTesting.awaitStreaming(liveSync, DEADLINE);
     }
 
     /** A title no other test uses. */

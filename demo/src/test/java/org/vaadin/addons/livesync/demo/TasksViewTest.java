@@ -12,14 +12,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.vaadin.addons.livesync.demo.security.DemoUsers;
 import org.vaadin.addons.livesync.demo.security.LoginView;
 import org.vaadin.addons.livesync.demo.tasks.Task;
 import org.vaadin.addons.livesync.demo.tasks.TasksView;
 import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
+import org.vaadin.addons.livesync.testing.KaribuSecurity;
+import org.vaadin.addons.livesync.testing.LiveSyncTesting;
+import org.vaadin.addons.livesync.testing.SpringKaribu;
 
 import com.github.mvysny.kaributesting.v10.ButtonKt;
 import com.github.mvysny.kaributesting.v10.GridKt;
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
@@ -54,13 +57,13 @@ class TasksViewTest extends DemoTest {
     @AfterEach
     void cleanUp() {
         writer.stop();
-        KaribuSpring.tearDown();
+        SpringKaribu.tearDown();
         created.forEach(this::deleteTask);
     }
 
     @Test
     void anonymousVisitorIsSentToTheLoginView() {
-        KaribuSpring.setup(context);
+        SpringKaribu.setup(context, DemoApplication.class.getPackageName());
         UI.getCurrent().navigate("");
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(LoginView.class);
         _get(LoginForm.class);
@@ -81,7 +84,7 @@ class TasksViewTest extends DemoTest {
         created.add(insertTask(1, acmeTitle));
         created.add(insertTask(2, globexTitle));
         // committed after the Acme row: once it shows, the Acme row would have shown too
-        awaitUi(() -> assertThat(titlesShown()).contains(globexTitle));
+        whenApplied(() -> assertThat(titlesShown()).contains(globexTitle));
         assertThat(titlesShown()).doesNotContain(acmeTitle);
         assertThat(titlesShown()).isEqualTo(sorted(titlesOf(2)));
     }
@@ -92,24 +95,24 @@ class TasksViewTest extends DemoTest {
         String title = uniqueTitle("Water the cactus");
         long id = insertTask(1, title);
         created.add(id);
-        awaitUi(() -> assertThat(titlesShown()).contains(title));
+        whenApplied(() -> assertThat(titlesShown()).contains(title));
 
         sql.sql("UPDATE task SET title = ? WHERE id = ?").params(title + " twice", id).update();
-        awaitUi(() -> assertThat(titlesShown()).contains(title + " twice").doesNotContain(title));
+        whenApplied(() -> assertThat(titlesShown()).contains(title + " twice").doesNotContain(title));
         Task changed = shown().stream().filter(t -> t.getId() == id).findFirst().orElseThrow();
         assertThat(grid().getPartNameGenerator().apply(changed)).startsWith("changed-");
         assertThat(shown().stream().filter(t -> t.getId() != id).map(grid().getPartNameGenerator()))
                 .containsOnlyNulls();
 
         sql.sql("UPDATE task SET organization_id = 2 WHERE id = ?").param(id).update();
-        awaitUi(() -> assertThat(titlesShown()).doesNotContain(title + " twice"));
+        whenApplied(() -> assertThat(titlesShown()).doesNotContain(title + " twice"));
 
         String other = uniqueTitle("Feed the roadrunner");
         long otherId = insertTask(1, other);
         created.add(otherId);
-        awaitUi(() -> assertThat(titlesShown()).contains(other));
+        whenApplied(() -> assertThat(titlesShown()).contains(other));
         deleteTask(otherId);
-        awaitUi(() -> assertThat(titlesShown()).doesNotContain(other));
+        whenApplied(() -> assertThat(titlesShown()).doesNotContain(other));
     }
 
     @Test
@@ -126,7 +129,7 @@ class TasksViewTest extends DemoTest {
         sql.sql("UPDATE task SET organization_id = 2 WHERE id = ?").param(movedId).update();
         String barrier = uniqueTitle("Barrier");
         created.add(insertTask(1, barrier));
-        awaitUi(() -> assertThat(titlesShown()).contains(barrier));
+        whenApplied(() -> assertThat(titlesShown()).contains(barrier));
         assertThat(titlesShown()).doesNotContain(deleted, moved).isEqualTo(sorted(titlesOf(1)));
     }
 
@@ -138,12 +141,12 @@ class TasksViewTest extends DemoTest {
         sql.sql("CREATE TABLE " + backup + " AS SELECT * FROM task").update();
         try {
             sql.sql("TRUNCATE task").update();
-            awaitUi(() -> assertThat(shown()).isEmpty());
+            whenApplied(() -> assertThat(shown()).isEmpty());
             sql.sql("INSERT INTO task SELECT * FROM " + backup).update();
         } finally {
             sql.sql("DROP TABLE " + backup).update();
         }
-        awaitUi(() -> assertThat(titlesShown()).isNotEmpty().isEqualTo(sorted(titlesOf(1))));
+        whenApplied(() -> assertThat(titlesShown()).isNotEmpty().isEqualTo(sorted(titlesOf(1))));
     }
 
     @Test
@@ -163,7 +166,7 @@ class TasksViewTest extends DemoTest {
         String title = uniqueTitle("Sharpen the pencils");
         long id = insertTask(1, title);
         created.add(id);
-        awaitUi(() -> assertThat(titlesShown()).contains(title));
+        whenApplied(() -> assertThat(titlesShown()).contains(title));
 
         select(id);
         TextField titleField = _get(TextField.class, spec -> spec.withLabel("Title"));
@@ -173,7 +176,7 @@ class TasksViewTest extends DemoTest {
 
         assertThat(sql.sql("SELECT title FROM task WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo(title + " (sharp)");
-        awaitUi(() -> assertThat(titlesShown()).contains(title + " (sharp)").doesNotContain(title));
+        whenApplied(() -> assertThat(titlesShown()).contains(title + " (sharp)").doesNotContain(title));
         assertThat(titleField.getValue()).isEqualTo(title + " (sharp)");
     }
 
@@ -184,7 +187,7 @@ class TasksViewTest extends DemoTest {
         long id = sql.sql("INSERT INTO task (organization_id, title, status) VALUES (1, ?, 'blocked') RETURNING id")
                 .param(title).query(Long.class).single();
         created.add(id);
-        awaitUi(() -> assertThat(titlesShown()).contains(title));
+        whenApplied(() -> assertThat(titlesShown()).contains(title));
         select(id);
         assertThat(_get(ComboBox.class, spec -> spec.withLabel("Status")).getValue()).isEqualTo("blocked");
     }
@@ -195,14 +198,14 @@ class TasksViewTest extends DemoTest {
         String title = uniqueTitle("Count the anvils");
         long id = insertTask(1, title);
         created.add(id);
-        awaitUi(() -> assertThat(titlesShown()).contains(title));
+        whenApplied(() -> assertThat(titlesShown()).contains(title));
         select(id);
         TextField titleField = _get(TextField.class, spec -> spec.withLabel("Title"));
         titleField.setValue("My unsaved title");
 
         sql.sql("UPDATE task SET title = ?, status = 'done' WHERE id = ?").params(title + " (recounted)", id).update();
 
-        awaitUi(() -> assertThat(NotificationsKt.getNotifications())
+        whenApplied(() -> assertThat(NotificationsKt.getNotifications())
                 .anyMatch(n -> n.hasClassName("livesync-conflict")));
         assertThat(titleField.getValue()).isEqualTo("My unsaved title");
         assertThat(titlesShown()).contains(title + " (recounted)");
@@ -216,13 +219,13 @@ class TasksViewTest extends DemoTest {
         String title = uniqueTitle("Paint the tunnel");
         long id = insertTask(1, title);
         created.add(id);
-        awaitUi(() -> assertThat(titlesShown()).contains(title));
+        whenApplied(() -> assertThat(titlesShown()).contains(title));
         select(id);
         TextField titleField = _get(TextField.class, spec -> spec.withLabel("Title"));
         titleField.setValue(title + " (my edit)");
 
         sql.sql("UPDATE task SET notes = 'Use the blue paint' WHERE id = ?").param(id).update();
-        awaitUi(() -> assertThat(NotificationsKt.getNotifications())
+        whenApplied(() -> assertThat(NotificationsKt.getNotifications())
                 .anyMatch(n -> n.hasClassName("livesync-conflict")));
         ButtonKt._click(_get(Button.class, spec -> spec.withText("Save")));
 
@@ -247,14 +250,14 @@ class TasksViewTest extends DemoTest {
         String title = uniqueTitle("Oil the catapult");
         long id = insertTask(1, title);
         created.add(id);
-        awaitUi(() -> assertThat(titlesShown()).contains(title));
+        whenApplied(() -> assertThat(titlesShown()).contains(title));
         select(id);
         TextField titleField = _get(TextField.class, spec -> spec.withLabel("Title"));
         assertThat(titleField.getValue()).isEqualTo(title);
 
         deleteTask(id);
 
-        awaitUi(() -> assertThat(titleField.getValue()).isEmpty());
+        whenApplied(() -> assertThat(titleField.getValue()).isEmpty());
         assertThat(titlesShown()).doesNotContain(title);
         assertThat(NotificationsKt.getNotifications()).extracting(Notification::isOpened).contains(true);
     }
@@ -266,9 +269,11 @@ class TasksViewTest extends DemoTest {
         writer.start(100);
         await().atMost(DEADLINE).until(() -> writer.writes() >= before + 60);
         writer.stop();
-        awaitUi(() -> assertThat(titlesShown()).isEqualTo(sorted(titlesOf(1))));
+        // a write in progress may still commit after stop() returned: wait again until the board matches
+        await().atMost(DEADLINE).pollInSameThread()
+                .untilAsserted(() -> whenApplied(() -> assertThat(titlesShown()).isEqualTo(sorted(titlesOf(1)))));
         sql.sql("DELETE FROM task WHERE title LIKE ?").param(OutsideWriter.TITLE_PREFIX + "%").update();
-        awaitUi(() -> assertThat(titlesShown()).isEqualTo(sorted(titlesOf(1))));
+        whenApplied(() -> assertThat(titlesShown()).isEqualTo(sorted(titlesOf(1))));
     }
 
     @Test
@@ -280,8 +285,8 @@ class TasksViewTest extends DemoTest {
     }
 
     private void openBoardAs(String user) {
-        KaribuSpring.signIn(user);
-        KaribuSpring.setup(context);
+        KaribuSecurity.signIn(new DemoUsers().loadUserByUsername(user));
+        SpringKaribu.setup(context, DemoApplication.class.getPackageName());
         UI.getCurrent().navigate("");
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(TasksView.class);
     }
@@ -311,12 +316,13 @@ class TasksViewTest extends DemoTest {
     // Karibu's _setValue does not work with Vaadin 25.2 (it reflects on an AbstractFieldSupport.setValue
     // signature that changed), so fields are set with setValue: the Binder counts that as a change too.
 
-    /** Runs the UI's pending {@code UI.access} tasks until {@code assertion} holds, up to the deadline. */
-    private static void awaitUi(Runnable assertion) {
-        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() -> {
-            MockVaadin.runUIQueue();
-            assertion.run();
-        });
+    /**
+     * Waits until the views applied everything committed so far (the test kit's wait, which runs this
+     * UI's pending {@code UI.access} tasks), then checks {@code assertion}.
+     */
+    private void whenApplied(Runnable assertion) {
+        LiveSyncTesting.awaitApplied(liveSync, DEADLINE);
+        assertion.run();
     }
 
 }
