@@ -124,7 +124,20 @@ public final class LatencyProbe {
                       .filter(t => t.length > 0 && !headers.includes(t));
                   return rows.length > 0 && performance.timeOrigin + performance.now();
                 }""", HEADERS, new Page.WaitForFunctionOptions().setPollingInterval(5)).jsonValue();
-        return ((Number) at).doubleValue() - clockOffset(page) - epochMs(pressed);
+        double offset = clockOffset(page);
+        double pressedMs = epochMs(pressed);
+        @SuppressWarnings("unchecked")
+        Map<String, Number> phases = (Map<String, Number>) page.evaluate("""
+                () => {
+                  const n = performance.getEntriesByType('navigation')[0];
+                  return {start: performance.timeOrigin, html: performance.timeOrigin + n.responseEnd,
+                          loaded: performance.timeOrigin + n.loadEventEnd};
+                }""");
+        System.out.printf(Locale.ENGLISH, "  login: board page requested %.0f ms after pressing, its HTML in at %.0f, "
+                        + "loaded (scripts) at %.0f, first rows at %.0f ms%n",
+                phases.get("start").doubleValue() - offset - pressedMs, phases.get("html").doubleValue() - offset - pressedMs,
+                phases.get("loaded").doubleValue() - offset - pressedMs, ((Number) at).doubleValue() - offset - pressedMs);
+        return ((Number) at).doubleValue() - offset - pressedMs;
     }
 
     private void run(int rounds) throws Exception {
@@ -209,13 +222,13 @@ public final class LatencyProbe {
         }
     }
 
-    /** A seeded task far from the first rows. */
+    /** A seeded task far from the first rows (near the end of the board). */
     private long seededId(int i) throws SQLException {
         try (Statement s = sql.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT id FROM task WHERE organization_id = 1 AND title LIKE 'Load task%' ORDER BY id OFFSET "
-                        + (50_000 + i) + " LIMIT 1")) {
+                "SELECT id FROM task WHERE organization_id = 1 AND title LIKE 'Load task%' ORDER BY title DESC OFFSET "
+                        + (100 + i) + " LIMIT 1")) {
             if (!rs.next()) {
-                throw new IllegalStateException("Start the demo with --livesync.demo.seed-rows=100000");
+                throw new IllegalStateException("Start the demo with --livesync.demo.seed-rows=1000 or more");
             }
             return rs.getLong(1);
         }
