@@ -1,138 +1,162 @@
 package org.vaadin.addons.livesync;
 
-import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
-
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+import org.vaadin.addons.livesync.internal.capture.Sql;
+
 /**
- * How the {@link ReplicationListener} reaches PostgreSQL and reads from it. Immutable and
- * thread-safe; every {@code withX} returns a changed copy:
+ * How LiveSync reaches PostgreSQL and reads its replication stream. An immutable, thread-safe
+ * record, validated when it is made: start from {@link #forDatabase} and change what you need with
+ * the {@code withX} methods, each of which returns a changed copy:
  *
  * <pre>
  * CaptureSettings settings = CaptureSettings.forDatabase(url, user, password)
  *         .withPublication("livesync")
- *         .withStatusInterval(Duration.ofSeconds(10));
+ *         .withHeartbeatInterval(Duration.ofSeconds(5));
  * </pre>
  *
- * Defaults: publication {@value PublicationSetup#DEFAULT_PUBLICATION}; a temporary slot named
- * {@code livesync_<random>} (one per application node, gone with its connection); status sent every
- * 10 s; a heartbeat every 10 s; the publication re-checked every 30 s while streaming; reconnect
- * backoff from 250 ms to 30 s (see {@link #withReconnectBackoff}); a handover queue of 1,024
- * transactions. A permanent slot ({@link #withTemporarySlot withTemporarySlot(false)}) needs a name
- * of its own ({@link #withSlotName}); a listener refuses to start without one.
+ * Defaults: publication {@value PublicationSetup#DEFAULT_PUBLICATION}; a temporary slot whose name
+ * LiveSync generates ({@code livesync_<random>}) each time it is created, so that two nodes, even two
+ * made from equal settings, never share one; status sent every 10 s; a heartbeat every 10 s; the
+ * publication re-checked every 30 s while streaming; reconnect backoff from 250 ms to 30 s (see
+ * {@link #withReconnectBackoff}); a handover queue of 1,024 transactions; the required tables those
+ * of the watched entities. A permanent slot ({@link #withTemporarySlot withTemporarySlot(false)})
+ * needs a name of its own ({@link #withSlotName}), one per application node; LiveSync refuses to be
+ * created without one. (That check is made then, not here, so that the order of the two calls does
+ * not matter.)
  * <p>
  * {@link #toString()} never shows the password, also not one written into the JDBC URL.
+ *
+ * @param jdbcUrl                  a {@code jdbc:postgresql:} URL
+ * @param user                     the login user; null for the URL's or the driver's default
+ * @param password                 the password; null for none
+ * @param publication              the publication to read
+ * @param slotName                 the replication slot's name; null to have one generated for each
+ *                                 LiveSync created (only for a temporary slot)
+ * @param temporarySlot            whether the slot is temporary (see {@link #withTemporarySlot})
+ * @param requiredTables           tables ({@code schema.table}) the publication must include; empty
+ *                                 for the tables of the watched entities
+ * @param statusInterval           the longest time between two status updates to the server
+ * @param heartbeatInterval        how often a heartbeat is written while streaming
+ * @param publicationCheckInterval how often the publication is re-checked while streaming
+ * @param minBackoff               the shortest wait before connecting again
+ * @param maxBackoff               the longest wait before connecting again
+ * @param handoverCapacity         how many decoded transactions may wait for delivery
  */
-public final class CaptureSettings {
+public record CaptureSettings(
+        String jdbcUrl,
+        @Nullable String user,
+        @Nullable String password,
+        String publication,
+        @Nullable String slotName,
+        boolean temporarySlot,
+        Set<String> requiredTables,
+        Duration statusInterval,
+        Duration heartbeatInterval,
+        Duration publicationCheckInterval,
+        Duration minBackoff,
+        Duration maxBackoff,
+        int handoverCapacity) {
 
     private static final Pattern URL_SECRET = Pattern.compile("(?i)([?&;](?:password|sslpassword)=)[^&;]*");
     private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@?]*):[^/@?]*@");
-
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
-    private final String publication;
-    private final String slotName;
-    private final boolean slotNamed;
-    private final boolean temporarySlot;
-    private final Duration statusInterval;
-    private final Duration minBackoff;
-    private final Duration maxBackoff;
-    private final int handoverCapacity;
-    private final Set<String> requiredTables;
-    private final Duration heartbeatInterval;
-    private final Duration publicationCheckInterval;
-
-    private CaptureSettings(Values v) {
-        this.jdbcUrl = Objects.requireNonNull(v.jdbcUrl, "jdbcUrl");
-        this.user = v.user;
-        this.password = v.password;
-        this.publication = v.publication;
-        this.slotName = v.slotName;
-        this.slotNamed = v.slotNamed;
-        this.temporarySlot = v.temporarySlot;
-        this.statusInterval = v.statusInterval;
-        this.minBackoff = v.minBackoff;
-        this.maxBackoff = v.maxBackoff;
-        this.handoverCapacity = v.handoverCapacity;
-        this.requiredTables = Set.copyOf(v.requiredTables);
-        this.heartbeatInterval = v.heartbeatInterval;
-        this.publicationCheckInterval = v.publicationCheckInterval;
-    }
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
     /**
-     * Settings for the database at a {@code jdbc:postgresql:} URL. The user needs the REPLICATION
-     * privilege (or superuser, or on a cloud service membership in its replication role, e.g.
-     * {@code rds_replication}); a replication connection is admitted by the same {@code pg_hba.conf}
-     * lines as an ordinary connection to the database.
+     * Checks every value.
+     *
+     * @throws IllegalArgumentException naming the value that cannot work and what it must be
      */
-    public static CaptureSettings forDatabase(String jdbcUrl, String user, String password) {
+    public CaptureSettings {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("LiveSync needs a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got: "
                     + (jdbcUrl == null ? null : redacted(jdbcUrl)));
         }
-        Values v = new Values();
-        v.jdbcUrl = jdbcUrl;
-        v.user = user;
-        v.password = password;
-        v.publication = PublicationSetup.DEFAULT_PUBLICATION;
-        v.slotName = randomSlotName();
-        v.temporarySlot = true;
-        v.statusInterval = Duration.ofSeconds(10);
-        v.minBackoff = Duration.ofMillis(250);
-        v.maxBackoff = Duration.ofSeconds(30);
-        v.handoverCapacity = 1024;
-        v.requiredTables = Set.of();
-        v.heartbeatInterval = Duration.ofSeconds(10);
-        v.publicationCheckInterval = Duration.ofSeconds(30);
-        return new CaptureSettings(v);
+        if (publication == null || publication.isBlank()) {
+            throw new IllegalArgumentException("The publication name must not be empty");
+        }
+        if (slotName != null && !SLOT_NAME.matcher(slotName).matches()) {
+            throw new IllegalArgumentException("A replication slot name is 1 to 63 characters of a-z, 0-9 and _, got: "
+                    + slotName);
+        }
+        requiredTables = tables(requiredTables);
+        requirePositive(statusInterval, "status interval");
+        requirePositive(heartbeatInterval, "heartbeat interval");
+        requirePositive(publicationCheckInterval, "publication check interval");
+        requirePositive(minBackoff, "minimum backoff");
+        requirePositive(maxBackoff, "maximum backoff");
+        if (maxBackoff.compareTo(minBackoff) < 0) {
+            throw new IllegalArgumentException("The maximum backoff (" + maxBackoff + ") must not be below the minimum ("
+                    + minBackoff + ")");
+        }
+        if (handoverCapacity < 1) {
+            throw new IllegalArgumentException("The handover capacity must be at least 1, got " + handoverCapacity);
+        }
     }
 
-    private static String randomSlotName() {
-        byte[] bytes = new byte[6];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return "livesync_" + HexFormat.of().formatHex(bytes);
+    /**
+     * Settings for the database at a {@code jdbc:postgresql:} URL, with the defaults. The user needs
+     * the REPLICATION privilege (or superuser, or on a cloud service membership in its replication
+     * role, e.g. {@code rds_replication}); a replication connection is admitted by the same
+     * {@code pg_hba.conf} lines as an ordinary connection to the database.
+     *
+     * @param jdbcUrl a {@code jdbc:postgresql:} URL
+     * @param user the login user; {@code null} for the URL's or the driver's default
+     * @param password the password; {@code null} for none
+     * @return settings for that database, every other value at its default
+     * @throws IllegalArgumentException when the URL is not a PostgreSQL one
+     */
+    public static CaptureSettings forDatabase(String jdbcUrl, @Nullable String user, @Nullable String password) {
+        return new CaptureSettings(jdbcUrl, user, password, PublicationSetup.DEFAULT_PUBLICATION, null, true, Set.of(),
+                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(250),
+                Duration.ofSeconds(30), 1024);
     }
 
     /**
      * {@code jdbcUrl} with the values of its {@code password} and {@code sslpassword} parameters
      * (and of a {@code user:password@} part) replaced by {@code ***}: the form to log or show.
+     *
+     * @param jdbcUrl a JDBC URL, which may carry a password
+     * @return the URL with every password in it replaced by {@code ***}
      */
     public static String redacted(String jdbcUrl) {
         String withoutParameters = URL_SECRET.matcher(jdbcUrl).replaceAll("$1***");
         return URL_USER_INFO.matcher(withoutParameters).replaceAll("$1:***@");
     }
 
-    /** Reads the named publication (default {@value PublicationSetup#DEFAULT_PUBLICATION}). */
+    /**
+     * Reads the named publication (default {@value PublicationSetup#DEFAULT_PUBLICATION}).
+     *
+     * @param publication the publication's name
+     * @return a copy that reads that publication, otherwise as this one
+     * @throws IllegalArgumentException when the name is null or blank
+     */
     public CaptureSettings withPublication(String publication) {
-        if (publication == null || publication.isBlank()) {
-            throw new IllegalArgumentException("The publication name must not be empty");
-        }
-        return with(v -> v.publication = publication);
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
     }
 
     /**
      * Names the replication slot. Slot names are lower-case letters, digits and underscores, at most
      * 63 characters, and unique per server: give each application node its own. A permanent slot
      * needs one, stable across restarts (e.g. derived from the node's host name), so that a restart
-     * resumes it.
+     * resumes it. A second node that uses a name already streamed by another reports
+     * {@link PreflightProblem.Kind#SLOT_IN_USE} and waits; it never takes the slot over.
+     *
+     * @param slotName the slot's name: 1 to 63 characters of {@code a-z}, {@code 0-9} and {@code _}
+     * @return a copy that uses the slot of that name, otherwise as this one
+     * @throws IllegalArgumentException when the name is null or not of that form
      */
     public CaptureSettings withSlotName(String slotName) {
-        if (slotName == null || !slotName.matches("[a-z0-9_]{1,63}")) {
-            throw new IllegalArgumentException("A replication slot name is 1 to 63 characters of a-z, 0-9 and _, got: "
-                    + slotName);
+        if (slotName == null) {
+            throw new IllegalArgumentException("A replication slot name must not be null");
         }
-        return with(v -> {
-            v.slotName = slotName;
-            v.slotNamed = true;
-        });
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
     }
 
     /**
@@ -140,53 +164,73 @@ public final class CaptureSettings {
      * so it never pins WAL after a crash; after any interruption the views reload. A permanent slot
      * resumes where it left off but retains WAL while the application is down, so it must have a
      * stable name of its own ({@link #withSlotName}), one per application node.
+     *
+     * @param temporary {@code true} for a temporary slot, {@code false} for a permanent one
+     * @return a copy with that kind of slot, otherwise as this one
      */
     public CaptureSettings withTemporarySlot(boolean temporary) {
-        return with(v -> v.temporarySlot = temporary);
-    }
-
-    /** How often a status update (the keep-alive) is sent at the latest; must stay well under the server's {@code wal_sender_timeout}. */
-    public CaptureSettings withStatusInterval(Duration interval) {
-        requirePositive(interval, "status interval");
-        return with(v -> v.statusInterval = interval);
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporary, requiredTables,
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
     }
 
     /**
-     * The waits between attempts to connect. While the server cannot be reached (down, restarting,
-     * not yet accepting connections) the listener tries again after {@code min}, then at a steady
-     * short interval (about 1 s, at most {@code max}, with jitter) for two minutes, then doubling up
-     * to {@code max}. While the database is misconfigured (a preflight problem, the slot held by
-     * another connection) the wait doubles from {@code min} up to {@code max}.
+     * How often a status update (the keep-alive) is sent at the latest (default 10 s); must stay
+     * well under the server's {@code wal_sender_timeout}.
+     *
+     * @param interval the longest time between two status updates to the server
+     * @return a copy with that status interval, otherwise as this one
+     * @throws IllegalArgumentException when the interval is null, zero or negative
+     */
+    public CaptureSettings withStatusInterval(Duration interval) {
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
+                interval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
+    }
+
+    /**
+     * The waits between attempts to connect (default 250 ms to 30 s). While the server cannot be
+     * reached (down, restarting, not yet accepting connections) the listener tries again after
+     * {@code min}, then at a steady short interval (about 1 s, at most {@code max}, with jitter) for
+     * two minutes, then doubling up to {@code max}. While the database is misconfigured (a preflight
+     * problem, the slot held by another connection) the wait doubles from {@code min} up to
+     * {@code max}.
+     *
+     * @param min the first wait after a failure, and the shortest
+     * @param max the longest wait, not below {@code min}
+     * @return a copy with these waits, otherwise as this one
+     * @throws IllegalArgumentException when either wait is null, zero or negative, or {@code max} is
+     *     below {@code min}
      */
     public CaptureSettings withReconnectBackoff(Duration min, Duration max) {
-        requirePositive(min, "minimum backoff");
-        requirePositive(max, "maximum backoff");
-        if (max.compareTo(min) < 0) {
-            throw new IllegalArgumentException("The maximum backoff must not be below the minimum");
-        }
-        return with(v -> {
-            v.minBackoff = min;
-            v.maxBackoff = max;
-        });
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
+                statusInterval, heartbeatInterval, publicationCheckInterval, min, max, handoverCapacity);
     }
 
     /**
-     * How many decoded transactions may wait between the reader and the consumer. When the queue is
-     * full the reader stops reading (the server holds the rest) but keeps the connection alive.
+     * How many decoded transactions may wait between the reader and the consumer (default 1,024).
+     * When the queue is full the reader stops reading (the server holds the rest) but keeps the
+     * connection alive.
+     *
+     * @param capacity how many decoded transactions may wait for delivery
+     * @return a copy with that handover capacity, otherwise as this one
+     * @throws IllegalArgumentException when the capacity is below 1
      */
     public CaptureSettings withHandoverCapacity(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("The handover capacity must be at least 1");
-        }
-        return with(v -> v.handoverCapacity = capacity);
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, capacity);
     }
 
     /**
-     * Tables ({@code schema.table}) that the publication must include; the preflight names any that
-     * it lacks, and while streaming the publication is re-checked for them.
+     * Tables ({@code schema.table}, or {@code table} in the server's current schema) that the
+     * publication must include; the preflight names any that it lacks, and while streaming the
+     * publication is re-checked for them. Empty (the default): the tables of the watched entities.
+     *
+     * @param tables the names of the tables the publication must include; copied
+     * @return a copy that requires these tables, otherwise as this one
+     * @throws IllegalArgumentException when a name is null, blank or of neither form
      */
     public CaptureSettings withRequiredTables(Set<String> tables) {
-        return with(v -> v.requiredTables = Set.copyOf(tables));
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, tables,
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
     }
 
     /**
@@ -196,164 +240,56 @@ public final class CaptureSettings {
      * stream alive: when a heartbeat was written {@code 3 ×} this interval ago and nothing at all has
      * arrived since, the server is asked about the walsender, and the stream is re-established
      * unless the walsender is still busy (decoding a large transaction).
+     *
+     * @param interval how often a heartbeat is written while streaming
+     * @return a copy with that heartbeat interval, otherwise as this one
+     * @throws IllegalArgumentException when the interval is null, zero or negative
      */
     public CaptureSettings withHeartbeatInterval(Duration interval) {
-        requirePositive(interval, "heartbeat interval");
-        return with(v -> v.heartbeatInterval = interval);
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
+                statusInterval, interval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
     }
 
     /**
      * How often, while streaming, the publication is checked again for the {@linkplain
      * #withRequiredTables required tables} (default 30 s); a table dropped from it meanwhile becomes
-     * a {@linkplain ReplicationListener#warnings() warning}.
+     * a {@linkplain LiveSync#warnings() warning}.
+     *
+     * @param interval how often the publication is re-checked while streaming
+     * @return a copy with that check interval, otherwise as this one
+     * @throws IllegalArgumentException when the interval is null, zero or negative
      */
     public CaptureSettings withPublicationCheckInterval(Duration interval) {
-        requirePositive(interval, "publication check interval");
-        return with(v -> v.publicationCheckInterval = interval);
-    }
-
-    private CaptureSettings with(Consumer<Values> change) {
-        Values v = new Values(this);
-        change.accept(v);
-        return new CaptureSettings(v);
+        return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
+                statusInterval, heartbeatInterval, interval, minBackoff, maxBackoff, handoverCapacity);
     }
 
     private static void requirePositive(Duration duration, String what) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("The " + what + " must be positive");
+            throw new IllegalArgumentException("The " + what + " must be positive, got " + duration);
         }
     }
 
-    /**
-     * Throws unless these settings can run: a permanent slot must have been given a name.
-     *
-     * @throws IllegalArgumentException naming what to set
-     */
-    public void requireRunnable() {
-        if (!temporarySlot && !slotNamed) {
-            throw new IllegalArgumentException("A permanent replication slot needs a stable name, one per application "
-                    + "node: set it with withSlotName(..) (in Spring Boot: livesync.slot-name), e.g. from the node's host "
-                    + "name. Without one every start would create another slot and leave the previous one behind, "
-                    + "retaining WAL until the disk fills. Or keep the default temporary slot.");
+    private static Set<String> tables(Set<String> tables) {
+        Objects.requireNonNull(tables, "requiredTables");
+        for (String table : tables) {
+            if (table == null || table.isBlank()) {
+                throw new IllegalArgumentException("A required table name must not be empty");
+            }
+            Sql.splitQualified(table); // throws naming the form it expects
         }
+        return Set.copyOf(tables);
     }
 
-    public String jdbcUrl() {
-        return jdbcUrl;
-    }
-
-    public String user() {
-        return user;
-    }
-
-    public String publication() {
-        return publication;
-    }
-
-    public String slotName() {
-        return slotName;
-    }
-
-    public boolean temporarySlot() {
-        return temporarySlot;
-    }
-
-    public Duration statusInterval() {
-        return statusInterval;
-    }
-
-    public Duration minBackoff() {
-        return minBackoff;
-    }
-
-    public Duration maxBackoff() {
-        return maxBackoff;
-    }
-
-    public int handoverCapacity() {
-        return handoverCapacity;
-    }
-
-    public Set<String> requiredTables() {
-        return requiredTables;
-    }
-
-    public Duration heartbeatInterval() {
-        return heartbeatInterval;
-    }
-
-    public Duration publicationCheckInterval() {
-        return publicationCheckInterval;
-    }
-
-    /** Connection properties for an ordinary SQL connection. */
-    public Properties sqlProperties() {
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        props.setProperty("ApplicationName", "livesync");
-        props.setProperty("connectTimeout", "10");
-        return props;
-    }
-
-    /**
-     * Connection properties for a logical replication connection whose {@code application_name} is
-     * {@code applicationName}.
-     */
-    public Properties replicationProperties(String applicationName) {
-        Properties props = sqlProperties();
-        props.setProperty("replication", "database");
-        props.setProperty("assumeMinServerVersion", "14");
-        props.setProperty("preferQueryMode", "simple");
-        props.setProperty("ApplicationName", applicationName);
-        return props;
-    }
-
+    /** Every value but the password; the URL {@linkplain #redacted redacted}. */
     @Override
     public String toString() {
-        return "CaptureSettings[" + redacted(jdbcUrl) + " as " + user + ", publication " + publication + ", slot "
-                + slotName + (temporarySlot ? " (temporary)" : " (permanent)") + "]";
-    }
-
-    /** The values while a copy is being made; never escapes a {@code with} call. */
-    private static final class Values {
-        String jdbcUrl;
-        String user;
-        String password;
-        String publication;
-        String slotName;
-        boolean slotNamed;
-        boolean temporarySlot;
-        Duration statusInterval;
-        Duration minBackoff;
-        Duration maxBackoff;
-        int handoverCapacity;
-        Set<String> requiredTables;
-        Duration heartbeatInterval;
-        Duration publicationCheckInterval;
-
-        Values() {
-        }
-
-        Values(CaptureSettings s) {
-            jdbcUrl = s.jdbcUrl;
-            user = s.user;
-            password = s.password;
-            publication = s.publication;
-            slotName = s.slotName;
-            slotNamed = s.slotNamed;
-            temporarySlot = s.temporarySlot;
-            statusInterval = s.statusInterval;
-            minBackoff = s.minBackoff;
-            maxBackoff = s.maxBackoff;
-            handoverCapacity = s.handoverCapacity;
-            requiredTables = s.requiredTables;
-            heartbeatInterval = s.heartbeatInterval;
-            publicationCheckInterval = s.publicationCheckInterval;
-        }
+        return "CaptureSettings[" + redacted(jdbcUrl) + " as " + user + (password == null ? "" : " (password ***)")
+                + ", publication " + publication + ", slot " + (slotName == null ? "generated" : slotName)
+                + (temporarySlot ? " (temporary)" : " (permanent)")
+                + (requiredTables.isEmpty() ? "" : ", tables " + requiredTables)
+                + ", status every " + statusInterval + ", heartbeat every " + heartbeatInterval
+                + ", publication checked every " + publicationCheckInterval + ", reconnect backoff " + minBackoff
+                + " to " + maxBackoff + ", handover capacity " + handoverCapacity + "]";
     }
 }

@@ -23,13 +23,19 @@ import java.util.Set;
 public record ListChange<T>(List<T> changed, Set<Object> changedIds, Set<Object> removedIds,
                             boolean cleared, boolean reloaded) implements Serializable {
 
+    /** Copies the collections: a change is immutable. */
     public ListChange {
         changed = List.copyOf(changed);
         changedIds = Set.copyOf(changedIds);
         removedIds = Set.copyOf(removedIds);
     }
 
-    /** Whether the row with this id was inserted or updated by this change. */
+    /**
+     * Whether the row with this id was inserted or updated by this change.
+     *
+     * @param id the row's id
+     * @return whether the row with this id was inserted or updated by this change
+     */
     public boolean isChanged(Object id) {
         return changedIds.contains(id);
     }

@@ -15,6 +15,13 @@ import com.vaadin.flow.data.provider.Query;
 @FunctionalInterface
 public interface LiveCount<S, T, F> extends Serializable {
 
-    /** How many rows {@code query}'s filter matches for {@code subscriptionValue} (offset and limit do not apply). */
+    /**
+     * How many rows {@code query}'s filter matches for {@code subscriptionValue} (offset and limit do not apply).
+     *
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @param query the Grid's query: its filter (offset and limit do not apply)
+     * @return how many rows {@code query}'s filter matches for {@code subscriptionValue} (offset and limit do not
+     *     apply)
+     */
     int count(S subscriptionValue, Query<T, F> query);
 }

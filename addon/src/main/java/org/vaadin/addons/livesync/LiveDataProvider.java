@@ -84,7 +84,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private final LinkedHashMap<Object, T> held = new LinkedHashMap<>(64, 0.75f, true);
     private final LazyWatch watch = new LazyWatch();
     private SyncHook<T> hook;
-    private Duration refreshWindow = Duration.ofMillis(50);
+    /** Null: the LiveSync's {@link DeliverySettings#lazyRefreshWindow()}. */
+    private Duration refreshWindow;
     private Set<String> sortedBy = Set.of();
     private boolean filtered;
     private boolean cancelled;
@@ -105,7 +106,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         this.count = count;
     }
 
-    /** The key it is watched under in its {@link LiveScope}. */
+    /** {@return the key it is watched under in its {@link LiveScope}} */
     public WatchKey<T> key() {
         return key;
     }
@@ -115,6 +116,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      * a title filter and a title order), besides what the Grid sorts by: an update that changes one
      * of them refreshes the visible range, any other update only the row itself.
      *
+     * @param attributes the entity attributes (as the sort orders name them) that the filter and the default order
+     *     read
      * @return this provider
      */
     public LiveDataProvider<T, F> withQueryAttributes(String... attributes) {
@@ -124,8 +127,10 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
     /**
      * The shortest time between two refreshes of the visible range while changes keep coming
-     * (default 50 ms); {@link Duration#ZERO} refreshes at once for every delivered batch.
+     * (default: the LiveSync's {@link DeliverySettings#lazyRefreshWindow()}, 50 ms unless configured);
+     * {@link Duration#ZERO} refreshes at once for every delivered batch.
      *
+     * @param window the shortest time between two refreshes
      * @return this provider
      */
     public LiveDataProvider<T, F> withRefreshWindow(Duration window) {
@@ -140,6 +145,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      * A hook over each fetched page (e.g. to re-load associations): it must keep every row (the
      * count would not fit otherwise) and may decorate or replace them.
      *
+     * @param hook runs over each fetched page before it is shown
      * @return this provider
      */
     public LiveDataProvider<T, F> withSync(SyncHook<T> hook) {
@@ -151,6 +157,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      * Tells {@code listener} what each delivered change did: the rows updated in place, or
      * {@code reloaded} when the visible range and count were fetched again. UI thread.
      *
+     * @param listener told on the UI thread after each change was applied
      * @return the registration that removes the listener
      */
     public Registration addChangeListener(SerializableConsumer<ListChange<T>> listener) {
@@ -166,7 +173,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         scope.forget(key, watch);
     }
 
-    /** Whether it is registered, so that changes arrive. */
+    /** {@return whether it is registered, so that changes arrive} */
     public boolean isActive() {
         return subscription != null;
     }
@@ -301,7 +308,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     /** Fetches the visible range and the count again: now, or at the end of the refresh window. */
     private void refreshRange(ListChange<T> change) {
         long now = System.nanoTime();
-        long wait = refreshWindow.toNanos() - (now - lastRefreshNanos);
+        Duration window = refreshWindow != null ? refreshWindow : engine().deliverySettings().lazyRefreshWindow();
+        long wait = window.toNanos() - (now - lastRefreshNanos);
         if (wait <= 0 || lastRefreshNanos == 0) {
             lastRefreshNanos = now;
             refreshAll();

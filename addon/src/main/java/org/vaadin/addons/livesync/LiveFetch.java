@@ -24,6 +24,12 @@ import com.vaadin.flow.data.provider.Query;
 @FunctionalInterface
 public interface LiveFetch<S, T, F> extends Serializable {
 
-    /** The rows of {@code query}'s range (offset, limit, sort orders, filter) for {@code subscriptionValue}. */
+    /**
+     * The rows of {@code query}'s range (offset, limit, sort orders, filter) for {@code subscriptionValue}.
+     *
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @param query the Grid's query: offset, limit, sort orders and filter
+     * @return the rows of {@code query}'s range (offset, limit, sort orders, filter) for {@code subscriptionValue}
+     */
     Stream<T> fetch(S subscriptionValue, Query<T, F> query);
 }

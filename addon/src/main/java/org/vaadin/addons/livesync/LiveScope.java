@@ -38,6 +38,13 @@ import com.vaadin.flow.shared.Registration;
  * are shown; when it detaches, every registration is removed. After an interruption of the stream,
  * lists and beans load again. {@link LiveSyncView} is a view base class over the same mechanism.
  * <p>
+ * A session holding live scopes survives serialization (session persistence or replication):
+ * everything it watches registers again and loads again at the session's next request, given that
+ * {@link LiveSync#install(com.vaadin.flow.server.ServiceInitEvent) LiveSync is installed} on the
+ * Vaadin service (the Spring Boot auto-configuration does it). The loaders, hooks and listeners
+ * must then be serializable too (the {@code Serializable*} function types are), as any state of a
+ * Vaadin session must.
+ * <p>
  * Not thread-safe, like the components it serves: use it on the UI thread.
  *
  * @param <S> the subscription value's type: the type of the watched entities' subscription key
@@ -71,22 +78,36 @@ public final class LiveScope<S> implements Serializable {
     /**
      * A scope for {@code owner} and {@code subscriptionValue} (decided on the server, e.g. the
      * signed-in user's organization), using the application's {@link LiveSync#current() LiveSync}.
+     *
+     * @param <S> the subscription value's type
+     * @param owner the component that the watches belong to
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @return a scope for {@code owner} and {@code subscriptionValue} (decided on the server, e.g. the signed-in
+     *     user's organization), using the application's {@link LiveSync#current() LiveSync}
      */
     public static <S> LiveScope<S> of(Component owner, S subscriptionValue) {
         return new LiveScope<>(owner, subscriptionValue, null);
     }
 
-    /** As {@link #of(Component, Object)}, using the given {@link LiveSync}. */
+    /**
+     * As {@link #of(Component, Object)}, using the given {@link LiveSync}.
+     *
+     * @param <S> the subscription value's type
+     * @param owner the component that the watches belong to
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @param liveSync the LiveSync to use
+     * @return the scope
+     */
     public static <S> LiveScope<S> of(Component owner, S subscriptionValue, LiveSync liveSync) {
         return new LiveScope<>(owner, subscriptionValue, Objects.requireNonNull(liveSync, "liveSync"));
     }
 
-    /** The component it is bound to. */
+    /** {@return the component it is bound to} */
     public Component owner() {
         return owner;
     }
 
-    /** The subscription value: only rows whose subscription key equals it are shown. */
+    /** {@return the subscription value: only rows whose subscription key equals it are shown} */
     public S getSubscriptionValue() {
         return subscriptionValue;
     }
@@ -95,6 +116,8 @@ public final class LiveScope<S> implements Serializable {
      * Changes the subscription value — e.g. the user switched organization, as decided on the
      * server: every list and bean registers anew and loads again. Use it instead of creating a new
      * scope when the same component shows another tenant.
+     *
+     * @param value the new subscription value
      */
     public void setSubscriptionValue(S value) {
         requireValue(value);
@@ -114,13 +137,24 @@ public final class LiveScope<S> implements Serializable {
      * key named after the type ({@link WatchKey#of(Class)}). Show it with
      * {@code grid.setItems(list.dataProvider())} or {@link WatchedList#bind}.
      *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @param loader loads the rows of a subscription value (the first load and each reload)
+     * @return the watched list
      * @throws IllegalStateException if this scope already watches that key
      */
     public <T> WatchedList<T> list(Class<T> type, SerializableFunction<S, List<T>> loader) {
         return list(WatchKey.of(type), loader);
     }
 
-    /** As {@link #list(Class, SerializableFunction)}, under a key of its own (to watch one type twice). */
+    /**
+     * As {@link #list(Class, SerializableFunction)}, under a key of its own (to watch one type twice).
+     *
+     * @param <T> the entity type
+     * @param key the watch key
+     * @param loader loads the rows of a subscription value (the first load and each reload)
+     * @return the watched list
+     */
     public <T> WatchedList<T> list(WatchKey<T> key, SerializableFunction<S, List<T>> loader) {
         Objects.requireNonNull(loader, "loader");
         @SuppressWarnings("unchecked") // the value is always the scope's S
@@ -134,6 +168,10 @@ public final class LiveScope<S> implements Serializable {
      * follows their updates, deletes and moves — and a row with one of the ids inserted later. Ids of
      * another Java type than the entity's are converted exactly or rejected.
      *
+     * @param <T> the entity type
+     * @param key the watch key
+     * @param ids the rows' ids
+     * @return the watched list
      * @throws IllegalStateException    if this scope already watches that key
      * @throws IllegalArgumentException if an id cannot be the entity's id
      */
@@ -149,6 +187,12 @@ public final class LiveScope<S> implements Serializable {
      * {@code grid.setItems(provider.withConfigurableFilter())} with a filter. Its memory does not grow
      * with the tenant's rows. See {@link LiveDataProvider} for what a change costs.
      *
+     * @param <T> the entity type
+     * @param <F> the filter type
+     * @param type the watched entity type
+     * @param fetch fetches a page of rows for a subscription value and a query
+     * @param count counts the rows for a subscription value and a query
+     * @return the live data provider, to set on a Grid
      * @throws IllegalStateException if this scope already watches that key
      */
     public <T, F> LiveDataProvider<T, F> lazy(Class<T> type, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
@@ -158,6 +202,14 @@ public final class LiveScope<S> implements Serializable {
     /**
      * As {@link #lazy(Class, LiveFetch, LiveCount)}, naming the filter type, so that the result can be
      * configured in one chain ({@code live.lazy(Task.class, String.class, ...).withQueryAttributes("title")}).
+     *
+     * @param <T> the entity type
+     * @param <F> the filter type
+     * @param type the watched entity type
+     * @param filterType the filter type, {@code F}
+     * @param fetch fetches a page of rows for a subscription value and a query
+     * @param count counts the rows for a subscription value and a query
+     * @return the live data provider, to set on a Grid
      */
     public <T, F> LiveDataProvider<T, F> lazy(Class<T> type, Class<F> filterType, LiveFetch<S, T, F> fetch,
                                               LiveCount<S, T, F> count) {
@@ -165,7 +217,16 @@ public final class LiveScope<S> implements Serializable {
         return lazy(WatchKey.of(type), fetch, count);
     }
 
-    /** As {@link #lazy(Class, LiveFetch, LiveCount)}, under a key of its own. */
+    /**
+     * As {@link #lazy(Class, LiveFetch, LiveCount)}, under a key of its own.
+     *
+     * @param <T> the entity type
+     * @param <F> the filter type
+     * @param key the watch key
+     * @param fetch fetches a page of rows for a subscription value and a query
+     * @param count counts the rows for a subscription value and a query
+     * @return the live data provider, to set on a Grid
+     */
     public <T, F> LiveDataProvider<T, F> lazy(WatchKey<T> key, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
         Objects.requireNonNull(fetch, "fetch");
         Objects.requireNonNull(count, "count");
@@ -182,23 +243,43 @@ public final class LiveScope<S> implements Serializable {
      * Watches one record at a time of {@code type}, shown in {@code binder} (buffered: the form reads
      * the bean, {@link WatchedBean#save()} writes it). Show a record with {@link WatchedBean#show}.
      *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @param binder the form's binder (buffered)
+     * @return the watched bean
      * @throws IllegalStateException if this scope already watches that key
      */
     public <T> WatchedBean<T> bean(Class<T> type, Binder<T> binder) {
         return bean(WatchKey.of(type), binder);
     }
 
-    /** As {@link #bean(Class, Binder)}, under a key of its own. */
+    /**
+     * As {@link #bean(Class, Binder)}, under a key of its own.
+     *
+     * @param <T> the entity type
+     * @param key the watch key
+     * @param binder the form's binder (buffered)
+     * @return the watched bean
+     */
     public <T> WatchedBean<T> bean(WatchKey<T> key, Binder<T> binder) {
         return add(beans, key, new WatchedBean<>(this, key, Objects.requireNonNull(binder, "binder")));
     }
 
-    /** Whether a list or a bean is watched under {@code key}. */
+    /**
+     * Whether a list or a bean is watched under {@code key}.
+     *
+     * @param key the watch key
+     * @return whether a list or a bean is watched under {@code key}
+     */
     public boolean isWatching(WatchKey<?> key) {
         return lists.containsKey(key) || beans.containsKey(key);
     }
 
-    /** Stops watching the list and the bean under {@code key} (they keep what they show). No-op if none. */
+    /**
+     * Stops watching the list and the bean under {@code key} (they keep what they show). No-op if none.
+     *
+     * @param key the watch key
+     */
     public void cancel(WatchKey<?> key) {
         for (Map<WatchKey<?>, Watch> watches : List.of(lists, beans)) {
             Watch watch = watches.remove(key);
@@ -210,6 +291,7 @@ public final class LiveScope<S> implements Serializable {
 
     /** Stops watching everything and unbinds from the owner. The lists and beans keep what they show. */
     public void cancel() {
+        deactivate();
         all().forEach(Watch::detach);
         lists.clear();
         beans.clear();
@@ -223,7 +305,7 @@ public final class LiveScope<S> implements Serializable {
         all().forEach(Watch::reload);
     }
 
-    /** Whether the owner is attached, so that changes arrive. */
+    /** {@return whether the owner is attached, so that changes arrive} */
     public boolean isActive() {
         return ui != null;
     }
@@ -273,11 +355,28 @@ public final class LiveScope<S> implements Serializable {
         return watch;
     }
 
+    /** After the session was deserialized: registers again if the owner is still attached. */
+    void revive() {
+        ui = null;
+        // with the owner's UI and session current, as for an attach (components bind to their session)
+        owner.getUI().ifPresent(attached -> {
+            var previous = com.vaadin.flow.internal.CurrentInstance.setCurrent(attached);
+            try {
+                activate(attached);
+            } finally {
+                com.vaadin.flow.internal.CurrentInstance.restoreInstances(previous);
+            }
+        });
+    }
+
     private void activate(UI attachedTo) {
         if (ui != null) {
             return;
         }
         ui = attachedTo;
+        if (attachedTo.getSession() != null) {
+            LiveScopes.of(attachedTo.getSession()).add(this);
+        }
         Pipeline pipeline = pipeline();
         pipeline.checkPush(attachedTo);
         for (Watch watch : all()) {
@@ -286,6 +385,9 @@ public final class LiveScope<S> implements Serializable {
     }
 
     private void deactivate() {
+        if (ui != null && ui.getSession() != null && ui.getSession().hasLock()) {
+            LiveScopes.of(ui.getSession()).remove(this);
+        }
         ui = null;
         all().forEach(Watch::detach);
     }

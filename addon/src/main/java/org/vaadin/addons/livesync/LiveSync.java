@@ -5,8 +5,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 
+import com.vaadin.flow.function.SerializableConsumer;
+import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.signals.Signal;
 
 import jakarta.persistence.EntityManagerFactory;
 
@@ -21,37 +26,72 @@ import jakarta.persistence.EntityManagerFactory;
  * Views find it through {@link #current()}; {@link LiveScope}, {@link LiveSyncView},
  * {@link WatchedList} and {@link WatchedBean} are what they use.
  * <p>
- * Threads: a reader and a delivery thread, and a small pool of {@code livesync-ui-N} threads that
- * run {@code UI.access} for sessions whose lock is free. Thread-safe.
+ * Code that is not a view receives typed events of the changes through {@link #events(Class)}.
+ * <p>
+ * Threads: a reader and a delivery thread, a small pool of {@code livesync-ui-N} threads that run
+ * {@code UI.access} for sessions whose lock is free, and {@code livesync-events-N} threads that
+ * call entity listeners (at most one per listener at a time). Thread-safe.
  */
 public final class LiveSync implements AutoCloseable {
 
     private static final AtomicReference<LiveSync> FALLBACK = new AtomicReference<>();
 
     /** Row operations a view may have waiting (and a transaction may give one view) before it reloads instead. */
-    public static final int DEFAULT_MAX_PENDING = Pipeline.DEFAULT_MAX_PENDING;
+    public static final int DEFAULT_MAX_PENDING = DeliverySettings.DEFAULT_MAX_PENDING;
 
     private final Pipeline pipeline;
+    private final LiveStateFeed stateFeed;
 
     private LiveSync(Pipeline pipeline) {
         this.pipeline = pipeline;
+        this.stateFeed = new LiveStateFeed(pipeline.listener(), pipeline.uiExecutor());
     }
 
     /**
      * Creates LiveSync for the {@link Watched} entities of {@code entityManagerFactory} (a Hibernate
-     * one: a {@code SessionFactory} is one too), reading the database {@code settings} name. Not
-     * started.
+     * one: a {@code SessionFactory} is one too), reading the database {@code settings} name, with the
+     * {@linkplain DeliverySettings#defaults() default delivery}. Not started.
      *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @param settings where the database is and how to read from it
+     * @return a new LiveSync, not started
      * @throws WatchConfigurationException for a {@code @Watched} declaration that cannot work
      * @throws IllegalArgumentException    for settings that cannot work (e.g. a permanent slot without a name)
      */
     public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings) {
-        return create(entityManagerFactory, settings, DEFAULT_MAX_PENDING);
+        return create(entityManagerFactory, LiveSyncSettings.of(settings));
     }
 
-    /** As {@link #create(EntityManagerFactory, CaptureSettings)}, with the bound of pending row operations per view. */
+    /**
+     * As {@link #create(EntityManagerFactory, CaptureSettings)}, with the bound of pending row operations per view.
+     *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @param settings where the database is and how to read from it
+     * @param maxPending how many row operations a view may have waiting before it reloads instead
+     * @return a new LiveSync, not started
+     */
     public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings, int maxPending) {
-        return new LiveSync(Pipeline.create(entityManagerFactory, settings, maxPending));
+        return create(entityManagerFactory, LiveSyncSettings.of(settings)
+                .withDelivery(DeliverySettings.defaults().withMaxPending(maxPending)));
+    }
+
+    /**
+     * Creates LiveSync for the {@link Watched} entities of {@code entityManagerFactory} with these
+     * capture and delivery settings. Not started. Each LiveSync reads through a replication slot of
+     * its own: unless the settings name one, it generates a temporary slot's name, so that two
+     * created from equal settings (two nodes, or two in one JVM) never share a slot.
+     *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a
+     *                             {@code SessionFactory} is one) whose {@code @Watched} entities to keep live
+     * @param settings             where the database is and how to read from it and deliver
+     * @return the new LiveSync, not started
+     * @throws WatchConfigurationException for a {@code @Watched} declaration that cannot work
+     * @throws IllegalArgumentException    for settings that cannot work (e.g. a permanent slot without a name)
+     */
+    public static LiveSync create(EntityManagerFactory entityManagerFactory, LiveSyncSettings settings) {
+        return new LiveSync(Pipeline.create(entityManagerFactory, settings));
     }
 
     /**
@@ -63,11 +103,13 @@ public final class LiveSync implements AutoCloseable {
      */
     public void start() {
         pipeline.start();
+        stateFeed.start();
     }
 
     /** Stops reading; a temporary slot goes with its connection. Idempotent. */
     public void stop() {
         pipeline.stop();
+        stateFeed.stop();
         FALLBACK.compareAndSet(this, null);
     }
 
@@ -77,37 +119,132 @@ public final class LiveSync implements AutoCloseable {
         stop();
     }
 
-    /** Whether changes currently flow. */
+    /** {@return whether changes currently flow} */
     public boolean isLive() {
         return pipeline.isLive();
     }
 
-    /** What the stream is doing now. */
+    /** {@return what the stream is doing now} */
     public CaptureState state() {
         return pipeline.listener().state();
     }
 
-    /** What keeps the stream from starting (each with its fix); empty once streaming. */
+    /**
+     * Whether changes flow, why not, and how far behind they are, read now (only the moment LiveSync
+     * was last caught up, from which the time lag may count, is as of its last look, a few times a
+     * second). {@link #stateSignal()} and the state listeners get it as described there.
+     *
+     * @return the state now
+     */
+    public LiveState liveState() {
+        return stateFeed.current();
+    }
+
+    /** The one signal shared by every reader (what {@link #stateSignal()} gives off a session's thread). */
+    Signal<LiveState> sharedStateSignal() {
+        return stateFeed.signal();
+    }
+
+    /**
+     * {@link #liveState()} as a Vaadin signal, for effects and bindings: e.g.
+     * {@code Signal.effect(badge, () -> show(liveSync.stateSignal().get()))} keeps a component up to
+     * date while it is attached, in {@code UI.access}. Its value changes at once when the status,
+     * problems or warnings change, and at most once a second when only the lag figures or the last
+     * commit do (while changes arrive). An effect that shows only the status may read
+     * {@code Signal.cached(liveSync.stateSignal().map(LiveState::status))} instead, so that it does not
+     * run again for new figures. Called on a session's UI thread, it returns that session's own
+     * signal (session-local, so that a session holding effects on it still serializes; its lag figures
+     * change at most every 5 s); called elsewhere, one signal shared by every reader. Thread-safe.
+     *
+     * @return the state as a signal
+     */
+    public Signal<LiveState> stateSignal() {
+        VaadinSession session = VaadinSession.getCurrent();
+        return session != null && session.hasLock() ? stateFeed.signalFor(session) : stateFeed.signal();
+    }
+
+    /**
+     * Calls {@code listener} with the new {@link LiveState} whenever the status, problems or warnings
+     * change, and at most once a second while only the lag figures or the last commit change. Called
+     * on LiveSync's {@code livesync-state} thread, one listener after the other, never on the thread
+     * that reads the stream: keep it quick, and touch UI state only in {@code UI.access}. A listener
+     * that throws is logged and stays registered; the others are called as usual. Not called for the
+     * state at registration: register, then read {@link #liveState()}.
+     *
+     * @param listener told each new state, on LiveSync's state thread
+     * @return removes the listener
+     */
+    public Registration addStateListener(SerializableConsumer<LiveState> listener) {
+        return stateFeed.addListener(listener);
+    }
+
+    /** {@return what keeps the stream from starting (each with its fix); empty once streaming} */
     public List<PreflightProblem> problems() {
         return pipeline.listener().problems();
     }
 
-    /** What works but deserves attention while streaming (e.g. heartbeats refused: stall detection is off). */
+    /** {@return what works but deserves attention while streaming (e.g. heartbeats refused: stall detection is off)} */
     public List<PreflightProblem> warnings() {
         return pipeline.listener().warnings();
     }
 
-    /** The settings it reads with (passwords are never printed by their {@code toString}). */
+    /**
+     * {@return the settings it reads with, as the stream uses them} The slot's name is the generated
+     * one when none was given; passwords are never printed by their {@code toString}.
+     */
     public CaptureSettings settings() {
         return pipeline.listener().settings();
     }
 
-    /** A snapshot of its counters, e.g. for metrics or for tests. */
+    /** {@return the settings it delivers with} */
+    public DeliverySettings deliverySettings() {
+        return pipeline.deliverySettings();
+    }
+
+    /** {@return a snapshot of its counters, e.g. for metrics or for tests} */
     public LiveSyncMetrics metrics() {
         return LiveSyncMetrics.of(pipeline);
     }
 
-    /** Makes this the instance that views of that Vaadin application find ({@link #current()}). */
+    /**
+     * Installs this instance into the Vaadin service being initialized: views find it
+     * ({@link #install(VaadinContext)}), and a session that was serialized (session persistence,
+     * replication) gets its live views registered again at its next request. Call it from a
+     * {@code VaadinServiceInitListener}; the Spring Boot auto-configuration does.
+     *
+     * @param event the initialization of the Vaadin service to install into
+     */
+    public void install(ServiceInitEvent event) {
+        install(event.getSource().getContext());
+        event.addRequestHandler((session, request, response) -> {
+            revive(session);
+            return false; // only a look at the session: the request goes on
+        });
+    }
+
+    /** Registers again the live views of a session that was deserialized (once; cheap otherwise). */
+    static void revive(VaadinSession session) {
+        if (session == null) {
+            return;
+        }
+        session.lock();
+        try {
+            LiveScopes.reviveIfNeeded(session);
+            LiveSync current = session.getService() == null ? null
+                    : session.getService().getContext().getAttribute(LiveSync.class);
+            if (current != null) {
+                current.stateFeed.adopt(session);
+            }
+        } finally {
+            session.unlock();
+        }
+    }
+
+    /**
+     * Makes this the instance that views of that Vaadin application find ({@link #current()}).
+     *
+     * @param context the Vaadin application's context
+     */
     public void install(VaadinContext context) {
         context.setAttribute(LiveSync.class, this);
         FALLBACK.set(this);
@@ -117,6 +254,8 @@ public final class LiveSync implements AutoCloseable {
      * The instance for the current Vaadin service: the one {@link #install installed} in its
      * context, else the last one installed anywhere.
      *
+     * @return the instance for the current Vaadin service: the one {@link #install installed} in its context, else
+     *     the last one installed anywhere
      * @throws IllegalStateException when none was installed
      */
     public static LiveSync current() {
@@ -133,7 +272,43 @@ public final class LiveSync implements AutoCloseable {
         return found;
     }
 
-    /** Hands form saves a transaction runner (the Spring auto-configuration installs the application's). */
+    /**
+     * The events of one watched type, to choose from and listen to, for code that is not a view (a
+     * service, a scheduled job, a Spring bean):
+     * {@code liveSync.events(Task.class).ofKind(ChangeType.UPDATED).forId(42L).listen(event -> ...)}.
+     *
+     * @param <T>  the entity type
+     * @param type the watched entity class
+     * @return the selection of all its events, to narrow and then {@code listen} to
+     * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
+     */
+    public <T> EntityEvents<T> events(Class<T> type) {
+        return EntityEvents.of(pipeline.events(), pipeline.entity(type));
+    }
+
+    /** {@return the events of every watched type (see {@link #events(Class)}); {@code entityType()} tells them apart} */
+    public EntityEvents<Object> events() {
+        return EntityEvents.of(pipeline.events(), null);
+    }
+
+    /**
+     * Registers a listener of every change of a watched type's rows: {@code events(type).listen(listener)}.
+     *
+     * @param <T>      the entity type
+     * @param type     the watched entity class
+     * @param listener told every event of the type's rows
+     * @return what removes the listener again
+     * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
+     */
+    public <T> Registration addEntityListener(Class<T> type, EntityListener<T> listener) {
+        return events(type).listen(listener);
+    }
+
+    /**
+     * Hands form saves a transaction runner (the Spring auto-configuration installs the application's).
+     *
+     * @param transactions runs each save's check and write in one transaction
+     */
     public void useTransactions(TransactionRunner transactions) {
         pipeline.saveGuard().useTransactions(transactions);
     }

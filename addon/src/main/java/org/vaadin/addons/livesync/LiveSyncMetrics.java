@@ -21,17 +21,21 @@ import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
  * @param transactions          transactions received with at least one change kept, since start
  * @param pendingTransactions   transactions decoded but not yet delivered
  * @param reconnects            how often the stream was re-established after an interruption
+ * @param entityListeners       registered entity listeners (returns to 0 when every registration was removed)
+ * @param entityEvents          events handed to entity listeners, since start
+ * @param missedEntityEvents    events dropped because an entity listener's queue was full, since start
  */
 public record LiveSyncMetrics(int registrations, int uis, int heldRows, int busyUis, int pendingOperations,
                               int lateTransactions,
                               long rowQueries, long deliveredRows, long transactions, int pendingTransactions,
-                              long reconnects) {
+                              long reconnects, int entityListeners, long entityEvents, long missedEntityEvents) {
 
     static LiveSyncMetrics of(Pipeline pipeline) {
         Dispatcher dispatcher = pipeline.dispatcher();
         return new LiveSyncMetrics(dispatcher.registrations(), dispatcher.uis(), dispatcher.heldIndexSize(),
                 dispatcher.busyUis(), dispatcher.pendingOperations(), dispatcher.lateTransactions(), dispatcher.queries(), dispatcher.deliveredRows(),
                 pipeline.listener().transactionsDelivered(), pipeline.listener().pending(),
-                pipeline.listener().reconnects());
+                pipeline.listener().reconnects(), pipeline.events().listeners(), pipeline.events().delivered(),
+                pipeline.events().missed());
     }
 }

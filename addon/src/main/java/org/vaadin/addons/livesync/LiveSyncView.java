@@ -43,24 +43,36 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
 
     private final LiveScope<S> live;
 
-    /** A view for this subscription value, using the application's {@link LiveSync}. */
+    /**
+     * A view for this subscription value, using the application's {@link LiveSync}.
+     *
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     */
     protected LiveSyncView(S subscriptionValue) {
         this.live = LiveScope.of(this, subscriptionValue);
         live.setDefaultSync(this::sync);
     }
 
-    /** A view for this subscription value, using the given {@link LiveSync}. */
+    /**
+     * A view for this subscription value, using the given {@link LiveSync}.
+     *
+     * @param liveSync the LiveSync to use
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     */
     protected LiveSyncView(LiveSync liveSync, S subscriptionValue) {
         this.live = LiveScope.of(this, subscriptionValue, liveSync);
         live.setDefaultSync(this::sync);
     }
 
-    /** The scope of this view: what it watches, for {@link LiveScope#cancel} and {@link LiveScope#isWatching}. */
+    /**
+     * {@return the scope of this view: what it watches, for {@link LiveScope#cancel} and {@link
+     *     LiveScope#isWatching}}
+     */
     public LiveScope<S> live() {
         return live;
     }
 
-    /** The subscription value: only rows whose subscription key equals it are shown. */
+    /** {@return the subscription value: only rows whose subscription key equals it are shown} */
     public S getSubscriptionValue() {
         return live.getSubscriptionValue();
     }
@@ -68,6 +80,8 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
     /**
      * Changes the subscription value (e.g. the user switched organization, as decided on the
      * server): every watched list and bean registers anew and loads again.
+     *
+     * @param value the new subscription value
      */
     protected void setSubscriptionValue(S value) {
         live.setSubscriptionValue(value);
@@ -76,17 +90,37 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
     /**
      * Watches a list loaded by {@code loader} for the subscription value, shown through
      * {@link #sync} unless it gets a {@link WatchedList#withSync hook} of its own.
+     *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @param loader loads the rows of a subscription value (the first load and each reload)
+     * @return the watched list
      */
     protected <T> WatchedList<T> watchList(Class<T> type, SerializableFunction<S, List<T>> loader) {
         return live.list(type, loader);
     }
 
-    /** As {@link #watchList(Class, SerializableFunction)}, under a key of its own (to watch one type twice). */
+    /**
+     * As {@link #watchList(Class, SerializableFunction)}, under a key of its own (to watch one type twice).
+     *
+     * @param <T> the entity type
+     * @param key the watch key
+     * @param loader loads the rows of a subscription value (the first load and each reload)
+     * @return the watched list
+     */
     protected <T> WatchedList<T> watchList(WatchKey<T> key, SerializableFunction<S, List<T>> loader) {
         return live.list(key, loader);
     }
 
-    /** Watches a list and shows it in {@code grid} ({@link WatchedList#bind}). */
+    /**
+     * Watches a list and shows it in {@code grid} ({@link WatchedList#bind}).
+     *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @param grid the Grid
+     * @param loader loads the rows of a subscription value (the first load and each reload)
+     * @return the watched list
+     */
     protected <T> WatchedList<T> watchList(Class<T> type, Grid<T> grid, SerializableFunction<S, List<T>> loader) {
         WatchedList<T> list = live.list(type, loader);
         list.bind(grid);
@@ -96,17 +130,38 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
     /**
      * Watches a lazy list (the database pages, sorts and filters) and returns its live data provider:
      * {@code grid.setItems(provider)}. See {@link LiveScope#lazy}.
+     *
+     * @param <T> the entity type
+     * @param <F> the filter type
+     * @param type the watched entity type
+     * @param fetch fetches a page of rows for a subscription value and a query
+     * @param count counts the rows for a subscription value and a query
+     * @return the live data provider, to set on a Grid
      */
     protected <T, F> LiveDataProvider<T, F> watchLazy(Class<T> type, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
         return live.lazy(type, fetch, count);
     }
 
-    /** Watches one record at a time, shown in {@code binder}; show one with {@link WatchedBean#show}. */
+    /**
+     * Watches one record at a time, shown in {@code binder}; show one with {@link WatchedBean#show}.
+     *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @param binder the form's binder (buffered)
+     * @return the watched bean
+     */
     protected <T> WatchedBean<T> watchBean(Class<T> type, Binder<T> binder) {
         return live.bean(type, binder);
     }
 
-    /** As {@link #watchBean(Class, Binder)}, under a key of its own. */
+    /**
+     * As {@link #watchBean(Class, Binder)}, under a key of its own.
+     *
+     * @param <T> the entity type
+     * @param key the watch key
+     * @param binder the form's binder (buffered)
+     * @return the watched bean
+     */
     protected <T> WatchedBean<T> watchBean(WatchKey<T> key, Binder<T> binder) {
         return live.bean(key, binder);
     }
@@ -118,6 +173,7 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
      * throws, the error is logged and the list keeps what it showed. To handle several lists
      * without casts, use {@link WatchKey#when}.
      *
+     * @param <T> the entity type
      * @param key  which watched list
      * @param rows the list's rows, loaded and updated (a new list you may change)
      * @return what to show

@@ -1,17 +1,19 @@
 package org.vaadin.addons.livesync;
 
+import java.io.Serializable;
+
 import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
 
 /**
  * One reason why live sync cannot start — or, as a {@linkplain ReplicationListener#warnings()
  * warning}, why it runs impaired — with what to do about it.
- * Immutable and thread-safe (a record of immutable values).
+ * Immutable, thread-safe and serializable (a record of immutable values).
  *
  * @param kind    which check failed
  * @param message what is wrong, in a sentence
  * @param fix     what to do, often the exact SQL to run
  */
-public record PreflightProblem(Kind kind, String message, String fix) {
+public record PreflightProblem(Kind kind, String message, String fix) implements Serializable {
 
     /** The checks the preflight runs, in order, then what the listener finds while running. */
     public enum Kind {

@@ -49,17 +49,22 @@ public final class PublicationSetup {
         this.publication = publication;
     }
 
-    /** Setup for the publication {@value #DEFAULT_PUBLICATION}. */
+    /** {@return setup for the publication {@value #DEFAULT_PUBLICATION}} */
     public static PublicationSetup defaults() {
         return new PublicationSetup(DEFAULT_PUBLICATION);
     }
 
-    /** Setup for the named publication. */
+    /**
+     * Setup for the named publication.
+     *
+     * @param publication the publication's name
+     * @return setup for the named publication
+     */
     public static PublicationSetup named(String publication) {
         return new PublicationSetup(publication);
     }
 
-    /** The publication's name. */
+    /** {@return the publication's name} */
     public String publication() {
         return publication;
     }
@@ -68,6 +73,9 @@ public final class PublicationSetup {
      * {@code CREATE PUBLICATION "livesync" FOR ALL TABLES WITH (publish_via_partition_root = true)}
      * (needs a superuser). It streams every table to the application's role regardless of GRANTs and
      * row-level security: prefer {@link #upSql(Collection)} with the watched tables in production.
+     *
+     * @return {@code CREATE PUBLICATION "livesync" FOR ALL TABLES WITH (publish_via_partition_root = true)} (needs a
+     *     superuser)
      */
     public String upSql() {
         return "CREATE PUBLICATION " + Sql.quote(publication) + " FOR ALL TABLES" + VIA_ROOT;
@@ -76,6 +84,9 @@ public final class PublicationSetup {
     /**
      * {@code CREATE PUBLICATION "livesync" FOR TABLE "public"."task", ... WITH
      * (publish_via_partition_root = true)}.
+     *
+     * @param tables the tables, as {@code schema.table}
+     * @return the statement for the listed tables
      */
     public String upSql(Collection<String> tables) {
         if (tables.isEmpty()) {
@@ -84,17 +95,22 @@ public final class PublicationSetup {
         return "CREATE PUBLICATION " + Sql.quote(publication) + " FOR TABLE " + quotedList(tables) + VIA_ROOT;
     }
 
-    /** {@code ALTER PUBLICATION "livesync" SET (publish_via_partition_root = true)}. */
+    /** {@return {@code ALTER PUBLICATION "livesync" SET (publish_via_partition_root = true)}} */
     public String viaRootSql() {
         return "ALTER PUBLICATION " + Sql.quote(publication) + " SET (publish_via_partition_root = true)";
     }
 
-    /** {@code DROP PUBLICATION IF EXISTS "livesync"}. */
+    /** {@return {@code DROP PUBLICATION IF EXISTS "livesync"}} */
     public String downSql() {
         return "DROP PUBLICATION IF EXISTS " + Sql.quote(publication);
     }
 
-    /** Creates the publication for all tables unless it exists. Idempotent. */
+    /**
+     * Creates the publication for all tables unless it exists. Idempotent.
+     *
+     * @param connection an open connection to the database
+     * @throws SQLException when the database refuses a statement or cannot be reached
+     */
     public void up(Connection connection) throws SQLException {
         if (!exists(connection)) {
             execute(connection, upSql());
@@ -105,6 +121,10 @@ public final class PublicationSetup {
      * Creates the publication for the listed tables, or adds those it lacks to an existing one and,
      * when one of them is partitioned, makes it publish via the partition root. Idempotent; a
      * publication {@code FOR ALL TABLES} gets no tables added.
+     *
+     * @param connection an open connection to the database
+     * @param tables the tables, as {@code schema.table}
+     * @throws SQLException when the database refuses a statement or cannot be reached
      */
     public void up(Connection connection, Collection<String> tables) throws SQLException {
         if (!exists(connection)) {
@@ -123,12 +143,23 @@ public final class PublicationSetup {
         }
     }
 
-    /** Drops the publication if it exists. Idempotent. */
+    /**
+     * Drops the publication if it exists. Idempotent.
+     *
+     * @param connection an open connection to the database
+     * @throws SQLException when the database refuses a statement or cannot be reached
+     */
     public void down(Connection connection) throws SQLException {
         execute(connection, downSql());
     }
 
-    /** Whether the publication exists in the connection's database. */
+    /**
+     * Whether the publication exists in the connection's database.
+     *
+     * @param connection an open connection to the database
+     * @return whether the publication exists in the connection's database
+     * @throws SQLException when the database refuses a statement or cannot be reached
+     */
     public boolean exists(Connection connection) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
             s.setString(1, publication);
@@ -148,7 +179,13 @@ public final class PublicationSetup {
         }
     }
 
-    /** Whether the publication sends changes of partitions under their root table's name. */
+    /**
+     * Whether the publication sends changes of partitions under their root table's name.
+     *
+     * @param connection an open connection to the database
+     * @return whether the publication sends changes of partitions under their root table's name
+     * @throws SQLException when the database refuses a statement or cannot be reached
+     */
     public boolean publishesViaRoot(Connection connection) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT pubviaroot FROM pg_publication WHERE pubname = ?")) {
             s.setString(1, publication);
@@ -162,6 +199,13 @@ public final class PublicationSetup {
      * Which of {@code tables} (as written, schema defaulting to the search path's first) are
      * published: the table itself, or — for a partitioned table in a publication that does not
      * publish via the root — its partitions.
+     *
+     * @param connection an open connection to the database
+     * @param tables the tables, as {@code schema.table}
+     * @return which of {@code tables} (as written, schema defaulting to the search path's first) are published: the
+     *     table itself, or — for a partitioned table in a publication that does not publish via the root — its
+     *     partitions
+     * @throws SQLException when the database refuses a statement or cannot be reached
      */
     public Set<String> publishedTables(Connection connection, Collection<String> tables) throws SQLException {
         return tablesWhere(connection, tables, """
@@ -175,7 +219,14 @@ public final class PublicationSetup {
                 true);
     }
 
-    /** Which of {@code tables} are partitioned tables. */
+    /**
+     * Which of {@code tables} are partitioned tables.
+     *
+     * @param connection an open connection to the database
+     * @param tables the tables, as {@code schema.table}
+     * @return which of {@code tables} are partitioned tables
+     * @throws SQLException when the database refuses a statement or cannot be reached
+     */
     public Set<String> partitionedTables(Connection connection, Collection<String> tables) throws SQLException {
         return tablesWhere(connection, tables, """
                 SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -220,11 +271,22 @@ public final class PublicationSetup {
     /**
      * Prints the setup SQL: {@code up [table ...]} or {@code down}, optionally preceded by
      * {@code --publication NAME}.
+     *
+     * @param args optionally {@code --publication NAME}, then {@code up} with optional tables
+     *     ({@code schema.table}) or {@code down}
      */
     public static void main(String[] args) {
         System.exit(print(Arrays.asList(args), System.out, System.err));
     }
 
+    /**
+     * What {@link #main} does, with the streams to write to.
+     *
+     * @param args the command line, as for {@link #main}
+     * @param out  where the SQL goes
+     * @param err  where a usage message goes when {@code args} cannot be read
+     * @return the exit status: 0 when the SQL was printed, 2 for a wrong command line
+     */
     public static int print(List<String> args, PrintStream out, PrintStream err) {
         List<String> rest = new ArrayList<>(args);
         PublicationSetup setup = defaults();

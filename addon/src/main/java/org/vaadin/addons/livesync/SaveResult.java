@@ -25,7 +25,7 @@ public enum SaveResult {
     /** No record is shown in the form: nothing was written. */
     NO_RECORD;
 
-    /** Whether the form's values were written. */
+    /** {@return whether the form's values were written} */
     public boolean isSaved() {
         return this == SAVED;
     }

@@ -23,6 +23,8 @@ public interface TransactionRunner {
     /**
      * Runs {@code work} in a transaction and commits it when {@code work} returns; when it throws,
      * rolls it back and rethrows. {@code work} receives the transaction's {@link EntityManager}.
+     *
+     * @param work what to run with the transaction's EntityManager
      */
     void inTransaction(Consumer<EntityManager> work);
 
@@ -31,6 +33,11 @@ public interface TransactionRunner {
      * the work in that session's transaction. Code called by the work must use the given
      * EntityManager: a transaction of its own (on another connection) would wait for the row lock
      * the save holds.
+     *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @return a runner that opens a Hibernate {@link org.hibernate.Session} of its own for each call and runs the
+     *     work in that session's transaction
      */
     static TransactionRunner of(EntityManagerFactory entityManagerFactory) {
         SessionFactory sessionFactory = entityManagerFactory.unwrap(SessionFactory.class);

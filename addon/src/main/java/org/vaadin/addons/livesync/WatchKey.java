@@ -15,12 +15,19 @@ import java.util.Objects;
  */
 public record WatchKey<T>(String name, Class<T> type) implements Serializable {
 
+    /** Checks that both are given. */
     public WatchKey {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
     }
 
-    /** The key named after the type, e.g. {@code Task}. */
+    /**
+     * The key named after the type, e.g. {@code Task}.
+     *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @return the key named after the type, e.g. {@code Task}
+     */
     public static <T> WatchKey<T> of(Class<T> type) {
         return new WatchKey<>(type.getSimpleName(), type);
     }
@@ -34,6 +41,12 @@ public record WatchKey<T>(String name, Class<T> type) implements Serializable {
      *     return key.when(TASKS, rows, tasks -&gt; tasks.stream().sorted(BY_TITLE).toList());
      * }
      * </pre>
+     *
+     * @param <U> the entity type of {@code key}
+     * @param key the watch key
+     * @param rows the rows the view-level {@code sync()} was called with
+     * @param hook makes the rows to show of the rows of {@code key}'s list
+     * @return what {@code hook} made of {@code rows} when this key is {@code key}; otherwise {@code rows}
      */
     @SuppressWarnings("unchecked") // equal keys have equal types
     public <U> List<T> when(WatchKey<U> key, List<T> rows, SyncHook<U> hook) {
@@ -44,7 +57,14 @@ public record WatchKey<T>(String name, Class<T> type) implements Serializable {
         return (List<T>) result;
     }
 
-    /** A named key, for a view that watches the same type twice. */
+    /**
+     * A named key, for a view that watches the same type twice.
+     *
+     * @param <T> the entity type
+     * @param name the key's name, unique among the keys of one type in a view
+     * @param type the watched entity type
+     * @return a named key, for a view that watches the same type twice
+     */
     public static <T> WatchKey<T> of(String name, Class<T> type) {
         return new WatchKey<>(name, type);
     }

@@ -79,6 +79,10 @@ public @interface Watched {
      * <p>
      * Required unless {@link #global()} is {@code true}; giving both, or neither, fails at start
      * with a {@link WatchConfigurationException}.
+     *
+     * @return the entity attribute whose value routes a change to views, e.g. {@code "organizationId"}: a basic
+     *     attribute (its column) or a to-one association that owns its foreign key (the foreign key column; the key
+     *     value is then the associated entity's id)
      */
     String subscriptionKey() default "";
 
@@ -93,12 +97,17 @@ public @interface Watched {
      * categories): a row of a tenant's data in such a table reaches every tenant. Not allowed
      * together with {@link #subscriptionKey()}; an entity must name its key or say
      * {@code global = true} explicitly, so that no entity becomes visible to all by omission.
+     *
+     * @return whether the entity is reference data without a tenant: <strong>every view of every user may see every
+     *     row of it</strong>, whatever the view's subscription value
      */
     boolean global() default false;
 
     /**
      * The basic attribute that identifies a row. Defaults to the entity's {@code @Id}; set it when
      * the entity's id is not the base table's row identity (e.g. a view's surrogate id).
+     *
+     * @return the basic attribute that identifies a row
      */
     String id() default "";
 
@@ -107,6 +116,9 @@ public @interface Watched {
      * {@code app.task}, {@code "Task"}: unquoted names fold to lower case). Defaults to the entity's
      * mapped table after Hibernate's naming strategy. Required when the entity maps a view or a
      * {@code @Subselect}: PostgreSQL publishes changes of base tables only.
+     *
+     * @return the table whose changes this entity follows, as it would be written in SQL ({@code task}, {@code
+     *     app.task}, {@code "Task"}: unquoted names fold to lower case)
      */
     String table() default "";
 
@@ -133,6 +145,10 @@ public @interface Watched {
      * (counting the entity's join-fetched EAGER collections) a bag — a {@code List} or
      * {@code Collection} without {@code @OrderColumn}; otherwise building the registry fails with a
      * {@link WatchConfigurationException}.
+     *
+     * @return associations of the entity to load with every changed row, e.g. {@code {"project"}}: to-one
+     *     associations or collections, usually LAZY ones that the views read (in a renderer, a form or {@code
+     *     sync()})
      */
     String[] fetch() default {};
 }

@@ -79,32 +79,32 @@ public final class WatchedBean<T> extends Watch {
         this.binder = binder;
     }
 
-    /** The key of this bean. */
+    /** {@return the key of this bean} */
     public WatchKey<T> key() {
         return key;
     }
 
-    /** The binder. */
+    /** {@return the binder} */
     public Binder<T> binder() {
         return binder;
     }
 
-    /** The record shown, or null. */
+    /** {@return the record shown, or null} */
     public T bean() {
         return bean;
     }
 
-    /** The shown record's id, or null. */
+    /** {@return the shown record's id, or null} */
     public Object id() {
         return id;
     }
 
-    /** Whether the form has changes that were not saved. */
+    /** {@return whether the form has changes that were not saved} */
     public boolean hasChanges() {
         return bean != null && (binder.hasChanges() || !writtenEdits.isEmpty());
     }
 
-    /** Whether a newer version arrived while the form had unsaved changes. */
+    /** {@return whether a newer version arrived while the form had unsaved changes} */
     public boolean hasNewerVersion() {
         return latest != null;
     }
@@ -116,6 +116,7 @@ public final class WatchedBean<T> extends Watch {
      * An id of another type than the entity's is converted when that is exact (an {@code Integer}
      * from a route parameter for a {@code Long} id).
      *
+     * @param recordId the id of the record to show, or null to clear the form
      * @return whether a record is shown
      * @throws IllegalArgumentException if the id cannot be the entity's id (a clear message says why)
      */
@@ -163,6 +164,7 @@ public final class WatchedBean<T> extends Watch {
      * edits (nothing was overwritten). While any conflict listener is registered, the default
      * notice is not shown. UI thread.
      *
+     * @param listener told on the UI thread when a newer version arrives while the form has unsaved changes
      * @return the registration that removes the listener
      */
     public Registration addConflictListener(SerializableConsumer<BeanConflict<T>> listener) {
@@ -173,6 +175,7 @@ public final class WatchedBean<T> extends Watch {
      * Tells {@code listener} when the record was deleted or moved to another subscription value (the
      * form has been cleared). UI thread.
      *
+     * @param listener told on the UI thread when the shown record is deleted or moved away
      * @return the registration that removes the listener
      */
     public Registration addRemovedListener(SerializableConsumer<BeanRemoved<T>> listener) {
@@ -184,6 +187,7 @@ public final class WatchedBean<T> extends Watch {
      * removed (the form keeps the edits). While any is registered, the default notice is not
      * shown. UI thread.
      *
+     * @param listener told on the UI thread when a save was refused
      * @return the registration that removes the listener
      */
     public Registration addSaveRefusedListener(SerializableConsumer<SaveRefused<T>> listener) {
@@ -197,7 +201,7 @@ public final class WatchedBean<T> extends Watch {
         scope.forget(key, this);
     }
 
-    /** Whether it is registered, so that changes arrive. */
+    /** {@return whether it is registered, so that changes arrive} */
     public boolean isActive() {
         return subscription != null;
     }
@@ -229,6 +233,7 @@ public final class WatchedBean<T> extends Watch {
      * {@link LiveSync#useTransactions}. A saver must not write in a transaction of
      * its own: on another connection it would wait for the row lock this save holds.
      *
+     * @param saver writes the bean, in the transaction the save runs in (e.g. {@code repository::save})
      * @return what was done
      */
     public SaveResult save(SerializableConsumer<T> saver) {

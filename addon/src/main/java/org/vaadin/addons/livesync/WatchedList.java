@@ -81,7 +81,7 @@ public final class WatchedList<T> extends Watch {
         this.ids = List.copyOf(new LinkedHashSet<>(converted));
     }
 
-    /** The key it is watched under in its {@link LiveScope}. */
+    /** {@return the key it is watched under in its {@link LiveScope}} */
     public WatchKey<T> key() {
         return key;
     }
@@ -92,6 +92,7 @@ public final class WatchedList<T> extends Watch {
      * {@link LiveSyncView} uses the view's {@link LiveSyncView#sync}, any other shows the rows as
      * loaded.
      *
+     * @param hook filters, sorts or re-loads the rows before they are shown
      * @return this list
      */
     public WatchedList<T> withSync(SyncHook<T> hook) {
@@ -102,12 +103,12 @@ public final class WatchedList<T> extends Watch {
         return this;
     }
 
-    /** What is shown now: the rows after the sync hook. Unmodifiable. */
+    /** {@return what is shown now: the rows after the sync hook} */
     public List<T> items() {
         return shown;
     }
 
-    /** Every row of the subscription value as loaded and updated, before the sync hook. */
+    /** {@return every row of the subscription value as loaded and updated, before the sync hook} */
     public List<T> rows() {
         return List.copyOf(rows.values());
     }
@@ -115,6 +116,9 @@ public final class WatchedList<T> extends Watch {
     /**
      * The data provider that shows {@link #items()}, identifying items by the entity's id; set it on
      * a Grid (or any data view component) yourself: {@code grid.setItems(list.dataProvider())}.
+     *
+     * @return the data provider that shows {@link #items()}, identifying items by the entity's id; set it on a Grid
+     *     (or any data view component) yourself
      */
     public ListDataProvider<T> dataProvider() {
         if (provider == null) {
@@ -133,6 +137,9 @@ public final class WatchedList<T> extends Watch {
      * Shows this list in {@code grid} ({@code grid.setItems(dataProvider())}) and returns the Grid's
      * data view. If the Grid's items are later replaced ({@code setItems} elsewhere), the list
      * stops updating that Grid and says so once in the log.
+     *
+     * @param grid the Grid
+     * @return the Grid's data view
      */
     public GridListDataView<T> bind(Grid<T> grid) {
         this.grid = Objects.requireNonNull(grid, "grid");
@@ -144,6 +151,7 @@ public final class WatchedList<T> extends Watch {
      * load): e.g. to highlight changed rows. Runs on the UI thread; a listener that throws is logged
      * and the others still run.
      *
+     * @param listener told on the UI thread after each change was applied
      * @return the registration that removes the listener
      */
     public Registration addChangeListener(SerializableConsumer<ListChange<T>> listener) {
@@ -189,7 +197,10 @@ public final class WatchedList<T> extends Watch {
         scope.forget(key, this);
     }
 
-    /** Whether it is registered, so that changes arrive (its scope's owner is attached and it was not cancelled). */
+    /**
+     * {@return whether it is registered, so that changes arrive (its scope's owner is attached and it was not
+     *     cancelled)}
+     */
     public boolean isActive() {
         return subscription != null;
     }

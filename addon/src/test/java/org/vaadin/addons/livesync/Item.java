@@ -12,7 +12,7 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "item", schema = "live_view_test")
 @Watched(subscriptionKey = "tenant")
-public class Item {
+public class Item implements java.io.Serializable {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -30,6 +30,7 @@ final class LiveTestEnvironment implements AutoCloseable {
     final String publication = TestDatabase.uniqueName("views");
     final SessionFactory sessionFactory;
     final LiveSync liveSync;
+    private final Tables extra;
 
     /**
      * More tables in {@code live_view_test} for a test class: created after {@code item}; the
@@ -60,6 +61,22 @@ final class LiveTestEnvironment implements AutoCloseable {
         StringBuilder tables = new StringBuilder("live_view_test.item, live_view_test.gadget");
         extra.published().forEach(table -> tables.append(", live_view_test.").append(table));
         db.execute("CREATE PUBLICATION " + publication + " FOR TABLE " + tables);
+        this.extra = extra;
+        sessionFactory = newSessionFactory();
+        liveSync = LiveSync.create(sessionFactory, settings());
+        liveSync.start();
+        await().atMost(WAIT).until(liveSync::isLive);
+    }
+
+    /** The capture settings of this environment's LiveSync: its database and publication, quick reconnects. */
+    CaptureSettings settings() {
+        return CaptureSettings.forDatabase(db.jdbcUrl(), db.user(), db.password())
+                .withPublication(publication)
+                .withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+    }
+
+    /** A SessionFactory of its own for the environment's entities, as each application node has. */
+    SessionFactory newSessionFactory() {
         Properties props = new Properties();
         props.setProperty("hibernate.connection.url", db.jdbcUrl());
         props.setProperty("hibernate.connection.username", db.user());
@@ -71,12 +88,51 @@ final class LiveTestEnvironment implements AutoCloseable {
         Configuration configuration = new Configuration().addProperties(props).addAnnotatedClass(Item.class)
                 .addAnnotatedClass(Gadget.class);
         extra.entities().forEach(configuration::addAnnotatedClass);
-        sessionFactory = configuration.buildSessionFactory();
-        liveSync = LiveSync.create(sessionFactory, CaptureSettings.forDatabase(db.jdbcUrl(), db.user(), db.password())
-                .withPublication(publication)
-                .withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
-        liveSync.start();
-        await().atMost(WAIT).until(liveSync::isLive);
+        return configuration.buildSessionFactory();
+    }
+
+    /**
+     * Another application node on the same database, tables and publication: a SessionFactory and
+     * a LiveSync of its own (so a replication slot of its own), created with {@code settings} and
+     * started, not awaited. Close it before the environment.
+     */
+    Node node(CaptureSettings settings) {
+        return node(LiveSyncSettings.of(settings));
+    }
+
+    /** As {@link #node(CaptureSettings)}, with delivery settings too. */
+    Node node(LiveSyncSettings settings) {
+        SessionFactory factory = newSessionFactory();
+        LiveSync node = LiveSync.create(factory, settings);
+        node.start();
+        return new Node(factory, node);
+    }
+
+    /** An application node besides the environment's own (see {@link #node}). */
+    final class Node implements AutoCloseable {
+        final SessionFactory sessionFactory;
+        final LiveSync liveSync;
+
+        private Node(SessionFactory sessionFactory, LiveSync liveSync) {
+            this.sessionFactory = sessionFactory;
+            this.liveSync = liveSync;
+        }
+
+        /** The tenant's rows, loaded through this node's Hibernate. */
+        List<Item> load(Long tenant) {
+            return LiveTestEnvironment.load(sessionFactory, tenant);
+        }
+
+        /** As {@link LiveTestEnvironment#quiesce()}, for this node. */
+        void quiesce() {
+            LiveTestEnvironment.this.quiesce(liveSync);
+        }
+
+        @Override
+        public void close() {
+            liveSync.stop();
+            sessionFactory.close();
+        }
     }
 
     /** Inserts a row with plain SQL and returns its id. */
@@ -96,6 +152,10 @@ final class LiveTestEnvironment implements AutoCloseable {
 
     /** The tenant's rows, loaded through Hibernate as an application would. */
     List<Item> load(Long tenant) {
+        return load(sessionFactory, tenant);
+    }
+
+    private static List<Item> load(SessionFactory sessionFactory, Long tenant) {
         return sessionFactory.fromSession(s -> s.createSelectionQuery("from Item where tenant = :t order by id", Item.class)
                 .setParameter("t", tenant).getResultList());
     }
@@ -113,7 +173,12 @@ final class LiveTestEnvironment implements AutoCloseable {
      * it (running Karibu's UI queue meanwhile).
      */
     void quiesce() {
-        catchUp();
+        quiesce(liveSync);
+    }
+
+    /** As {@link #quiesce()}, for the given node's LiveSync. */
+    void quiesce(LiveSync liveSync) {
+        catchUp(liveSync);
         await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
             MockVaadin.runUIQueue();
             return liveSync.metrics().busyUis() == 0 && liveSync.metrics().lateTransactions() == 0;
@@ -122,6 +187,11 @@ final class LiveTestEnvironment implements AutoCloseable {
 
     /** Waits until the pipeline has routed everything committed so far (UIs may still be applying it). */
     void catchUp() {
+        catchUp(liveSync);
+    }
+
+    /** As {@link #catchUp()}, for the given node's LiveSync. */
+    void catchUp(LiveSync liveSync) {
         insert(-999, "marker");
         Lsn written;
         try (var c = db.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_logical_emit_message(false, 'livesync.test', 'quiesce')::text")) {

@@ -39,20 +39,28 @@ public final class TestSessions {
             ui.getInternals().setSession(session);
             ui.doInit(VaadinRequest.getCurrent(), UI_IDS.incrementAndGet(), "ROOT");
             session.addUI(ui);
-            C component = view.get();
-            ui.add(component);
-            return component;
+            // built as on a server: with its own session and UI current (components bind to the session)
+            var previous = CurrentInstance.setCurrent(ui);
+            try {
+                C component = view.get();
+                ui.add(component);
+                return component;
+            } finally {
+                CurrentInstance.restoreInstances(previous);
+            }
         } finally {
             session.unlock();
         }
     }
 
-    /** Runs {@code action} holding the session's lock, as a request would. */
+    /** Runs {@code action} holding the session's lock (and with it current), as a request would. */
     public static void withLock(VaadinSession session, Runnable action) {
         session.lock();
+        var previous = CurrentInstance.setCurrent(session);
         try {
             action.run();
         } finally {
+            CurrentInstance.restoreInstances(previous);
             session.unlock();
         }
     }
@@ -81,9 +89,29 @@ public final class TestSessions {
         });
     }
 
+    /**
+     * What a browser's round trip does to the component's UI, holding its session's lock: pending
+     * {@code UI.access} tasks run, then everything that runs before a response (e.g. a Grid's data
+     * communicator fetching its range).
+     */
+    public static void roundtrip(Component component) {
+        UI ui = component.getUI().orElseThrow();
+        VaadinSession session = ui.getSession();
+        withLock(session, () -> {
+            var previous = CurrentInstance.setCurrent(ui);
+            try {
+                session.getService().runPendingAccessTasks(session);
+                ui.getInternals().getStateTree().runExecutionsBeforeClientResponse();
+                ui.getInternals().getStateTree().collectChanges(change -> { });
+            } finally {
+                CurrentInstance.restoreInstances(previous);
+            }
+        });
+    }
+
     /** A session with a lock of its own (a server keeps it in the HTTP session). */
     public static final class TestSession extends VaadinSession {
-        private final transient ReentrantLock lock = new ReentrantLock();
+        private transient ReentrantLock lock = new ReentrantLock();
 
         TestSession(VaadinService service) {
             super(service);
@@ -91,12 +119,19 @@ public final class TestSessions {
 
         @Override
         public Lock getLockInstance() {
-            return lock;
+            return ownLock();
         }
 
         @Override
         public boolean hasLock() {
-            return lock.isHeldByCurrentThread();
+            return ownLock().isHeldByCurrentThread();
+        }
+
+        private ReentrantLock ownLock() {
+            if (lock == null) { // deserialized: a lock of its own again
+                lock = new ReentrantLock();
+            }
+            return lock;
         }
 
         /** The session is closed (as after an invalidation) without its UIs being detached. */

@@ -1,5 +1,6 @@
 package org.vaadin.addons.livesync.spring;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.util.ClassUtils;
@@ -11,31 +12,29 @@ import org.vaadin.addons.livesync.CaptureSettings;
  * when set, else the application datasource's (Spring Boot's {@link JdbcConnectionDetails}, which
  * covers {@code spring.datasource.*} and service connections). Immutable; {@link #toString()}
  * shows neither the password nor one written into the URL.
+ *
+ * @param url         the JDBC URL
+ * @param username    the user; null for the driver's default
+ * @param password    the password; null for none
+ * @param urlProperty the property the URL came from, for messages about it
  */
-record DatabaseLogin(String url, String username, String password) {
+record DatabaseLogin(String url, @Nullable String username, @Nullable String password, String urlProperty) {
 
     private static final boolean JDBC_PRESENT = ClassUtils.isPresent(
             "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails", DatabaseLogin.class.getClassLoader());
 
     static DatabaseLogin of(LiveSyncProperties properties, BeanFactory beans) {
-        DatabaseLogin datasource = JDBC_PRESENT ? Datasource.login(beans) : new DatabaseLogin(null, null, null);
-        String url = StringUtils.hasText(properties.getUrl()) ? properties.getUrl() : datasource.url();
+        DatabaseLogin datasource = JDBC_PRESENT ? Datasource.login(beans) : null;
+        boolean own = StringUtils.hasText(properties.getUrl());
+        String url = own ? properties.getUrl() : datasource == null ? null : datasource.url();
         if (!StringUtils.hasText(url)) {
             throw new IllegalStateException("LiveSync does not know which database to read: set livesync.url (and "
                     + "livesync.username, livesync.password) or spring.datasource.url, or set livesync.enabled=false");
         }
         return new DatabaseLogin(url,
-                properties.getUsername() != null ? properties.getUsername() : datasource.username(),
-                properties.getPassword() != null ? properties.getPassword() : datasource.password());
-    }
-
-    /** The capture settings for this login and the other {@code livesync.*} properties. */
-    CaptureSettings captureSettings(LiveSyncProperties properties) {
-        CaptureSettings settings = CaptureSettings.forDatabase(url, username, password)
-                .withPublication(properties.getPublication())
-                .withTemporarySlot(properties.isTemporarySlot())
-                .withStatusInterval(properties.getStatusInterval());
-        return StringUtils.hasText(properties.getSlotName()) ? settings.withSlotName(properties.getSlotName()) : settings;
+                properties.getUsername() != null || datasource == null ? properties.getUsername() : datasource.username(),
+                properties.getPassword() != null || datasource == null ? properties.getPassword() : datasource.password(),
+                own ? "livesync.url" : "spring.datasource.url");
     }
 
     @Override
@@ -45,10 +44,10 @@ record DatabaseLogin(String url, String username, String password) {
 
     /** Kept apart so that nothing loads spring-boot-jdbc's classes when it is absent. */
     private static final class Datasource {
-        static DatabaseLogin login(BeanFactory beans) {
+        static @Nullable DatabaseLogin login(BeanFactory beans) {
             JdbcConnectionDetails details = beans.getBeanProvider(JdbcConnectionDetails.class).getIfUnique();
-            return details == null ? new DatabaseLogin(null, null, null)
-                    : new DatabaseLogin(details.getJdbcUrl(), details.getUsername(), details.getPassword());
+            return details == null ? null : new DatabaseLogin(details.getJdbcUrl(), details.getUsername(),
+                    details.getPassword(), "spring.datasource.url");
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.vaadin.addons.livesync.spring;
 
+import java.util.Objects;
+
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,11 +14,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.LiveSyncSettings;
 import org.vaadin.addons.livesync.TransactionRunner;
 
 import com.vaadin.flow.server.VaadinServiceInitListener;
@@ -29,8 +33,11 @@ import jakarta.persistence.EntityManagerFactory;
  * reading the datasource's database unless {@code livesync.url} names another; starts it with the
  * application context and stops it with it; installs it into the Vaadin application so that
  * {@link org.vaadin.addons.livesync.LiveSyncView}s find it; runs forms' saves on the
- * application's transaction manager; and, with Spring Boot Actuator, adds a {@code livesync} health
- * indicator. Turned off with {@code livesync.enabled=false}.
+ * application's transaction manager; publishes entity events as application events when
+ * {@code livesync.events.publish-application-events} is set; and, with Spring Boot Actuator, adds a
+ * {@code livesync} health indicator. Its settings are the {@code livesync.*} properties
+ * ({@link LiveSyncProperties}), then whatever the application's {@link LiveSyncCustomizer} beans
+ * change. Turned off with {@code livesync.enabled=false}.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -41,12 +48,25 @@ import jakarta.persistence.EntityManagerFactory;
 @EnableConfigurationProperties(LiveSyncProperties.class)
 public final class LiveSyncAutoConfiguration {
 
-    /** Not started here: {@link #liveSyncLifecycle} starts it once the context is refreshed. */
+    /** Created by Spring Boot's auto-configuration. */
+    public LiveSyncAutoConfiguration() {
+    }
+
+    /**
+     * Created from the {@code livesync.*} properties, then changed by the {@link LiveSyncCustomizer}
+     * beans in their order. Not started here: {@link #liveSyncLifecycle} starts it once the context
+     * is refreshed.
+     */
     @Bean
     @ConditionalOnMissingBean
-    LiveSync liveSync(EntityManagerFactory entityManagerFactory, LiveSyncProperties properties, BeanFactory beans) {
-        DatabaseLogin login = DatabaseLogin.of(properties, beans);
-        return LiveSync.create(entityManagerFactory, login.captureSettings(properties), properties.getMaxPending());
+    LiveSync liveSync(EntityManagerFactory entityManagerFactory, LiveSyncProperties properties, BeanFactory beans,
+                      ObjectProvider<LiveSyncCustomizer> customizers) {
+        LiveSyncSettings settings = PropertySettings.of(properties, DatabaseLogin.of(properties, beans));
+        for (LiveSyncCustomizer customizer : customizers.orderedStream().toList()) {
+            settings = Objects.requireNonNull(customizer.customize(settings),
+                    () -> "The LiveSyncCustomizer " + customizer + " returned null instead of the settings");
+        }
+        return LiveSync.create(entityManagerFactory, settings);
     }
 
     @Bean
@@ -63,7 +83,7 @@ public final class LiveSyncAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "liveSyncVaadinServiceInitListener")
         VaadinServiceInitListener liveSyncVaadinServiceInitListener(LiveSync liveSync) {
-            return event -> liveSync.install(event.getSource().getContext());
+            return liveSync::install;
         }
     }
 
@@ -89,6 +109,22 @@ public final class LiveSyncAutoConfiguration {
         InitializingBean liveSyncTransactionRunnerInstaller(LiveSync liveSync,
                                                             ObjectProvider<TransactionRunner> runner) {
             return () -> runner.ifAvailable(liveSync::useTransactions);
+        }
+    }
+
+    /**
+     * With {@code livesync.events.publish-application-events=true}, every change of a watched entity
+     * is published as an {@link org.vaadin.addons.livesync.EntityEvent} application event.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty("livesync.events.publish-application-events")
+    static class ApplicationEventsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        EntityEventPublisher liveSyncEntityEventPublisher(LiveSync liveSync, ApplicationEventPublisher publisher,
+                                                          LiveSyncProperties properties) {
+            return new EntityEventPublisher(liveSync, publisher, properties.getEvents());
         }
     }
 

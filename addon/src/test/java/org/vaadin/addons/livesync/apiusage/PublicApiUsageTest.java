@@ -14,11 +14,17 @@ import org.vaadin.addons.livesync.BeanConflict;
 import org.vaadin.addons.livesync.BeanRemoved;
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.ChangeType;
+import org.vaadin.addons.livesync.EntityEvent;
+import org.vaadin.addons.livesync.DeliverySettings;
 import org.vaadin.addons.livesync.ListChange;
+import org.vaadin.addons.livesync.LiveDataProvider;
 import org.vaadin.addons.livesync.LiveScope;
 import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncMetrics;
+import org.vaadin.addons.livesync.LiveSyncSettings;
 import org.vaadin.addons.livesync.LiveSyncView;
+import org.vaadin.addons.livesync.MissedEvents;
 import org.vaadin.addons.livesync.PreflightProblem;
 import org.vaadin.addons.livesync.PublicationSetup;
 import org.vaadin.addons.livesync.SaveRefused;
@@ -27,6 +33,7 @@ import org.vaadin.addons.livesync.SyncHook;
 import org.vaadin.addons.livesync.WatchKey;
 import org.vaadin.addons.livesync.WatchedBean;
 import org.vaadin.addons.livesync.WatchedList;
+import org.vaadin.addons.livesync.spring.LiveSyncCustomizer;
 
 import com.vaadin.flow.component.Composite;
 import com.vaadin.flow.component.grid.Grid;
@@ -156,6 +163,47 @@ class PublicApiUsageTest {
             assertThat(state == CaptureState.STREAMING || problems.isEmpty() || metrics.registrations() >= 0).isTrue();
             assertThat(LiveSync.current()).isSameAs(liveSync);
         }
+    }
+
+    /** A service or scheduled job: typed events of a watched type, no view involved. */
+    static Registration service(LiveSync liveSync) {
+        Registration updates = liveSync.events(Task.class).ofKind(ChangeType.UPDATED, ChangeType.INSERTED).forId(42L)
+                .withEntity().listen((EntityEvent<Task> event) -> {
+                    Long id = event.id(Long.class);
+                    String title = event.entity().map(Task::getTitle).orElse("");
+                    assertThat(id + title).isNotNull();
+                });
+        Registration tenant = liveSync.events(Task.class).forSubscriptionValue(1L)
+                .onMissed((MissedEvents missed) -> assertThat(missed.count()).isNotNegative())
+                .listen(event -> assertThat(event.changeType()).isNotNull());
+        updates.remove();
+        return tenant;
+    }
+
+    /** A lazy Grid: the database pages, sorts and filters. */
+    static void lazy(LiveScope<Long> live, Tasks tasks) {
+        LiveDataProvider<Task, String> provider = live.lazy(Task.class, String.class,
+                        (org, query) -> tasks.findByOrganizationId(org).stream().skip(query.getOffset()).limit(query.getLimit()),
+                        (org, query) -> tasks.findByOrganizationId(org).size())
+                .withQueryAttributes("title").withRefreshWindow(Duration.ofMillis(20));
+        Grid<Task> grid = new Grid<>();
+        grid.setItems(provider.withConfigurableFilter());
+        provider.addChangeListener(change -> grid.getDataProvider().refreshAll());
+    }
+
+    /** Every setting: validated records with a wither each, paired for LiveSync; the Spring customizer. */
+    static LiveSync configured(EntityManagerFactory entityManagerFactory) {
+        CaptureSettings capture = CaptureSettings.forDatabase("jdbc:postgresql://localhost/app", "app", null)
+                .withRequiredTables(Set.of("public.task")).withStatusInterval(Duration.ofSeconds(5))
+                .withPublicationCheckInterval(Duration.ofMinutes(1)).withHandoverCapacity(2_048)
+                .withReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(10));
+        DeliverySettings delivery = DeliverySettings.defaults().withMaxPending(500).withMaxChangesPerTransaction(50_000)
+                .withLazyRefreshWindow(Duration.ofMillis(100)).withUiThreads(8).withSweepInterval(Duration.ofMinutes(1));
+        LiveSyncCustomizer customizer = settings -> settings.withDelivery(settings.delivery().withMaxPending(1_000));
+        LiveSync liveSync = LiveSync.create(entityManagerFactory,
+                customizer.customize(new LiveSyncSettings(capture, delivery)));
+        assertThat(liveSync.deliverySettings().maxPending() + liveSync.settings().handoverCapacity()).isPositive();
+        return liveSync;
     }
 
     @Test

@@ -118,6 +118,13 @@ class ConvergenceTest {
             views.add(TestSessions.openInNewSession(
                     () -> new TenantView(liveSync, tenant, this::load, violations, deliveries)));
         }
+        List<LazyTenantView> lazyViews = new ArrayList<>();
+        for (int i = 0; i < VIEWS / 4; i++) {
+            long tenant = i % TENANTS;
+            LazyTenantView lazy = TestSessions.openInNewSession(() -> new LazyTenantView(liveSync, tenant, sessionFactory));
+            TestSessions.roundtrip(lazy); // the first page, as the browser asks for it
+            lazyViews.add(lazy);
+        }
 
         AtomicInteger done = new AtomicInteger();
         AtomicLong rolledBack = new AtomicLong();
@@ -171,8 +178,47 @@ class ConvergenceTest {
                 deliveries.size(), liveSync.metrics().reconnects(), mismatches, violations.size());
         assertThat(violations).as("cross-tenant deliveries (seed %d)", SEED).isEmpty();
         assertThat(mismatches).as("views not equal to their tenant's rows (seed %d): %s", SEED, examples).isZero();
+        assertLazyViewsShowAFreshQueryOfTheirRange(lazyViews);
         views.forEach(TestSessions::close);
+        lazyViews.forEach(TestSessions::close);
         assertThat(liveSync.metrics().registrations()).isZero();
+    }
+
+    /**
+     * Each lazy view's visible range equals a fresh query of that range: awaited (a refresh may be
+     * due at the end of its refresh window, and a browser's round trip fetches it), then asserted.
+     */
+    private void assertLazyViewsShowAFreshQueryOfTheirRange(List<LazyTenantView> lazyViews) {
+        List<String> lazyMismatches = new ArrayList<>();
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                lazyMismatches.clear();
+                for (LazyTenantView view : lazyViews) {
+                    TestSessions.roundtrip(view);
+                    List<String> shown = TestSessions.read(view, () -> ordered(LazyTenantView.visible(view.defaultGrid)));
+                    List<String> shownFull = TestSessions.read(view, () -> ordered(LazyTenantView.visible(view.fullGrid)));
+                    List<String> fresh = ordered(LazyTenantView.page(sessionFactory, DefaultRow.class, view.tenant, 0,
+                            LazyTenantView.PAGE));
+                    List<String> freshFull = ordered(LazyTenantView.page(sessionFactory, FullRow.class, view.tenant, 0,
+                            LazyTenantView.PAGE));
+                    if (!shown.equals(fresh) || !shownFull.equals(freshFull)) {
+                        lazyMismatches.add("lazy view of tenant " + view.tenant + ": default " + shown + " vs " + fresh
+                                + "; full " + shownFull + " vs " + freshFull);
+                    }
+                }
+                return lazyMismatches.isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // asserted below, with the differences
+        }
+        System.out.printf("ConvergenceTest seed %d: %d lazy views, %d not equal to a fresh query of their range%n", SEED,
+                lazyViews.size(), lazyMismatches.size());
+        assertThat(lazyMismatches).as("lazy views whose visible range differs from a fresh query (seed %d)", SEED)
+                .isEmpty();
+    }
+
+    private static List<String> ordered(List<? extends TenantRow> rows) {
+        return rows.stream().map(TenantRow::fingerprint).toList();
     }
 
     private static boolean anyAlive(List<Thread> threads) {

@@ -6,28 +6,29 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.DisposableBean;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
-import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.EntityEvent;
 import org.vaadin.addons.livesync.PreflightProblem;
 import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.TransactionRunner;
@@ -38,47 +39,22 @@ import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinServiceInitListener;
-
+import com.vaadin.flow.shared.Registration;
 import jakarta.persistence.EntityManagerFactory;
 
 @Timeout(120)
 class LiveSyncAutoConfigurationTest {
 
-    private static final TestDatabase DB = TestDatabase.get();
-    private static final String SCHEMA = TestDatabase.uniqueName("spring");
-    private static final String PUBLICATION = TestDatabase.uniqueName("pub_spring");
+    @RegisterExtension
+    static final SpringTestApp APP = SpringTestApp.create("spring");
+    private static final TestDatabase DB = APP.db();
+    private static final String SCHEMA = APP.schema();
+    private static final String PUBLICATION = APP.publication();
     private static final String ROLE = TestDatabase.uniqueName("nobeat");
     private static final String EMIT_MESSAGE = "pg_logical_emit_message(boolean, text, text)";
 
     /** A Spring Boot application with JPA on the test database, its entities in this package. */
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-                    HibernateJpaAutoConfiguration.class, LiveSyncAutoConfiguration.class))
-            .withUserConfiguration(EntitiesHere.class)
-            .withPropertyValues(
-                    "spring.datasource.url=" + DB.jdbcUrl(),
-                    "spring.datasource.username=" + DB.user(),
-                    "spring.datasource.password=" + DB.password(),
-                    "spring.datasource.hikari.maximum-pool-size=2",
-                    "spring.jpa.properties.hibernate.default_schema=" + SCHEMA,
-                    "livesync.publication=" + PUBLICATION);
-
-    @AutoConfigurationPackage
-    @Configuration(proxyBeanMethods = false)
-    static class EntitiesHere {
-    }
-
-    @BeforeAll
-    static void createTable() {
-        DB.execute("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + SCHEMA + ".spring_task (id bigint primary key, organization_id bigint, title text)",
-                "CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + SCHEMA + ".spring_task");
-    }
-
-    @AfterAll
-    static void dropTable() {
-        DB.execute("DROP PUBLICATION IF EXISTS " + PUBLICATION, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-    }
+    private final ApplicationContextRunner runner = APP.runner();
 
     @AfterEach
     void tearDownVaadin() {
@@ -96,7 +72,7 @@ class LiveSyncAutoConfigurationTest {
             assertThat(settings.temporarySlot()).isTrue();
             assertThat(settings.slotName()).startsWith("livesync_");
             assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(context.getBean(LiveSyncProperties.class).getMaxPending()).isEqualTo(LiveSync.DEFAULT_MAX_PENDING);
+            assertThat(context.getBean(LiveSyncProperties.class).getDelivery().getMaxPending()).isEqualTo(LiveSync.DEFAULT_MAX_PENDING);
             assertThat(org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).registry().tables()).containsExactly(SCHEMA + ".spring_task");
         });
     }
@@ -108,10 +84,10 @@ class LiveSyncAutoConfigurationTest {
                 "livesync.username=replicator",
                 "livesync.password=secret",
                 "livesync.publication=other_pub",
-                "livesync.slot-name=node_one",
-                "livesync.temporary-slot=false",
+                "livesync.slot.name=node_one",
+                "livesync.slot.temporary=false",
                 "livesync.status-interval=3s",
-                "livesync.max-pending=25").run(context -> {
+                "livesync.delivery.max-pending=25").run(context -> {
             assertThat(context).hasNotFailed();
             CaptureSettings settings = org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).listener().settings();
             assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:1/elsewhere");
@@ -122,7 +98,7 @@ class LiveSyncAutoConfigurationTest {
             assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(3));
             LiveSyncProperties properties = context.getBean(LiveSyncProperties.class);
             assertThat(properties.getPassword()).isEqualTo("secret");
-            assertThat(properties.getMaxPending()).isEqualTo(25);
+            assertThat(properties.getDelivery().getMaxPending()).isEqualTo(25);
         });
     }
 
@@ -165,6 +141,18 @@ class LiveSyncAutoConfigurationTest {
         // the server drops a temporary slot when its walsender has exited, a moment after the close
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> slotsNamed(org.vaadin.addons.livesync.TestAccess.pipeline(started[0]).listener().settings().slotName()) == 0);
+    }
+
+    @Test
+    void twoApplicationInstancesWithTheSamePropertiesStreamThroughSlotsOfTheirOwn() {
+        runner.run(first -> runner.run(second -> {
+            LiveSync one = first.getBean(LiveSync.class);
+            LiveSync other = second.getBean(LiveSync.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> one.isLive() && other.isLive());
+            assertThat(one.settings().slotName()).startsWith("livesync_").isNotEqualTo(other.settings().slotName());
+            assertThat(slotsNamed(one.settings().slotName())).isEqualTo(1);
+            assertThat(slotsNamed(other.settings().slotName())).isEqualTo(1);
+        }));
     }
 
     @Test
@@ -264,9 +252,9 @@ class LiveSyncAutoConfigurationTest {
 
     @Test
     void permanentSlotWithoutASlotNameFailsTheContextNamingTheProperty() {
-        runner.withPropertyValues("livesync.temporary-slot=false").run(context -> {
+        runner.withPropertyValues("livesync.slot.temporary=false").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("livesync.slot-name");
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("livesync.slot.name");
         });
     }
 
@@ -301,6 +289,87 @@ class LiveSyncAutoConfigurationTest {
         } finally {
             DB.execute("GRANT EXECUTE ON FUNCTION " + EMIT_MESSAGE + " TO PUBLIC",
                     "REVOKE EXECUTE ON FUNCTION " + EMIT_MESSAGE + " FROM " + ROLE, "DROP ROLE " + ROLE);
+        }
+    }
+
+    @Test
+    void entityEventsReachEventListenerMethodsByTheirGenericTypeAndTheListenersOfASpringBean() {
+        runner.withPropertyValues("livesync.events.publish-application-events=true", "livesync.events.with-entity=true")
+                .withUserConfiguration(TaskEvents.class).run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(EntityEventPublisher.class);
+                    LiveSync liveSync = context.getBean(LiveSync.class);
+                    await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+                    TaskEvents events = context.getBean(TaskEvents.class);
+
+                    DB.execute("INSERT INTO " + SCHEMA + ".spring_task VALUES (501, 7, 'mine'), (502, 8, 'theirs')",
+                            "UPDATE " + SCHEMA + ".spring_task SET title = 'mine, changed' WHERE id = 501",
+                            "DELETE FROM " + SCHEMA + ".spring_task WHERE id = 502",
+                            "INSERT INTO " + SCHEMA + ".spring_task VALUES (503, 7, 'end')");
+
+                    await().atMost(Duration.ofSeconds(30)).until(() -> events.published.size() == 5
+                            && events.ofOrganization7.size() == 4 && events.thrownOn.size() == 5);
+                    assertThat(events.published).extracting(e -> e.changeType() + " " + e.id())
+                            .containsExactly("INSERTED 501", "INSERTED 502", "UPDATED 501", "DELETED 502", "INSERTED 503");
+                    // the entity is the row as it is when loaded (a later write may be in it already)
+                    assertThat(events.published.get(2).entity()).get().extracting(task -> task.title)
+                            .isEqualTo("mine, changed");
+                    assertThat(events.published.get(3).entity()).isEmpty();
+                    assertThat(events.published.get(4).entity()).get().extracting(task -> task.title).isEqualTo("end");
+                    assertThat(events.of501).extracting(e -> e.changeType().name()).containsExactly("INSERTED", "UPDATED");
+                    // the delete carries no key under REPLICA IDENTITY DEFAULT: it may have been organization 7's
+                    assertThat(events.ofOrganization7).extracting(e -> e.changeType() + " " + e.id())
+                            .containsExactly("INSERTED 501", "UPDATED 501", "DELETED 502", "INSERTED 503");
+                    assertThat(events.thrownOn).containsExactly(501L, 502L, 501L, 502L, 503L);
+                    assertThat(events.items).isEmpty(); // an EntityEvent<Item> listener: not of this type
+                    assertThat(liveSync.metrics().entityListeners()).isEqualTo(4); // the publisher and the bean's three
+                });
+    }
+
+    @Test
+    void noApplicationEventsArePublishedUnlessAskedFor() {
+        runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere").run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(EntityEventPublisher.class);
+            assertThat(context.getBean(LiveSync.class).metrics().entityListeners()).isZero();
+            assertThat(context.getBean(LiveSyncProperties.class).getEvents().getQueueSize())
+                    .isEqualTo(org.vaadin.addons.livesync.EntityEvents.DEFAULT_QUEUE_SIZE);
+        });
+    }
+
+    /**
+     * A Spring bean that receives task events as application events ({@code @EventListener}) and
+     * through listeners of its own: one id, one organization, and one that always throws.
+     */
+    @Component
+    static class TaskEvents implements DisposableBean {
+        final List<EntityEvent<SpringTask>> published = new CopyOnWriteArrayList<>();
+        final List<EntityEvent<org.vaadin.addons.livesync.Item>> items = new CopyOnWriteArrayList<>();
+        final List<EntityEvent<SpringTask>> of501 = new CopyOnWriteArrayList<>();
+        final List<EntityEvent<SpringTask>> ofOrganization7 = new CopyOnWriteArrayList<>();
+        final List<Object> thrownOn = new CopyOnWriteArrayList<>();
+        private final List<Registration> registrations = new ArrayList<>();
+
+        TaskEvents(LiveSync liveSync) {
+            registrations.add(liveSync.addEntityListener(SpringTask.class, event -> {
+                thrownOn.add(event.id());
+                throw new IllegalStateException("a listener with a bug");
+            }));
+            registrations.add(liveSync.events(SpringTask.class).forId(501L).listen(of501::add));
+            registrations.add(liveSync.events(SpringTask.class).forSubscriptionValue(7L).listen(ofOrganization7::add));
+        }
+
+        @EventListener
+        void on(EntityEvent<SpringTask> event) {
+            published.add(event);
+        }
+
+        @EventListener
+        void onItem(EntityEvent<org.vaadin.addons.livesync.Item> event) {
+            items.add(event);
+        }
+
+        @Override
+        public void destroy() {
+            registrations.forEach(Registration::remove);
         }
     }
 

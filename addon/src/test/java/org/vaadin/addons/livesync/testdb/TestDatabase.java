@@ -162,6 +162,28 @@ public final class TestDatabase {
         }
     }
 
+    /**
+     * A database of its own on this server, created afresh (an existing one of that name is dropped
+     * first, with its connections): for tests of code whose table and publication names are fixed,
+     * which must not meet other tests' objects.
+     */
+    public TestDatabase freshDatabase(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("A database name of a-z, 0-9 and _, got: " + name);
+        }
+        execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "CREATE DATABASE " + name);
+        return new TestDatabase(withDatabase(jdbcUrl, name), user, password, origin + ", database " + name);
+    }
+
+    /** {@code jdbc:postgresql://host:port/db?params} with another database name. */
+    private static String withDatabase(String jdbcUrl, String database) {
+        int hosts = jdbcUrl.indexOf("//");
+        int slash = jdbcUrl.indexOf('/', hosts + 2);
+        int query = jdbcUrl.indexOf('?');
+        String base = slash < 0 ? (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query)) : jdbcUrl.substring(0, slash);
+        return base + "/" + database + (query < 0 ? "" : jdbcUrl.substring(query));
+    }
+
     /** A name unique in this JVM run, for a test's own tables, slots and publications. */
     public static String uniqueName(String prefix) {
         return prefix + "_" + ProcessHandle.current().pid() + "_" + SCHEMA_COUNTER.incrementAndGet();

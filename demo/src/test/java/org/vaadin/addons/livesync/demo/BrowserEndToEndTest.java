@@ -2,17 +2,13 @@ package org.vaadin.addons.livesync.demo;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +21,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.vaadin.addons.livesync.demo.tasks.LoadSeed;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -35,15 +29,12 @@ import com.microsoft.playwright.options.AriaRole;
 
 /**
  * The demo in headless Chromium, as people use it: alice (Acme) and bob (Globex) signed in side by
- * side while rows change with plain SQL. Uses the system's Chromium ({@code /usr/bin/chromium}, or
- * the executable named by {@code -Dlivesync.chromium=...}); Playwright never downloads a browser.
+ * side while rows change with plain SQL, in the system's Chromium ({@link DemoBrowser}).
  * Every wait has a deadline ({@link #DEADLINE}) and none a fixed duration.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserEndToEndTest extends DemoTest {
 
-    private static final List<String> CHROMIUM_ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run");
     private static final String CONFLICT_NOTICE = "This record was changed by someone else while you were editing it.";
 
     private Playwright playwright;
@@ -62,13 +53,8 @@ class BrowserEndToEndTest extends DemoTest {
     /** Starts Chromium and signs alice and bob in, once for all tests (signing in loads the whole client). */
     @BeforeAll
     void launchChromiumAndSignIn() {
-        Optional<Path> chromium = chromium();
-        assumeTrue(chromium.isPresent(), "Skipping the browser tests: no Chromium executable found (install it with "
-                + "`apt-get install -y chromium`, or name one with -Dlivesync.chromium=/path/to/chromium)");
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(chromium.get()).setArgs(CHROMIUM_ARGS));
+        playwright = DemoBrowser.playwright();
+        browser = DemoBrowser.launch(playwright);
         PlaywrightAssertions.setDefaultAssertionTimeout(DEADLINE.toMillis());
         awaitLive();
         alice = signIn("alice");
@@ -237,15 +223,7 @@ class BrowserEndToEndTest extends DemoTest {
 
 
     private Page signIn(String user) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900));
-        context.setDefaultTimeout(DEADLINE.toMillis());
-        Page page = context.newPage();
-        page.navigate(url("/login"));
-        page.locator("input[name=username]").fill(user);
-        page.locator("input[name=password]").fill(user);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page.locator(".board-header h2")).isVisible();
-        return page;
+        return DemoBrowser.signIn(browser, url(""), user, DEADLINE);
     }
 
     private void openBoard(Page page, String heading) {
@@ -267,13 +245,6 @@ class BrowserEndToEndTest extends DemoTest {
     /** {@code text} as a regular expression both Java and JavaScript read alike (no {@code \Q..\E}). */
     private static String escape(String text) {
         return text.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0");
-    }
-
-    private static Optional<Path> chromium() {
-        String configured = System.getProperty("livesync.chromium");
-        Stream<String> candidates = configured != null ? Stream.of(configured)
-                : Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
-        return candidates.map(Paths::get).filter(Files::isExecutable).findFirst();
     }
 
     /** The repository's root: the demo module's parent folder. */

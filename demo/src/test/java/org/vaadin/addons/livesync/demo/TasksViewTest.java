@@ -356,6 +356,14 @@ class TasksViewTest extends DemoTest {
         }
     }
 
+    @Test
+    void liveIndicatorFollowsTheStateSignalAndShowsLiveWhileStreaming() {
+        openBoardAs("alice");
+        Span indicator = _get(Span.class, spec -> spec.withClasses("live-indicator"));
+        assertThat(indicator.getText()).isEqualTo("Live");
+        assertThat(indicator.getElement().getAttribute("data-state")).isEqualTo("streaming");
+    }
+
     private void openBoardAs(String user) {
         KaribuSpring.signIn(user);
         KaribuSpring.setup(context);

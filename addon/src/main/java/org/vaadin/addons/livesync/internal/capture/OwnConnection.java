@@ -3,7 +3,6 @@ package org.vaadin.addons.livesync.internal.capture;
 import org.vaadin.addons.livesync.CaptureSettings;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /**
@@ -22,7 +21,7 @@ final class OwnConnection implements AutoCloseable {
     /** The connection, opened (in autocommit) if it is not. */
     Connection get() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties());
+            connection = Connections.sql(settings);
             connection.setAutoCommit(true);
         }
         return connection;

@@ -5,7 +5,6 @@ import org.vaadin.addons.livesync.PreflightProblem;
 import org.vaadin.addons.livesync.PublicationSetup;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,12 +34,23 @@ public final class Preflight {
     private Preflight() {
     }
 
-    /** Runs every check; an empty list means ready. Never throws for a database problem. */
+    /**
+     * Runs every check; an empty list means ready. Never throws for a database problem.
+     *
+     * @param settings the database to check and how LiveSync would read from it
+     * @return the problems found, each with its fix; empty when the database is ready
+     */
     public static List<PreflightProblem> check(CaptureSettings settings) {
         return run(settings, null).problems();
     }
 
-    /** Runs every check on an open connection. */
+    /**
+     * Runs every check on an open connection.
+     *
+     * @param connection an open connection to the database
+     * @param settings how LiveSync would read from the database
+     * @return the problems found, each with its fix; empty when the database is ready
+     */
     public static List<PreflightProblem> check(Connection connection, CaptureSettings settings) {
         try {
             return checkOrThrow(connection, settings, null);
@@ -61,7 +71,7 @@ public final class Preflight {
      * walsender does not count against {@code max_wal_senders}.
      */
     static Outcome run(CaptureSettings settings, String instanceId) {
-        try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties())) {
+        try (Connection connection = Connections.sql(settings)) {
             return new Outcome(checkOrThrow(connection, settings, instanceId), false);
         } catch (SQLException e) {
             return new Outcome(List.of(unreachable(settings, e)), isServerAway(e));

@@ -6,6 +6,7 @@ import org.vaadin.addons.livesync.PreflightException;
 import org.vaadin.addons.livesync.PreflightProblem;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +82,9 @@ public final class ReplicationListener implements AutoCloseable {
     private final AtomicLong itemsDone = new AtomicLong();
     private final AtomicLong transactionsDelivered = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    /** The last transaction the consumer returned from (delivery thread writes). */
+    private volatile Commit lastCommit;
+    private volatile Runnable onStateChange = () -> { };
     private final Heartbeat heartbeat;
     private final PublicationWatch publicationWatch;
     private final String instanceId;
@@ -89,25 +93,53 @@ public final class ReplicationListener implements AutoCloseable {
     private Thread delivery;
 
     private ReplicationListener(CaptureSettings settings, TransactionConsumer consumer) {
-        this.settings = Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(settings, "settings");
+        requireRunnable(settings);
+        this.settings = settings.slotName() == null ? settings.withSlotName(generatedSlotName()) : settings;
         this.consumer = Objects.requireNonNull(consumer, "consumer");
-        settings.requireRunnable();
         this.handover = new Handover(settings.handoverCapacity());
-        this.heartbeat = new Heartbeat(settings, () -> state.get() == CaptureState.STREAMING);
-        this.publicationWatch = new PublicationWatch(settings, () -> state.get() == CaptureState.STREAMING);
+        this.heartbeat = new Heartbeat(this.settings, () -> state.get() == CaptureState.STREAMING);
+        this.publicationWatch = new PublicationWatch(this.settings, () -> state.get() == CaptureState.STREAMING);
         byte[] id = new byte[6];
         ThreadLocalRandom.current().nextBytes(id);
         this.instanceId = HexFormat.of().formatHex(id);
     }
 
     /**
-     * A listener that will deliver to {@code consumer} once {@link #start() started}.
+     * A listener that will deliver to {@code consumer} once {@link #start() started}. When the
+     * settings name no slot, the listener generates a temporary slot's name of its own
+     * ({@code livesync_<random>}), so that two listeners never share a slot they were not told to
+     * share; {@link #settings()} carries it.
      *
+     * @param settings where the database is and how to read from it
+     * @param consumer receives each decoded transaction, on the delivery thread
+     * @return a listener that will deliver to {@code consumer} once {@link #start() started}
      * @throws IllegalArgumentException when the settings cannot run: a permanent slot without a
      *                                  {@linkplain CaptureSettings#withSlotName name}
      */
     public static ReplicationListener create(CaptureSettings settings, TransactionConsumer consumer) {
         return new ReplicationListener(settings, consumer);
+    }
+
+    /**
+     * Throws unless these settings can run: a permanent slot must have been given a name.
+     *
+     * @throws IllegalArgumentException naming what to set
+     */
+    private static void requireRunnable(CaptureSettings settings) {
+        if (!settings.temporarySlot() && settings.slotName() == null) {
+            throw new IllegalArgumentException("A permanent replication slot needs a stable name, one per application "
+                    + "node: set it with withSlotName(..) (in Spring Boot: livesync.slot.name), e.g. from the node's host "
+                    + "name. Without one every start would create another slot and leave the previous one behind, "
+                    + "retaining WAL until the disk fills. Or keep the default temporary slot.");
+        }
+    }
+
+    /** A temporary slot's name: 48 random bits from a strong source, so that nodes never collide. */
+    private static String generatedSlotName() {
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);
+        return "livesync_" + HexFormat.of().formatHex(bytes);
     }
 
     /**
@@ -121,6 +153,7 @@ public final class ReplicationListener implements AutoCloseable {
         if (!state.compareAndSet(CaptureState.NEW, CaptureState.STARTING)) {
             throw new IllegalStateException("A ReplicationListener starts once; it is " + state.get());
         }
+        stateChanged();
         running = true;
         reader = Thread.ofPlatform().name("livesync-reader-" + settings.slotName()).daemon().unstarted(this::readLoop);
         delivery = Thread.ofPlatform().name("livesync-delivery-" + settings.slotName()).daemon()
@@ -146,6 +179,7 @@ public final class ReplicationListener implements AutoCloseable {
             running = false;
         }
         state.set(CaptureState.STOPPED);
+        stateChanged();
         stopSignal.countDown();
         heartbeat.close();
         publicationWatch.close();
@@ -183,7 +217,7 @@ public final class ReplicationListener implements AutoCloseable {
         stop();
     }
 
-    /** The current state. */
+    /** {@return the current state} */
     public CaptureState state() {
         return state.get();
     }
@@ -191,6 +225,9 @@ public final class ReplicationListener implements AutoCloseable {
     /**
      * Why the listener is not ready: the problems of the last failed preflight or attempt to start
      * streaming (e.g. {@link PreflightProblem.Kind#SLOT_IN_USE}); empty once streaming.
+     *
+     * @return why the listener is not ready: the problems of the last failed preflight or attempt to start streaming
+     *     (e.g. {@link PreflightProblem.Kind#SLOT_IN_USE}); empty once streaming
      */
     public List<PreflightProblem> problems() {
         return problems.get();
@@ -200,6 +237,9 @@ public final class ReplicationListener implements AutoCloseable {
      * What impairs the stream while it runs: heartbeats that cannot be written (stall detection is
      * off), a publication that no longer includes a watched table. Empty when nothing; each entry
      * goes away once fixed.
+     *
+     * @return what impairs the stream while it runs: heartbeats that cannot be written (stall detection is off), a
+     *     publication that no longer includes a watched table
      */
     public List<PreflightProblem> warnings() {
         List<PreflightProblem> warnings = new ArrayList<>();
@@ -211,17 +251,17 @@ public final class ReplicationListener implements AutoCloseable {
         return List.copyOf(warnings);
     }
 
-    /** The settings. */
+    /** {@return the settings it reads with; its slot's name is the generated one when the settings named none} */
     public CaptureSettings settings() {
         return settings;
     }
 
-    /** Transactions handed to the consumer so far. */
+    /** {@return transactions handed to the consumer so far} */
     public long transactionsDelivered() {
         return transactionsDelivered.get();
     }
 
-    /** How many times the stream was re-established after an interruption. */
+    /** {@return how many times the stream was re-established after an interruption} */
     public long reconnects() {
         return reconnects.get();
     }
@@ -229,6 +269,9 @@ public final class ReplicationListener implements AutoCloseable {
     /**
      * The end position of the last transaction the consumer returned from (including transactions
      * with no published change); {@link Lsn#INVALID} before the first.
+     *
+     * @return the end position of the last transaction the consumer returned from (including transactions with no
+     *     published change)
      */
     public Lsn lastHandled() {
         return Lsn.ofLong(handled.get());
@@ -242,14 +285,73 @@ public final class ReplicationListener implements AutoCloseable {
      * {@code pg_current_wal_insert_lsn()} — waits until the listener delivered them. Not
      * {@code pg_current_wal_lsn()}: that is the WAL <em>write</em> position, which under
      * {@code synchronous_commit = off} can still be before a commit that has returned.
+     *
+     * @return a position up to which every change has been delivered: the consumer has returned from every
+     *     transaction that committed before it
      */
     public Lsn caughtUpTo() {
         return Lsn.ofLong(caughtUp.get());
     }
 
-    /** Transactions decoded but not yet delivered. */
+    /** {@return transactions decoded but not yet delivered} */
     public int pending() {
         return handover.size();
+    }
+
+    /**
+     * A delivered transaction's commit: where it is in the WAL and when the server committed it.
+     *
+     * @param lsn  where the transaction's commit record is in the WAL
+     * @param time when the server committed the transaction, by the server's clock
+     */
+    public record Commit(Lsn lsn, Instant time) {
+    }
+
+    /**
+     * The commit of the last transaction the consumer returned from (including transactions with no
+     * published change); null before the first.
+     *
+     * @return the last delivered commit, or {@code null} before the first
+     */
+    public Commit lastCommit() {
+        return lastCommit;
+    }
+
+    /**
+     * How much WAL the current stream has received, or the server has reported as written (by a
+     * keep-alive), beyond what was delivered: 0 when caught up, and while not streaming.
+     *
+     * @return the bytes of WAL received or reported as written and not yet delivered; 0 when caught up
+     *     or not streaming
+     */
+    public long bytesBehind() {
+        ReplicationSession current = session.get();
+        if (current == null) {
+            return 0;
+        }
+        long delivered = Math.max(Math.max(handled.get(), caughtUp.get()), current.startLsn().asLong());
+        long behind = current.lastReceived().asLong() - delivered;
+        return Math.max(0, behind);
+    }
+
+    /**
+     * Runs {@code hook} after every change of {@link #state()} (and of {@link #problems()}, which
+     * changes with it), on the thread that made it: the reader, or the caller of {@link #start()} or
+     * {@link #stop()}. It must return at once (hand the work to another thread) and not throw; it
+     * replaces the previous hook.
+     *
+     * @param hook runs after each state change; must return at once and not throw
+     */
+    public void onStateChange(Runnable hook) {
+        onStateChange = Objects.requireNonNull(hook, "hook");
+    }
+
+    private void stateChanged() {
+        try {
+            onStateChange.run();
+        } catch (RuntimeException e) {
+            LOG.warn("LiveSync state hook failed", e);
+        }
     }
 
     // ---- reader thread --------------------------------------------------------------------------
@@ -298,7 +400,9 @@ public final class ReplicationListener implements AutoCloseable {
                             == CaptureState.STOPPED) {
                         break; // stopped meanwhile: never report streaming after stop()
                     }
-                    LOG.info("LiveSync streaming from {} (publication {}, slot {}{})", current.startLsn(),
+                    stateChanged();
+                    LOG.info("LiveSync is {}: streaming changes from {} (publication {}, slot {}{})",
+                            reconnects.get() == 0 ? "ready" : "live again after an interruption", current.startLsn(),
                             settings.publication(), settings.slotName(), skipDelivered ? ", resumed"
                                     : sameHistory ? "" : ", server " + current.history().systemId()
                                     + " timeline " + current.history().timeline());
@@ -313,7 +417,7 @@ public final class ReplicationListener implements AutoCloseable {
                     wait = retry.next(Retry.Cause.SERVER_AWAY);
                     LOG.warn("LiveSync replication stream broke (slot {}), reconnecting in {} ms: {}",
                             settings.slotName(), wait.toMillis(), lastFailure);
-                    state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                    reconnecting();
                 } finally {
                     session.compareAndSet(current, null);
                     if (stalled) {
@@ -355,7 +459,7 @@ public final class ReplicationListener implements AutoCloseable {
                 Duration wait = retry.next(Retry.Cause.SERVER_AWAY);
                 LOG.warn("LiveSync could not start replication (slot {}), retrying in {} ms: {}",
                         settings.slotName(), wait.toMillis(), e.toString());
-                state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING);
+                reconnecting();
                 await(wait);
             }
         }
@@ -439,9 +543,16 @@ public final class ReplicationListener implements AutoCloseable {
         }
     }
 
+    private void reconnecting() {
+        if (state.compareAndSet(CaptureState.STREAMING, CaptureState.RECONNECTING)) {
+            stateChanged();
+        }
+    }
+
     private void notReady(List<PreflightProblem> found) {
         List<PreflightProblem> before = problems.getAndSet(List.copyOf(found));
         state.updateAndGet(s -> s == CaptureState.STOPPED ? s : CaptureState.NOT_READY);
+        stateChanged();
         if (!before.equals(found)) {
             LOG.error("{}\nLiveSync keeps retrying and starts live updates once this is fixed.",
                     PreflightException.describe(found));
@@ -493,6 +604,7 @@ public final class ReplicationListener implements AutoCloseable {
                     }
                     lastDelivered = tx.endLsn();
                     handled.set(tx.endLsn().asLong());
+                    lastCommit = new Commit(tx.commitLsn(), tx.commitTime());
                 }
             }
             if (item != null) {

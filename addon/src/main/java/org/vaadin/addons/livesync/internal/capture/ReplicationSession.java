@@ -4,7 +4,6 @@ import org.vaadin.addons.livesync.CaptureSettings;
 
 import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -104,8 +103,7 @@ final class ReplicationSession implements AutoCloseable {
     }
 
     private static ReplicationSession tryOpen(CaptureSettings settings, String instanceId) throws SQLException {
-        Connection connection = DriverManager.getConnection(settings.jdbcUrl(),
-                settings.replicationProperties(applicationName(instanceId, settings.slotName())));
+        Connection connection = Connections.replication(settings, applicationName(instanceId, settings.slotName()));
         try {
             PGConnection pg = connection.unwrap(PGConnection.class);
             ServerHistory history = identify(connection);
@@ -153,7 +151,7 @@ final class ReplicationSession implements AutoCloseable {
 
     /** Where the existing permanent slot resumes; null when there is no such slot. */
     private static Lsn permanentSlotPosition(CaptureSettings settings) throws SQLException {
-        try (Connection sql = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties());
+        try (Connection sql = Connections.sql(settings);
              PreparedStatement s = sql.prepareStatement(
                      "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
             s.setString(1, settings.slotName());

@@ -4,7 +4,6 @@ import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.PreflightProblem;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,7 +23,7 @@ record SlotHolder(int pid, String applicationName, String clientAddress) {
 
     /** The backend streaming {@code slot}, or null when none does (the slot is free or gone). */
     static SlotHolder find(CaptureSettings settings, String slot) throws SQLException {
-        try (Connection sql = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties());
+        try (Connection sql = Connections.sql(settings);
              PreparedStatement s = sql.prepareStatement("""
                      SELECT s.active_pid, a.application_name, host(a.client_addr)
                        FROM pg_replication_slots s LEFT JOIN pg_stat_activity a ON a.pid = s.active_pid
@@ -43,7 +42,7 @@ record SlotHolder(int pid, String applicationName, String clientAddress) {
 
     /** Ends the walsender (waiting up to 5 s); returns whether it ended. */
     boolean terminate(CaptureSettings settings) throws SQLException {
-        try (Connection sql = DriverManager.getConnection(settings.jdbcUrl(), settings.sqlProperties());
+        try (Connection sql = Connections.sql(settings);
              PreparedStatement s = sql.prepareStatement("SELECT pg_terminate_backend(?, 5000)")) {
             s.setInt(1, pid);
             try (ResultSet rs = s.executeQuery()) {
@@ -59,7 +58,7 @@ record SlotHolder(int pid, String applicationName, String clientAddress) {
                         + (applicationName == null ? "not visible to this role" : "'" + applicationName + "'")
                         + ", client address " + (clientAddress == null ? "local or not visible" : clientAddress)
                         + "): are two nodes configured with the same slot name?",
-                "Give each application node its own livesync.slot-name (CaptureSettings.withSlotName). If that "
+                "Give each application node its own livesync.slot.name (CaptureSettings.withSlotName). If that "
                         + "connection is a dead one the server has not noticed yet, it ends by itself within "
                         + "wal_sender_timeout; LiveSync keeps retrying.");
     }

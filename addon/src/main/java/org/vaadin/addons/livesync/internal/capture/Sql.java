@@ -9,7 +9,12 @@ public final class Sql {
     private Sql() {
     }
 
-    /** Quotes one identifier: {@code my "table"} becomes {@code "my ""table"""}. */
+    /**
+     * Quotes one identifier: {@code my "table"} becomes {@code "my ""table"""}.
+     *
+     * @param identifier the identifier, exactly as it is named
+     * @return the identifier in double quotes
+     */
     public static String quote(String identifier) {
         if (identifier == null || identifier.isEmpty()) {
             throw new IllegalArgumentException("An SQL identifier must not be empty");
@@ -20,6 +25,9 @@ public final class Sql {
     /**
      * Quotes a possibly schema-qualified table name, {@code schema.table} or {@code table}; the parts
      * are taken as written (case kept), so {@code public.Task} names the table {@code "Task"}.
+     *
+     * @param name {@code schema.table} or {@code table}
+     * @return the quoted name
      */
     public static String quoteQualified(String name) {
         List<String> parts = splitQualified(name);
@@ -30,7 +38,12 @@ public final class Sql {
         return String.join(".", quoted);
     }
 
-    /** Splits {@code schema.table} into its parts; a name without a dot is one part. */
+    /**
+     * Splits {@code schema.table} into its parts; a name without a dot is one part.
+     *
+     * @param name {@code schema.table} or {@code table}
+     * @return the parts: the schema and the table, or the table alone
+     */
     public static List<String> splitQualified(String name) {
         int dot = name.indexOf('.');
         if (dot < 0) {
@@ -42,7 +55,12 @@ public final class Sql {
         return List.of(name.substring(0, dot), name.substring(dot + 1));
     }
 
-    /** Quotes a string literal. */
+    /**
+     * Quotes a string literal.
+     *
+     * @param value the string
+     * @return the literal in single quotes
+     */
     public static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }

@@ -11,12 +11,18 @@ import org.vaadin.addons.livesync.internal.decode.TransactionAssembler;
  */
 public interface TransactionConsumer {
 
-    /** One committed transaction with at least one published change, in commit order. */
+    /**
+     * One committed transaction with at least one published change, in commit order.
+     *
+     * @param transaction the transaction
+     */
     void onTransaction(Transaction transaction);
 
     /**
      * The stream (re)started and changes may have been missed: reload what you show. Comes before
      * the first transaction of the new stream.
+     *
+     * @param gap what the new stream is, and whether it continues the previous one
      */
     default void onGap(Gap gap) {
     }
@@ -25,6 +31,9 @@ public interface TransactionConsumer {
      * The assembler for a new stream: it decides what of each transaction is kept until its commit
      * (see {@link org.vaadin.addons.livesync.internal.decode.ChangeFilter}). Called on the reader thread
      * before it reads. The default keeps every change.
+     *
+     * @return the assembler for a new stream: it decides what of each transaction is kept until its commit (see
+     *     {@link org.vaadin.addons.livesync.internal.decode.ChangeFilter})
      */
     default TransactionAssembler newAssembler() {
         return new TransactionAssembler();
@@ -33,6 +42,9 @@ public interface TransactionConsumer {
     /**
      * Whether the consumer has work of its own waiting (e.g. transactions to deliver once they are
      * visible): then {@link #onIdle()} is called often while no transaction arrives.
+     *
+     * @return whether the consumer has work of its own waiting (e.g. transactions to deliver once they are visible):
+     *     then {@link #onIdle()} is called often while no transaction arrives
      */
     default boolean hasPendingWork() {
         return false;

@@ -31,12 +31,17 @@ public interface ChangeFilter {
     /**
      * Whether changes of this table can matter at all; asked when its Relation message arrives.
      * When false, every change of the table is dropped without further calls.
+     *
+     * @param relation the table's relation
+     * @return whether changes of this table can matter at all; asked when its Relation message arrives
      */
     boolean watches(Relation relation);
 
     /**
      * The first change of a watched table in transaction {@code xid} is about to be offered; called
      * at most once per transaction, before {@link #retain}.
+     *
+     * @param xid the transaction id
      */
     default void begin(long xid) {
     }
@@ -44,6 +49,8 @@ public interface ChangeFilter {
     /**
      * Transaction {@code xid}, which {@link #begin} announced, will not be completed in this stream
      * (the connection broke in the middle of it; the server may send it again from its start).
+     *
+     * @param xid the transaction id
      */
     default void abandoned(long xid) {
     }
@@ -51,6 +58,10 @@ public interface ChangeFilter {
     /**
      * What to keep of one change of a watched table: the change itself, a reduced copy of it, or
      * {@code null} to drop it.
+     *
+     * @param change a decoded change of a watched table
+     * @return what to keep of one change of a watched table: the change itself, a reduced copy of it, or {@code null}
+     *     to drop it
      */
     RowChange retain(RowChange change);
 
@@ -60,6 +71,9 @@ public interface ChangeFilter {
      * the transaction lists the group as {@link Overflow#groups() overflowed} instead. {@code null}
      * (the default): the change counts only against the total limit. Groups are compared with
      * {@code equals}.
+     *
+     * @param retained the change as the filter kept it
+     * @return the group a kept change counts against (e.g. the tenant it routes to)
      */
     default Object group(RowChange retained) {
         return null;

@@ -25,7 +25,12 @@ public final class Lsn implements Comparable<Lsn>, Serializable {
         this.value = value;
     }
 
-    /** Returns the LSN with the given 64-bit value. */
+    /**
+     * Returns the LSN with the given 64-bit value.
+     *
+     * @param value the 64-bit position
+     * @return the LSN with the given 64-bit value
+     */
     public static Lsn ofLong(long value) {
         return value == 0 ? INVALID : new Lsn(value);
     }
@@ -33,6 +38,8 @@ public final class Lsn implements Comparable<Lsn>, Serializable {
     /**
      * Parses the server's text form {@code "X/Y"} (two hexadecimal halves).
      *
+     * @param text the text form, e.g. {@code "0/16B3748"}
+     * @return the position
      * @throws IllegalArgumentException if {@code text} is not of that form
      */
     public static Lsn valueOf(String text) {
@@ -58,32 +65,48 @@ public final class Lsn implements Comparable<Lsn>, Serializable {
         return true;
     }
 
-    /** Converts pgjdbc's LSN. */
+    /**
+     * Converts pgjdbc's LSN.
+     *
+     * @param lsn pgjdbc's LSN
+     * @return the same position
+     */
     public static Lsn of(LogSequenceNumber lsn) {
         return ofLong(lsn.asLong());
     }
 
-    /** The 64-bit value. */
+    /** {@return the 64-bit value} */
     public long asLong() {
         return value;
     }
 
-    /** This LSN as pgjdbc's type. */
+    /** {@return this LSN as pgjdbc's type} */
     public LogSequenceNumber toPg() {
         return LogSequenceNumber.valueOf(value);
     }
 
-    /** Whether this is a real position, not {@link #INVALID}. */
+    /** {@return whether this is a real position, not {@link #INVALID}} */
     public boolean isValid() {
         return value != 0;
     }
 
-    /** Whether this position comes after {@code other}. */
+    /**
+     * Whether this position comes after {@code other}.
+     *
+     * @param other the position to compare with
+     * @return whether this position comes after {@code other}
+     */
     public boolean isAfter(Lsn other) {
         return compareTo(other) > 0;
     }
 
-    /** The later of the two positions. */
+    /**
+     * The later of the two positions.
+     *
+     * @param a one position
+     * @param b the other position
+     * @return the later of the two positions
+     */
     public static Lsn max(Lsn a, Lsn b) {
         return a.compareTo(b) >= 0 ? a : b;
     }

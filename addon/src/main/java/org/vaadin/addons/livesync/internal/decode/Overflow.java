@@ -15,6 +15,7 @@ import java.util.Set;
  */
 public record Overflow(Set<Object> groups, Set<Relation> relations, long dropped) implements Serializable {
 
+    /** Copies the sets: an overflow is immutable. */
     public Overflow {
         groups = Set.copyOf(groups);
         relations = Set.copyOf(relations);

@@ -16,11 +16,17 @@ import java.util.List;
 public record Relation(int oid, String schema, String table, ReplicaIdentity replicaIdentity, List<Column> columns)
         implements Serializable {
 
+    /** Copies the columns: a relation is immutable. */
     public Relation {
         columns = List.copyOf(columns);
     }
 
-    /** Returns the index of the named column, or -1. Names compare exactly (as stored, unquoted). */
+    /**
+     * Returns the index of the named column, or -1. Names compare exactly (as stored, unquoted).
+     *
+     * @param name the column's name, as stored
+     * @return the index of the named column, or -1
+     */
     public int columnIndex(String name) {
         for (int i = 0; i < columns.size(); i++) {
             if (columns.get(i).name().equals(name)) {
@@ -30,7 +36,7 @@ public record Relation(int oid, String schema, String table, ReplicaIdentity rep
         return -1;
     }
 
-    /** {@code schema.table}, unquoted. */
+    /** {@return {@code schema.table}, unquoted} */
     public String qualifiedName() {
         return schema + "." + table;
     }

@@ -17,7 +17,7 @@ public enum ReplicaIdentity {
         this.code = code;
     }
 
-    /** pgoutput's one-letter code. */
+    /** {@return pgoutput's one-letter code} */
     public char code() {
         return code;
     }
@@ -25,6 +25,8 @@ public enum ReplicaIdentity {
     /**
      * Returns the identity for pgoutput's one-letter code.
      *
+     * @param code the code: {@code d}, {@code n}, {@code f} or {@code i}
+     * @return the identity for pgoutput's one-letter code
      * @throws DecodeException for an unknown code
      */
     public static ReplicaIdentity ofCode(char code) {

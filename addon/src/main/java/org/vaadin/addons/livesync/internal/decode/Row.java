@@ -21,6 +21,10 @@ public final class Row implements Serializable {
     private final Value[] values;
 
     /**
+     * A row of {@code relation} with these values.
+     *
+     * @param relation the table's relation
+     * @param values the values, one per column of {@code relation}, in column order
      * @throws IllegalArgumentException when the number of values differs from the relation's columns
      */
     public Row(Relation relation, List<Value> values) {
@@ -32,12 +36,12 @@ public final class Row implements Serializable {
         this.values = values.toArray(Value[]::new);
     }
 
-    /** The table this row belongs to. */
+    /** {@return the table this row belongs to} */
     public Relation relation() {
         return relation;
     }
 
-    /** The values, in column order. */
+    /** {@return the values, in column order} */
     public List<Value> values() {
         return List.of(values);
     }
@@ -46,6 +50,10 @@ public final class Row implements Serializable {
      * A copy holding only the named columns' values; every other column reads as SQL {@code NULL}
      * (and shares one instance, so the copy costs little more than the kept values). For
      * keeping, until a transaction commits, just the columns that route a change.
+     *
+     * @param columns the names of the columns to keep
+     * @return a copy holding only the named columns' values; every other column reads as SQL {@code NULL} (and shares
+     *     one instance, so the copy costs little more than the kept values)
      */
     public Row only(java.util.Collection<String> columns) {
         Value[] kept = new Value[values.length];
@@ -64,7 +72,12 @@ public final class Row implements Serializable {
         this.values = values;
     }
 
-    /** Whether the relation has a column of that name. */
+    /**
+     * Whether the relation has a column of that name.
+     *
+     * @param column the column's name, as stored
+     * @return whether the relation has a column of that name
+     */
     public boolean has(String column) {
         return relation.columnIndex(column) >= 0;
     }
@@ -72,18 +85,30 @@ public final class Row implements Serializable {
     /**
      * The named column's value.
      *
+     * @param column the column's name, as stored
+     * @return the named column's value
      * @throws IllegalArgumentException if the relation has no such column
      */
     public Value value(String column) {
         return values[indexOf(column)];
     }
 
-    /** Whether the named column is SQL {@code NULL}. */
+    /**
+     * Whether the named column is SQL {@code NULL}.
+     *
+     * @param column the column's name, as stored
+     * @return whether the named column is SQL {@code NULL}
+     */
     public boolean isNull(String column) {
         return value(column) instanceof Value.Null;
     }
 
-    /** Whether the named column is an unchanged TOASTed value that the server did not send. */
+    /**
+     * Whether the named column is an unchanged TOASTed value that the server did not send.
+     *
+     * @param column the column's name, as stored
+     * @return whether the named column is an unchanged TOASTed value that the server did not send
+     */
     public boolean isUnchanged(String column) {
         return value(column) instanceof Value.Unchanged;
     }
@@ -91,6 +116,8 @@ public final class Row implements Serializable {
     /**
      * The named column's text form; {@code null} for SQL {@code NULL}.
      *
+     * @param column the column's name, as stored
+     * @return the named column's text form
      * @throws IllegalStateException if the value is an unchanged TOAST value (not sent)
      */
     public String text(String column) {
@@ -111,6 +138,10 @@ public final class Row implements Serializable {
      * {@code BigInteger}, {@code UUID}, {@code java.time} types, {@code byte[]} (bytea) and enums
      * (by name). Use {@link #typed(String)} to let the column's type choose.
      *
+     * @param <T> the entity type
+     * @param column the column's name, as stored
+     * @param type the watched entity type
+     * @return the named column converted to {@code type} from its text form
      * @throws IllegalStateException    if the value is an unchanged TOAST value
      * @throws IllegalArgumentException if the text cannot be converted to {@code type}
      */
@@ -126,6 +157,11 @@ public final class Row implements Serializable {
      * type cannot hold (numeric {@code NaN}, {@code infinity} dates and timestamps). {@code null}
      * for SQL {@code NULL}.
      *
+     * @param column the column's name, as stored
+     * @return the named column as the Java type that fits its PostgreSQL type (e.g. {@code int8} → {@code Long},
+     *     {@code timestamptz} → {@code OffsetDateTime}); types without a natural Java type (json, arrays, ranges,
+     *     enums, custom types) stay text, and so do values that the Java type cannot hold (numeric {@code NaN},
+     *     {@code infinity} dates and timestamps)
      * @throws IllegalStateException if the value is an unchanged TOAST value
      */
     public Object typed(String column) {
@@ -133,7 +169,7 @@ public final class Row implements Serializable {
         return text == null ? null : PgTypes.typed(text, relation.columns().get(indexOf(column)));
     }
 
-    /** The values by column name, in column order. */
+    /** {@return the values by column name, in column order} */
     public Map<String, Value> asMap() {
         Map<String, Value> map = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {

@@ -19,12 +19,17 @@ import java.io.Serializable;
 public record RowChange(Relation relation, ChangeKind kind, Row newRow, Row oldRow, boolean oldRowIsKeyOnly)
         implements Serializable {
 
-    /** A TRUNCATE of {@code relation}. */
+    /**
+     * A TRUNCATE of {@code relation}.
+     *
+     * @param relation the table's relation
+     * @return a TRUNCATE of {@code relation}
+     */
     public static RowChange truncate(Relation relation) {
         return new RowChange(relation, ChangeKind.TRUNCATE, null, null, false);
     }
 
-    /** The table's name, without schema. */
+    /** {@return the table's name, without schema} */
     public String table() {
         return relation.table();
     }

@@ -21,18 +21,29 @@ public record Transaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTim
                           List<RowChange> changes, List<LogicalMessage> messages, Overflow overflow)
         implements Serializable {
 
+    /** Copies the lists: a transaction is immutable. */
     public Transaction {
         changes = List.copyOf(changes);
         messages = List.copyOf(messages);
     }
 
-    /** A transaction that kept every change. */
+    /**
+     * A transaction that kept every change.
+     *
+     * @param xid the transaction id
+     * @param commitLsn the position of the commit record
+     * @param endLsn the position just after the transaction
+     * @param commitTime when the transaction committed, on the server
+     * @param origin the replication origin the transaction came from, or null
+     * @param changes the row changes, in commit order
+     * @param messages the logical decoding messages it carried
+     */
     public Transaction(long xid, Lsn commitLsn, Lsn endLsn, Instant commitTime, String origin,
                        List<RowChange> changes, List<LogicalMessage> messages) {
         this(xid, commitLsn, endLsn, commitTime, origin, changes, messages, null);
     }
 
-    /** Whether the transaction carries nothing for its consumer: no kept change and no overflow. */
+    /** {@return whether the transaction carries nothing for its consumer: no kept change and no overflow} */
     public boolean isEmpty() {
         return changes.isEmpty() && overflow == null;
     }

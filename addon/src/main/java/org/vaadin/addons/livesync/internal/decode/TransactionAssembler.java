@@ -81,6 +81,9 @@ public final class TransactionAssembler {
      * Creates an assembler that keeps what {@code filter} keeps, at most {@code maxPerGroup} changes
      * of one group and {@code maxTotal} changes in all per transaction.
      *
+     * @param filter decides what of each change is kept
+     * @param maxPerGroup how many changes of one group are kept before the group overflows
+     * @param maxTotal how many changes of one transaction are kept in all before it overflows
      * @throws IllegalArgumentException if a limit is below 1
      */
     public TransactionAssembler(ChangeFilter filter, int maxPerGroup, int maxTotal) {
@@ -116,7 +119,7 @@ public final class TransactionAssembler {
         };
     }
 
-    /** Whether a Begin was seen without its Commit yet. */
+    /** {@return whether a Begin was seen without its Commit yet} */
     public boolean inTransaction() {
         return begin != null;
     }

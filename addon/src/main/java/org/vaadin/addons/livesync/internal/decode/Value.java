@@ -18,7 +18,12 @@ public sealed interface Value extends Serializable {
     /** An unchanged TOASTed value: the server did not send it because the update left it untouched. */
     Value UNCHANGED = new Unchanged();
 
-    /** Creates a text value. */
+    /**
+     * Creates a text value.
+     *
+     * @param text the value's text form
+     * @return the value
+     */
     static Value text(String text) {
         return new Text(text);
     }
@@ -39,7 +44,11 @@ public sealed interface Value extends Serializable {
         }
     }
 
-    /** A value in PostgreSQL's text output form. */
+    /**
+     * A value in PostgreSQL's text output form.
+     *
+     * @param text the value's text form
+     */
     record Text(String text) implements Value {
         @Override
         public String toString() {
@@ -47,7 +56,11 @@ public sealed interface Value extends Serializable {
         }
     }
 
-    /** A value in binary form (only when binary transfer is requested). */
+    /**
+     * A value in binary form (only when binary transfer is requested).
+     *
+     * @param bytes the value's binary form
+     */
     record Binary(byte[] bytes) implements Value {
         /** Equal when the bytes are (records compare arrays by identity otherwise). */
         @Override

@@ -30,27 +30,27 @@ public final class Delta<T> {
     Delta() {
     }
 
-    /** Whether the subscriber must reload everything through its loader; nothing else then counts. */
+    /** {@return whether the subscriber must reload everything through its loader; nothing else then counts} */
     public boolean reload() {
         return reload;
     }
 
-    /** Whether every row was removed (TRUNCATE) before the {@link #puts()}. */
+    /** {@return whether every row was removed (TRUNCATE) before the {@link #puts()}} */
     public boolean cleared() {
         return cleared;
     }
 
-    /** Rows inserted or updated, by id, in the order they first changed. */
+    /** {@return rows inserted or updated, by id, in the order they first changed} */
     public Map<Object, T> puts() {
         return Collections.unmodifiableMap(puts);
     }
 
-    /** Ids of rows deleted, or moved away from this subscription. */
+    /** {@return ids of rows deleted, or moved away from this subscription} */
     public java.util.Set<Object> removals() {
         return Collections.unmodifiableSet(removals.keySet());
     }
 
-    /** Whether nothing is in it. */
+    /** {@return whether nothing is in it} */
     public boolean isEmpty() {
         return !reload && !cleared && puts.isEmpty() && removals.isEmpty();
     }

@@ -19,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
+import org.vaadin.addons.livesync.internal.events.EventBatch;
+import org.vaadin.addons.livesync.internal.events.LoadedRows;
 import org.vaadin.addons.livesync.internal.watch.EntityChange;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
@@ -41,6 +43,10 @@ import com.vaadin.flow.component.UI;
  * (synchronous replication waiting on a standby) is set aside and delivered once it is, without
  * holding up later transactions; so is one whose rows could not be loaded because the database
  * was unreachable. A row that cannot be read is left out of its views and reported once.
+ * <p>
+ * A transaction's events for entity listeners ({@link EventBatch}) travel with it: they are handed
+ * over once it is visible (also when no view wants it, so that a listener may query the rows), after
+ * its views' deltas, with the rows loaded in the same query per entity type as the views' rows.
  * <p>
  * Thread-safe: {@link #dispatch}, {@link #retryLate} and {@link #reloadAll} are called from the one
  * delivery thread; subscriptions register and close from UI threads.
@@ -75,7 +81,8 @@ public final class Dispatcher {
     private final PageCache pages = new PageCache();
 
     /** A transaction set aside: not visible yet, or its rows could not be loaded (then retried from {@code retryAt}). */
-    private record Late(long xid, Plan plan, Runnable onDelivered, boolean visible, long retryAt, int attempts) {
+    private record Late(long xid, Plan plan, EventBatch events, Runnable onDelivered, boolean visible, long retryAt,
+                        int attempts) {
     }
 
     Dispatcher(EntityFetcher fetcher, XidVisibility visibility, BadRows badRows, int maxPendingPerSubscription,
@@ -92,7 +99,7 @@ public final class Dispatcher {
         return fence;
     }
 
-    /** The results lazy views share, kept valid by the changes routed here. */
+    /** {@return the results lazy views share, kept valid by the changes routed here} */
     public PageCache pages() {
         return pages;
     }
@@ -105,6 +112,13 @@ public final class Dispatcher {
      * {@link WatchedEntity#GLOBAL} whatever {@code value} is (the view's own value, the constant, or
      * null), so that it receives every row: see {@link WatchedEntity#subscriptionValueFor}.
      *
+     * @param <T> the entity type
+     * @param ui the view's UI
+     * @param entity the watched entity
+     * @param value the view's subscription value
+     * @param sink where the changes go
+     * @param description the view, as log messages name it
+     * @return the subscription (close it to unregister)
      * @throws IllegalArgumentException if the entity is keyed and the value is null or its type does
      *                                  not match the entity's key type
      */
@@ -117,6 +131,14 @@ public final class Dispatcher {
      * Registers interest in the rows a view {@link Subscription#hold holds} only (e.g. the one record
      * of a form): it receives their updates, deletes and moves away, but no other row of the
      * subscription value. Hold the row before loading it.
+     *
+     * @param <T> the entity type
+     * @param ui the view's UI
+     * @param entity the watched entity
+     * @param value the view's subscription value
+     * @param sink where the changes go
+     * @param description the view, as log messages name it
+     * @return the subscription (close it to unregister)
      */
     public <T> Subscription<T> subscribeToHeldRows(UI ui, WatchedEntity<T> entity, Object value,
                                                    SubscriptionSink<T> sink, String description) {
@@ -150,13 +172,23 @@ public final class Dispatcher {
             ofValue.add(subscription);
         }
         all.add(subscription);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("UI {} registered {}: {} ({})", ui.getUIId(), description, interest(subscription),
+                    byValueToo ? "every row of the value" : "the rows it holds only");
+        }
         return subscription;
+    }
+
+    /** What a subscription receives, e.g. {@code "Item where tenant = 7"}. */
+    private static String interest(Subscription<?> subscription) {
+        WatchedEntity<?> entity = subscription.entity();
+        return entity.type().getSimpleName() + " where " + entity.keyAttribute() + " = " + subscription.value();
     }
 
     /**
      * Drops the subscriptions of UIs that are closed or abandoned but were never detached (a
      * session invalidated without Vaadin's session destroy, a tab gone without its heartbeat).
-     * Asynchronous; {@link LiveSync} runs it every 30 s.
+     * Asynchronous; {@link org.vaadin.addons.livesync.LiveSync} runs it every 30 s.
      */
     public void sweep() {
         mailboxes.values().forEach(UiMailbox::sweep);
@@ -167,17 +199,17 @@ public final class Dispatcher {
         fence.await(subscription);
     }
 
-    /** Registered subscriptions: returns to zero when every view is detached. */
+    /** {@return registered subscriptions: returns to zero when every view is detached} */
     public int registrations() {
         return all.size();
     }
 
-    /** UIs with at least one subscription. */
+    /** {@return UIs with at least one subscription} */
     public int uis() {
         return mailboxes.size();
     }
 
-    /** Entries in the held-id index, over all entity types. */
+    /** {@return entries in the held-id index, over all entity types} */
     public int heldIndexSize() {
         int sum = 0;
         for (Map<Object, Set<Subscription<?>>> ids : byHeldId.values()) {
@@ -186,17 +218,17 @@ public final class Dispatcher {
         return sum;
     }
 
-    /** Database queries issued to load changed rows since start. */
+    /** {@return database queries issued to load changed rows since start} */
     public long queries() {
         return queries;
     }
 
-    /** Transactions set aside until they are visible or their rows can be loaded: zero when none waits. */
+    /** {@return transactions set aside until they are visible or their rows can be loaded: zero when none waits} */
     public int lateTransactions() {
         return lateCount;
     }
 
-    /** Row operations handed to views since start. */
+    /** {@return row operations handed to views since start} */
     public long deliveredRows() {
         return deliveredRows.get();
     }
@@ -204,6 +236,9 @@ public final class Dispatcher {
     /**
      * UIs with changes routed to them but not yet applied (their {@code UI.access} is scheduled or
      * waiting for the session lock). Zero once every routed change was applied.
+     *
+     * @return UIs with changes routed to them but not yet applied (their {@code UI.access} is scheduled or waiting
+     *     for the session lock)
      */
     public int busyUis() {
         int busy = 0;
@@ -215,7 +250,7 @@ public final class Dispatcher {
         return busy;
     }
 
-    /** Row operations waiting for their UIs, over all UIs. */
+    /** {@return row operations waiting for their UIs, over all UIs} */
     public int pendingOperations() {
         int sum = 0;
         for (UiMailbox mailbox : mailboxes.values()) {
@@ -224,7 +259,12 @@ public final class Dispatcher {
         return sum;
     }
 
-    /** Row operations waiting for the UI, over all its subscriptions (0 for an unknown UI). */
+    /**
+     * Row operations waiting for the UI, over all its subscriptions (0 for an unknown UI).
+     *
+     * @param ui a UI
+     * @return row operations waiting for the UI, over all its subscriptions (0 for an unknown UI)
+     */
     public int pendingFor(UI ui) {
         UiMailbox mailbox = mailboxes.get(ui);
         return mailbox == null ? 0 : mailbox.pendingOperations();
@@ -232,11 +272,13 @@ public final class Dispatcher {
 
     /**
      * Routes one transaction's entity changes to the views they concern, plus a reload of
-     * {@code reloads} (subscriptions whose changes the transaction did not keep). Runs
-     * {@code onDelivered} once the changes were handed to the views' mailboxes (at once, or when
-     * the transaction is delivered late). Delivery thread only.
+     * {@code reloads} (subscriptions whose changes the transaction did not keep), and hands
+     * {@code events} to the entity listeners. Runs {@code onDelivered} once the changes were handed
+     * to the views' mailboxes and the listeners' queues (at once, or when the transaction is
+     * delivered late). Delivery thread only.
      */
-    void dispatch(List<EntityChange> changes, Collection<Subscription<?>> reloads, long xid, Runnable onDelivered) {
+    void dispatch(List<EntityChange> changes, Collection<Subscription<?>> reloads, long xid, EventBatch events,
+                  Runnable onDelivered) {
         Plan plan = new Plan(maxPendingPerSubscription);
         if (!all.isEmpty()) {
             for (EntityChange change : changes) {
@@ -244,19 +286,19 @@ public final class Dispatcher {
             }
             reloads.forEach(plan::reload);
         }
-        if (plan.isEmpty()) {
+        if (plan.isEmpty() && events.isEmpty()) {
             onDelivered.run();
             return;
         }
-        if (!plan.toFetch().isEmpty()) {
+        if (!plan.toFetch().isEmpty() || !events.isEmpty()) {
             if (!awaitVisible(xid)) {
                 // delivered after later transactions, so as "load the rows and show what they are now"
-                setAside(new Late(xid, plan.reconciled(), onDelivered, false, 0, 0));
+                setAside(new Late(xid, plan.reconciled(), events, onDelivered, false, 0, 0));
                 return;
             }
             fence.verified(xid);
         }
-        deliver(new Late(xid, plan, onDelivered, true, 0, 0));
+        deliver(new Late(xid, plan, events, onDelivered, true, 0, 0));
     }
 
     /**
@@ -289,7 +331,7 @@ public final class Dispatcher {
                 continue;
             }
             fence.verified(next.xid());
-            deliver(new Late(next.xid(), next.plan(), next.onDelivered(), true, 0, next.attempts()));
+            deliver(new Late(next.xid(), next.plan(), next.events(), next.onDelivered(), true, 0, next.attempts()));
         }
         still.addAll(late);
         late.clear();
@@ -347,18 +389,24 @@ public final class Dispatcher {
         lateCount = late.size();
     }
 
-    /** Loads the plan's rows and posts the deltas; sets the transaction aside again when the database is away. */
+    /**
+     * Loads the rows of the plan and the events (one query per entity type for both), posts the
+     * deltas and hands over the events; sets the transaction aside again when the database is away.
+     */
     private void deliver(Late entry) {
         Plan plan = entry.plan();
+        Map<WatchedEntity<?>, Set<Object>> toFetch = plan.toFetch();
+        entry.events().rowsToLoad().forEach((entity, ids) ->
+                toFetch.computeIfAbsent(entity, e -> new LinkedHashSet<>()).addAll(ids));
         Map<WatchedEntity<?>, Map<Object, ?>> fetched = new HashMap<>();
         try {
-            plan.toFetch().forEach((entity, ids) -> fetched.put(entity, loader.load(entity, ids, plan.ops().size())));
+            toFetch.forEach((entity, ids) -> fetched.put(entity, loader.load(entity, ids, plan.ops().size())));
         } catch (RowLoader.Unavailable e) {
             int attempts = entry.attempts() + 1;
             long backoff = Math.min(5_000L, 100L << Math.min(attempts, 6));
             LOG.warn("LiveSync could not load the rows of transaction {} ({}); trying again in {} ms", entry.xid(),
                     BadRows.rootMessage(e), backoff);
-            late.add(new Late(entry.xid(), plan.reconciled(), entry.onDelivered(), true,
+            late.add(new Late(entry.xid(), plan.reconciled(), entry.events(), entry.onDelivered(), true,
                     System.nanoTime() + backoff * 1_000_000L, attempts));
             lateCount = late.size();
             return;
@@ -366,6 +414,14 @@ public final class Dispatcher {
             queries = loader.queries();
         }
         post(plan, fetched);
+        entry.events().deliver(fetched.isEmpty() ? LoadedRows.NONE : new LoadedRows() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T copy(WatchedEntity<T> entity, Object id) {
+                T row = (T) fetched.getOrDefault(entity, Map.of()).get(id);
+                return row == null ? null : fetcher.copy(entity, row);
+            }
+        });
         entry.onDelivered().run();
     }
 
@@ -580,6 +636,10 @@ public final class Dispatcher {
         Set<Object> indexed = subscription.closeAndDrainIndexed();
         if (!all.remove(subscription)) {
             return;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("UI {} unregistered {}: {}", subscription.ui().getUIId(), subscription.description(),
+                    interest(subscription));
         }
         loaded(subscription);
         Map<Object, Set<Subscription<?>>> values = byValue.get(subscription.entity().type());

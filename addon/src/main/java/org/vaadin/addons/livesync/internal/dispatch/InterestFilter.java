@@ -11,12 +11,13 @@ import org.vaadin.addons.livesync.internal.decode.ChangeFilter;
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
 import org.vaadin.addons.livesync.internal.decode.Relation;
 import org.vaadin.addons.livesync.internal.decode.RowChange;
+import org.vaadin.addons.livesync.internal.events.EventBus;
 import org.vaadin.addons.livesync.internal.watch.EntityChange;
 import org.vaadin.addons.livesync.internal.watch.WatchRegistry;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
 /**
- * The reader thread's decision, change by change, whether any open view can need a change: changes
+ * The reader thread's decision, change by change, whether any open view or entity listener can need a change: changes
  * of unwatched tables and changes of tenants nobody has open are dropped as they are decoded, and
  * what is kept is reduced to the id and key columns (the views load the rows themselves). So a huge
  * transaction that concerns no open view costs no memory. It never drops what a view may need:
@@ -26,7 +27,8 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
  * view of its type is still loading;</li>
  * <li>a delete likewise by its old key, the views holding the row, the row being on its way, or a
  * loading view;</li>
- * <li>a truncate always.</li>
+ * <li>a truncate always;</li>
+ * <li>any change an entity listener selects ({@link EventBus#concerns}).</li>
  * </ul>
  * A change of a {@link WatchedEntity#isGlobal() global} entity carries the constant key that all its
  * subscriptions register under, so it is kept whenever a view follows the entity's rows (or holds
@@ -60,6 +62,7 @@ final class InterestFilter implements ChangeFilter {
     private final WatchRegistry registry;
     private final Dispatcher dispatcher;
     private final Fence fence;
+    private final EventBus events;
     /** Rows kept by transactions not yet delivered, with how many such changes are in flight. */
     private final Map<Row, Integer> inFlight = new ConcurrentHashMap<>();
     /** xid → the rows counted in {@link #inFlight} for it. */
@@ -68,10 +71,11 @@ final class InterestFilter implements ChangeFilter {
     private long currentXid;
     private Object lastGroup;
 
-    InterestFilter(WatchRegistry registry, Dispatcher dispatcher, Fence fence) {
+    InterestFilter(WatchRegistry registry, Dispatcher dispatcher, Fence fence, EventBus events) {
         this.registry = registry;
         this.dispatcher = dispatcher;
         this.fence = fence;
+        this.events = events;
     }
 
     @Override
@@ -96,7 +100,7 @@ final class InterestFilter implements ChangeFilter {
         }
         boolean wanted = false;
         for (EntityChange entityChange : changes) {
-            wanted |= concerns(entityChange);
+            wanted |= concerns(entityChange) || events.concerns(entityChange);
         }
         if (!wanted) {
             return null;

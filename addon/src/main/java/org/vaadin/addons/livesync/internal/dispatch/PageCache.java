@@ -21,6 +21,10 @@ public final class PageCache {
 
     static final int MAX_ENTRIES = 1_000;
 
+    /** An empty cache. */
+    public PageCache() {
+    }
+
     /** A cached result with the versions it was computed at. */
     private record Cached(long typeVersion, long valueVersion, CompletableFuture<Object> result) {
     }
@@ -59,6 +63,14 @@ public final class PageCache {
      * The result of {@code query} for (type, value): the shared one when nothing of that value
      * changed since it was computed, else {@code compute}'s (which others may then share). Whether
      * the caller got its own result is told by {@link Result#own()}.
+     *
+     * @param <R> the root component's type
+     * @param type the watched entity type
+     * @param value the subscription value
+     * @param query the query, as the cache compares queries (equal queries share a result)
+     * @param compute runs the query when no shared result is valid
+     * @return the result of {@code query} for (type, value): the shared one when nothing of that value changed since
+     *     it was computed, else {@code compute}'s (which others may then share)
      */
     @SuppressWarnings("unchecked")
     public <R> Result<R> get(Class<?> type, Object value, Object query, Supplier<R> compute) {
@@ -90,12 +102,12 @@ public final class PageCache {
         }
     }
 
-    /** Queries computed since start. */
+    /** {@return queries computed since start} */
     public long computed() {
         return computed.get();
     }
 
-    /** Results reused by another view since start. */
+    /** {@return results reused by another view since start} */
     public long shared() {
         return shared.get();
     }
@@ -103,6 +115,7 @@ public final class PageCache {
     /**
      * A looked-up result.
      *
+     * @param <R> the root component's type
      * @param value the result
      * @param own   whether the caller computed it (else it is shared: copy what it holds before use)
      */

@@ -5,17 +5,21 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import org.hibernate.SessionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.DeliverySettings;
+import org.vaadin.addons.livesync.LiveSyncSettings;
 import org.vaadin.addons.livesync.internal.capture.Gap;
 import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
 import org.vaadin.addons.livesync.internal.capture.TransactionConsumer;
@@ -24,6 +28,7 @@ import org.vaadin.addons.livesync.internal.decode.Relation;
 import org.vaadin.addons.livesync.internal.decode.RowChange;
 import org.vaadin.addons.livesync.internal.decode.Transaction;
 import org.vaadin.addons.livesync.internal.decode.TransactionAssembler;
+import org.vaadin.addons.livesync.internal.events.EventBus;
 import org.vaadin.addons.livesync.internal.watch.EntityChange;
 import org.vaadin.addons.livesync.internal.watch.WatchRegistry;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
@@ -40,17 +45,13 @@ import jakarta.persistence.EntityManagerFactory;
  * <p>
  * Threads: the listener's reader and delivery threads, and a small pool of {@code livesync-ui-N}
  * threads that run {@code UI.access} for sessions whose lock is free (a UI's own work never holds
- * up the delivery of a transaction to other UIs). Thread-safe.
+ * up the delivery of a transaction to other UIs), and {@code livesync-events-N} threads that call
+ * entity listeners ({@link EventBus}). Thread-safe.
  */
 public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     
-    /** Row operations a subscription may have waiting before its delta turns into a reload. */
-    public static final int DEFAULT_MAX_PENDING = 10_000;
-    /** Row changes one transaction keeps for routing, in all; past it, the views of the tables concerned reload. */
-    public static final int MAX_CHANGES_PER_TRANSACTION = 100_000;
-
     private final AtomicBoolean pushWarned = new AtomicBoolean();
     private final WatchRegistry registry;
     private final EntityFetcher fetcher;
@@ -59,43 +60,45 @@ public final class Pipeline implements AutoCloseable {
     private final SaveGuard saveGuard;
     private final Dispatcher dispatcher;
     private final InterestFilter interest;
-    private final int maxPending;
+    private final EventBus events;
+    private final DeliverySettings delivery;
     private final ReplicationListener listener;
     private final ExecutorService uiExecutor;
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("livesync-maintenance").daemon().factory());
 
-    private Pipeline(SessionFactory sessionFactory, CaptureSettings settings, int maxPending) {
+    private Pipeline(SessionFactory sessionFactory, LiveSyncSettings settings) {
+        this.delivery = settings.delivery();
         this.registry = WatchRegistry.of(sessionFactory);
         this.fetcher = new EntityFetcher(sessionFactory);
         this.finder = new RowFinder(fetcher);
         this.saveGuard = new SaveGuard(sessionFactory, fetcher);
-        this.uiExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+        this.uiExecutor = Executors.newFixedThreadPool(delivery.uiThreads(),
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
-        this.maxPending = maxPending;
-        this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, maxPending, uiExecutor);
-        this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence());
-        CaptureSettings withTables = settings.requiredTables().isEmpty()
-                ? settings.withRequiredTables(registry.tables()) : settings;
+        this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, delivery.maxPending(),
+                uiExecutor);
+        this.events = new EventBus(registry.entities().stream().map(WatchedEntity::type).collect(Collectors.toSet()));
+        this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence(), events);
+        CaptureSettings capture = settings.capture();
+        CaptureSettings withTables = capture.requiredTables().isEmpty()
+                ? capture.withRequiredTables(registry.tables()) : capture;
         this.listener = ReplicationListener.create(withTables, new Consumer());
     }
 
     /**
      * Creates the pipeline for the {@link org.vaadin.addons.livesync.Watched} entities of
-     * {@code entityManagerFactory}, reading the database that {@code settings} name. Not started.
+     * {@code entityManagerFactory}, reading the database that the capture settings name and
+     * delivering as the delivery settings say. Not started.
      *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @param settings where the database is and how to read from it
+     * @return the pipeline, not started
      * @throws org.vaadin.addons.livesync.WatchConfigurationException for a wrong declaration
+     * @throws IllegalArgumentException for capture settings that cannot run (a permanent slot without a name)
      */
-    public static Pipeline create(EntityManagerFactory entityManagerFactory, CaptureSettings settings) {
-        return create(entityManagerFactory, settings, DEFAULT_MAX_PENDING);
-    }
-
-    /** As {@link #create(EntityManagerFactory, CaptureSettings)}, with the coalescing bound per subscription. */
-    public static Pipeline create(EntityManagerFactory entityManagerFactory, CaptureSettings settings, int maxPending) {
-        if (maxPending < 1) {
-            throw new IllegalArgumentException("maxPending must be at least 1");
-        }
-        return new Pipeline(entityManagerFactory.unwrap(SessionFactory.class), settings, maxPending);
+    public static Pipeline create(EntityManagerFactory entityManagerFactory, LiveSyncSettings settings) {
+        return new Pipeline(entityManagerFactory.unwrap(SessionFactory.class), settings);
     }
 
     /** Starts reading in the background; see {@link ReplicationListener#start()}. */
@@ -104,12 +107,14 @@ public final class Pipeline implements AutoCloseable {
             LOG.warn("LiveSync found no entity annotated @Watched: views will load but never update");
         }
         listener.start();
-        maintenance.scheduleWithFixedDelay(dispatcher::sweep, 30, 30, TimeUnit.SECONDS);
+        long sweep = delivery.sweepInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(dispatcher::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /** Stops reading and drops the slot. Idempotent. */
     public void stop() {
         listener.stop();
+        events.stop();
         uiExecutor.shutdownNow();
         maintenance.shutdownNow();
     }
@@ -119,22 +124,37 @@ public final class Pipeline implements AutoCloseable {
         stop();
     }
 
-    /** The watched entities. */
+    /** {@return the watched entities} */
     public WatchRegistry registry() {
         return registry;
     }
 
-    /** The dispatcher: registrations and counters. */
+    /** {@return the dispatcher: registrations and counters} */
     public Dispatcher dispatcher() {
         return dispatcher;
     }
 
-    /** The replication listener: state, problems and counters. */
+    /** {@return the settings it delivers with} */
+    public DeliverySettings deliverySettings() {
+        return delivery;
+    }
+
+    /** {@return the entity listeners: code that is not a view and receives events} */
+    public EventBus events() {
+        return events;
+    }
+
+    /** {@return the replication listener: state, problems and counters} */
     public ReplicationListener listener() {
         return listener;
     }
 
-    /** Whether changes currently flow. */
+    /** {@return the {@code livesync-ui-N} threads, for work that ends in {@code UI.access} (shut down by {@link #stop()})} */
+    public Executor uiExecutor() {
+        return uiExecutor;
+    }
+
+    /** {@return whether changes currently flow} */
     public boolean isLive() {
         return listener.state() == CaptureState.STREAMING;
     }
@@ -142,6 +162,9 @@ public final class Pipeline implements AutoCloseable {
     /**
      * The watched entity for a class.
      *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @return the watched entity for a class
      * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
      */
     public <T> WatchedEntity<T> entity(Class<T> type) {
@@ -156,6 +179,11 @@ public final class Pipeline implements AutoCloseable {
      * subscription key is not {@code subscriptionValue}: a view never receives another tenant's row
      * (any row of a global entity belongs to every view). An id of another Java type is converted.
      *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param id the row's id
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @return the private instance, or null
      * @throws IllegalArgumentException if the id cannot be converted to the entity's id type
      */
     public <T> T find(WatchedEntity<T> entity, Object id, Object subscriptionValue) {
@@ -168,6 +196,11 @@ public final class Pipeline implements AutoCloseable {
      * one query per thousand ids. For a set of records watched one by one: subscribe with
      * {@link Dispatcher#subscribeToHeldRows}, {@link Subscription#hold} the ids, then load them.
      *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param ids the rows' ids
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @return the private instances, in the order of {@code ids}
      * @throws IllegalArgumentException if an id cannot be converted to the entity's id type
      */
     public <T> List<T> findAll(WatchedEntity<T> entity, Collection<?> ids, Object subscriptionValue) {
@@ -178,23 +211,47 @@ public final class Pipeline implements AutoCloseable {
      * The value a view subscribes to {@code entity} with: the constant of a global entity whatever
      * the view's value, the view's value otherwise; see {@link WatchedEntity#subscriptionValueFor}.
      *
+     * @param entity the watched entity
+     * @param viewValue the view's subscription value
+     * @return the value a view subscribes to {@code entity} with: the constant of a global entity whatever the view's
+     *     value, the view's value otherwise; see {@link WatchedEntity#subscriptionValueFor}
      * @throws IllegalArgumentException if the entity is keyed and {@code viewValue} is null
      */
     public Object subscriptionValueFor(WatchedEntity<?> entity, Object viewValue) {
         return entity.subscriptionValueFor(viewValue);
     }
 
-    /** The attributes whose values differ between two versions of a row (for lazy views: may it move?). */
+    /**
+     * The attributes whose values differ between two versions of a row (for lazy views: may it move?).
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param before the row as it was
+     * @param after the row as it is now
+     * @return the attributes whose values differ between two versions of a row (for lazy views: may it move?)
+     */
     public <T> java.util.Set<String> changedAttributes(WatchedEntity<T> entity, T before, T after) {
         return fetcher.changedAttributes(entity, before, after);
     }
 
-    /** A private copy of a row for a view (its loaded association graph copied with it). */
+    /**
+     * A private copy of a row for a view (its loaded association graph copied with it).
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param row a loaded instance of the entity
+     * @return a private copy of a row for a view (its loaded association graph copied with it)
+     */
     public <T> T copy(WatchedEntity<T> entity, T row) {
         return fetcher.copy(entity, row);
     }
 
-    /** Runs {@code task} after {@code delay} on the maintenance thread (which must hand UI work to {@code UI.access}). */
+    /**
+     * Runs {@code task} after {@code delay} on the maintenance thread (which must hand UI work to {@code UI.access}).
+     *
+     * @param delay how long to wait
+     * @param task what to run
+     */
     public void later(java.time.Duration delay, Runnable task) {
         try {
             maintenance.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -203,7 +260,10 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** What forms save through: checks, in the saving transaction, that the row is still what the form loaded. */
+    /**
+     * {@return what forms save through: checks, in the saving transaction, that the row is still what the form
+     *     loaded}
+     */
     public SaveGuard saveGuard() {
         return saveGuard;
     }
@@ -211,6 +271,8 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Says once per application, clearly, when a UI showing live views has server push off: its
      * changes then appear only at the user's next interaction. Called by views when they attach.
+     *
+     * @param ui the UI a view was attached to
      */
     public void checkPush(UI ui) {
         if (!ui.getPushConfiguration().getPushMode().isEnabled() && pushWarned.compareAndSet(false, true)) {
@@ -225,7 +287,7 @@ public final class Pipeline implements AutoCloseable {
         @Override
         public TransactionAssembler newAssembler() {
             // a group is one (table, subscription value): past maxPending changes its views reload anyway
-            return new TransactionAssembler(interest, maxPending, MAX_CHANGES_PER_TRANSACTION);
+            return new TransactionAssembler(interest, delivery.maxPending(), delivery.maxChangesPerTransaction());
         }
 
         @Override
@@ -241,9 +303,11 @@ public final class Pipeline implements AutoCloseable {
                     }
                 }
                 dispatcher.dispatch(changes, overflowed(transaction.overflow()), transaction.xid(),
+                        events.select(changes, transaction.commitTime(), typesOf(transaction.overflow())),
                         () -> interest.done(transaction.xid()));
             } catch (RuntimeException e) {
                 interest.done(transaction.xid());
+                events.interrupted();
                 LOG.error("Pipeline could not route transaction {} (xid {}); every view reloads to stay correct",
                         transaction.commitLsn(), transaction.xid(), e);
                 dispatcher.reloadAll();
@@ -273,6 +337,23 @@ public final class Pipeline implements AutoCloseable {
             return reload;
         }
 
+        /** The entity types on the tables whose changes the transaction did not all keep. */
+        private Set<Class<?>> typesOf(Overflow overflow) {
+            if (overflow == null) {
+                return Set.of();
+            }
+            Set<String> tables = new LinkedHashSet<>();
+            overflow.relations().forEach(relation -> tables.add(relation.qualifiedName()));
+            for (Object group : overflow.groups()) {
+                if (group instanceof InterestFilter.Group(String table, Object value)) {
+                    tables.add(table);
+                }
+            }
+            Set<Class<?>> types = new LinkedHashSet<>();
+            tables.forEach(table -> registry.entitiesOn(table).forEach(entity -> types.add(entity.type())));
+            return types;
+        }
+
         @Override
         public boolean hasPendingWork() {
             return dispatcher.hasLateWork();
@@ -289,6 +370,9 @@ public final class Pipeline implements AutoCloseable {
                 LOG.info("Pipeline stream resumed after an interruption ({}): live views reload", gap.reason());
             }
             dispatcher.reloadAll();
+            if (!gap.initial()) {
+                events.interrupted();
+            }
         }
     }
 }

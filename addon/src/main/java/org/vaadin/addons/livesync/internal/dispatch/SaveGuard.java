@@ -74,17 +74,26 @@ public final class SaveGuard {
      * Runs saves in transactions of this runner from now on (e.g. the application's transaction
      * manager, so that its repositories join them). The default opens a Hibernate session per save
      * ({@link TransactionRunner#of}).
+     *
+     * @param runner the runner saves use from now on
      */
     public void useTransactions(TransactionRunner runner) {
         this.transactions = Objects.requireNonNull(runner, "runner");
     }
 
-    /** The runner saves use. */
+    /** {@return the runner saves use} */
     public TransactionRunner transactions() {
         return transactions;
     }
 
-    /** The persisted state of {@code row}, a private instance as {@code LiveSync} loaded or delivered it. */
+    /**
+     * The persisted state of {@code row}, a private instance as {@code LiveSync} loaded or delivered it.
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param row a private instance of the entity
+     * @return the persisted state of {@code row}, a private instance as {@code LiveSync} loaded or delivered it
+     */
     public <T> RowState stateOf(WatchedEntity<T> entity, T row) {
         EntityPersister persister = persister(entity);
         Type[] types = persister.getPropertyTypes();
@@ -96,7 +105,14 @@ public final class SaveGuard {
         return new RowState(entity.type(), state);
     }
 
-    /** A new instance with a deep copy of {@code row}'s attributes: what a save writes the form into. */
+    /**
+     * A new instance with a deep copy of {@code row}'s attributes: what a save writes the form into.
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param row a private instance of the entity
+     * @return a new instance with a deep copy of {@code row}'s attributes: what a save writes the form into
+     */
     public <T> T copy(WatchedEntity<T> entity, T row) {
         return fetcher.copy(entity, row);
     }
@@ -108,6 +124,14 @@ public final class SaveGuard {
      * EntityManager. {@code write} returns false to write nothing (the transaction then ends without
      * a change). Exceptions of the runner or of {@code write} propagate (the transaction is rolled
      * back).
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param id the row's id
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @param loaded the row's state as the form loaded it
+     * @param write writes the row, with the transaction's EntityManager
+     * @return whether it was saved, and if not why
      */
     public <T> Outcome save(WatchedEntity<T> entity, Object id, Object subscriptionValue, RowState loaded,
                             Predicate<EntityManager> write) {

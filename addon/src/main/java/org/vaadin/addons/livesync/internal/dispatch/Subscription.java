@@ -49,30 +49,41 @@ public final class Subscription<T> implements AutoCloseable {
         this.description = description;
     }
 
-    /** The UI it delivers to. */
+    /** {@return the UI it delivers to} */
     public UI ui() {
         return ui;
     }
 
-    /** The watched entity. */
+    /** {@return the watched entity} */
     public WatchedEntity<T> entity() {
         return entity;
+    }
+
+    /** Who registered it, e.g. the view and its watch key (for logs). */
+    String description() {
+        return description;
     }
 
     /**
      * The subscription value: only rows whose subscription key equals it are delivered;
      * {@link WatchedEntity#GLOBAL} for a global entity, whose every row is delivered.
+     *
+     * @return the subscription value: only rows whose subscription key equals it are delivered
      */
     public Object value() {
         return value;
     }
 
-    /** Whether it was closed. */
+    /** {@return whether it was closed} */
     public boolean isClosed() {
         return closed;
     }
 
-    /** Records that the view now shows these rows. Ignored once closed. */
+    /**
+     * Records that the view now shows these rows. Ignored once closed.
+     *
+     * @param ids the rows' ids
+     */
     public void hold(Collection<?> ids) {
         synchronized (this) {
             if (closed) {
@@ -89,6 +100,8 @@ public final class Subscription<T> implements AutoCloseable {
     /**
      * Records that the view no longer shows these rows. A row whose put is still on its way to the
      * UI stays routed to the view until that put is applied.
+     *
+     * @param ids the rows' ids
      */
     public void release(Collection<?> ids) {
         synchronized (this) {
@@ -107,14 +120,19 @@ public final class Subscription<T> implements AutoCloseable {
         }
     }
 
-    /** Whether the view holds the row, or a put of it is on its way to the UI. */
+    /**
+     * Whether the view holds the row, or a put of it is on its way to the UI.
+     *
+     * @param id the row's id
+     * @return whether the view holds the row, or a put of it is on its way to the UI
+     */
     public boolean holds(Object id) {
         synchronized (this) {
             return held.contains(id) || pending.containsKey(id);
         }
     }
 
-    /** How many rows the view holds (not counting puts on their way). */
+    /** {@return how many rows the view holds (not counting puts on their way)} */
     public int heldCount() {
         synchronized (this) {
             return held.size();

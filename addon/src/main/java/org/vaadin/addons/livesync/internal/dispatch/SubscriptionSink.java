@@ -10,6 +10,10 @@ package org.vaadin.addons.livesync.internal.dispatch;
 @FunctionalInterface
 public interface SubscriptionSink<T> {
 
-    /** Applies the delta; a thrown exception is logged and affects no other subscription. */
+    /**
+     * Applies the delta; a thrown exception is logged and affects no other subscription.
+     *
+     * @param delta what changed for the subscription
+     */
     void apply(Delta<T> delta);
 }

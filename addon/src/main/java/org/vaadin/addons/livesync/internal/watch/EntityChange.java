@@ -68,17 +68,17 @@ public record EntityChange(WatchedEntity<?> entity, ChangeKind kind, Object id, 
         }
     }
 
-    /** Whether both keys are known and differ: the row moved from one subscription to another. */
+    /** {@return whether both keys are known and differ: the row moved from one subscription to another} */
     public boolean keyChanged() {
         return oldKeyKnown && newKeyKnown && !Objects.equals(oldKey, newKey);
     }
 
-    /** Whether the UPDATE changed the row's id ({@link #oldId()} holds the old one). */
+    /** {@return whether the UPDATE changed the row's id ({@link #oldId()} holds the old one)} */
     public boolean idChanged() {
         return oldId != null;
     }
 
-    /** The entity class, {@code entity().type()}. */
+    /** {@return the entity class, {@code entity().type()}} */
     public Class<?> type() {
         return entity.type();
     }

@@ -75,6 +75,8 @@ public final class WatchRegistry {
      * the schema Hibernate found current when it started (the head of the {@code search_path}), else
      * in {@code public}.
      *
+     * @param sessionFactory the application's Hibernate session factory
+     * @return the registry
      * @throws WatchConfigurationException if a declaration does not fit the entity's mapping
      */
     public static WatchRegistry of(SessionFactory sessionFactory) {
@@ -99,6 +101,9 @@ public final class WatchRegistry {
     /**
      * Finds and resolves the {@link Watched} entities of a JPA persistence unit run by Hibernate.
      *
+     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
+     *     one)
+     * @return the registry
      * @throws WatchConfigurationException if a declaration does not fit the entity's mapping
      * @throws jakarta.persistence.PersistenceException if the factory is not Hibernate's
      */
@@ -124,7 +129,7 @@ public final class WatchRegistry {
         }
     }
 
-    /** The watched entities, ordered by entity name. */
+    /** {@return the watched entities, ordered by entity name} */
     public List<WatchedEntity<?>> entities() {
         return entities;
     }
@@ -132,6 +137,10 @@ public final class WatchRegistry {
     /**
      * The watched entity of exactly this class, if it is watched. For an instance that may be a lazy
      * proxy, pass {@code org.hibernate.Hibernate.getClass(instance)}.
+     *
+     * @param <T> the entity type
+     * @param type the watched entity type
+     * @return the watched entity of exactly this class, if it is watched
      */
     @SuppressWarnings("unchecked")
     public <T> Optional<WatchedEntity<T>> find(Class<T> type) {
@@ -141,12 +150,14 @@ public final class WatchRegistry {
     /**
      * The watched tables as {@code schema.table}, unquoted (quote them to write SQL), e.g. for a
      * publication.
+     *
+     * @return the watched tables as {@code schema.table}, unquoted (quote them to write SQL), e.g. for a publication
      */
     public Set<String> tables() {
         return tables;
     }
 
-    /** Whether no entity is watched. */
+    /** {@return whether no entity is watched} */
     public boolean isEmpty() {
         return entities.isEmpty();
     }
@@ -156,6 +167,7 @@ public final class WatchRegistry {
      * table one change per entity watching that table (in {@link #entities()} order); row changes
      * of other tables are skipped. Finding a row change's entities is a hash lookup of its table.
      *
+     * @param transaction the transaction
      * @return an unmodifiable list, empty when nothing watched changed
      * @throws IllegalArgumentException if an id or key value cannot be converted to its Java type
      */
@@ -175,6 +187,8 @@ public final class WatchRegistry {
     /**
      * The entity changes {@code change} makes, as {@link #changesOf(Transaction)} would list them.
      *
+     * @param change a decoded row change
+     * @return the entity changes {@code change} makes, as {@link #changesOf(Transaction)} would list them
      * @throws IllegalArgumentException if an id or key value cannot be converted to its Java type
      */
     public List<EntityChange> changesOf(RowChange change) {
@@ -183,12 +197,22 @@ public final class WatchRegistry {
                 .toList();
     }
 
-    /** Whether an entity watches {@code relation}'s table. */
+    /**
+     * Whether an entity watches {@code relation}'s table.
+     *
+     * @param relation the table's relation
+     * @return whether an entity watches {@code relation}'s table
+     */
     public boolean watches(Relation relation) {
         return !watching(relation).isEmpty();
     }
 
-    /** The entities watching the table {@code schema.table} (unquoted, as {@link Relation#qualifiedName()}). */
+    /**
+     * The entities watching the table {@code schema.table} (unquoted, as {@link Relation#qualifiedName()}).
+     *
+     * @param qualifiedTable the table, {@code schema.table}, unquoted
+     * @return the entities watching the table {@code schema.table} (unquoted, as {@link Relation#qualifiedName()})
+     */
     public List<WatchedEntity<?>> entitiesOn(String qualifiedTable) {
         List<String> parts = List.of(qualifiedTable.split("\\.", 2));
         return parts.size() == 2 ? byTable.getOrDefault(new TableName(parts.get(0), parts.get(1)), List.of()) : List.of();

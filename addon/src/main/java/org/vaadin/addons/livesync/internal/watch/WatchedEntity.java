@@ -62,52 +62,55 @@ public final class WatchedEntity<T> {
         this.fetch = List.copyOf(fetch);
     }
 
-    /** The entity class. */
+    /** {@return the entity class} */
     public Class<T> type() {
         return type;
     }
 
-    /** The entity's name in queries (JPQL/HQL), e.g. {@code "Task"}. */
+    /** {@return the entity's name in queries (JPQL/HQL), e.g. {@code "Task"}} */
     public String entityName() {
         return entityName;
     }
 
-    /** The schema of the watched table. */
+    /** {@return the schema of the watched table} */
     public String schema() {
         return table.schema();
     }
 
-    /** The watched table's name, without schema: the mapped table, or {@link Watched#table()} when set. */
+    /** {@return the watched table's name, without schema: the mapped table, or {@link Watched#table()} when set} */
     public String table() {
         return table.table();
     }
 
-    /** {@code schema.table}, unquoted. */
+    /** {@return {@code schema.table}, unquoted} */
     public String qualifiedTable() {
         return table.qualified();
     }
 
-    /** The attribute that identifies a row: the {@code @Id}, or {@link Watched#id()} when set. */
+    /** {@return the attribute that identifies a row: the {@code @Id}, or {@link Watched#id()} when set} */
     public String idAttribute() {
         return idAttribute;
     }
 
-    /** The column of {@link #idAttribute()} in the watched table. */
+    /** {@return the column of {@link #idAttribute()} in the watched table} */
     public String idColumn() {
         return idColumn.name();
     }
 
-    /** The Java type of the id, boxed (e.g. {@code Long}). */
+    /** {@return the Java type of the id, boxed (e.g. {@code Long})} */
     public Class<?> idType() {
         return idColumn.javaType();
     }
 
-    /** Whether the entity is {@link Watched#global() global}: reference data every view of every user may see. */
+    /**
+     * {@return whether the entity is {@link Watched#global() global}: reference data every view of every user may
+     *     see}
+     */
     public boolean isGlobal() {
         return keyColumn == null;
     }
 
-    /** The subscription key attribute, {@link Watched#subscriptionKey()}; {@code null} for a global entity. */
+    /** {@return the subscription key attribute, {@link Watched#subscriptionKey()}} */
     public String keyAttribute() {
         return keyAttribute;
     }
@@ -115,6 +118,8 @@ public final class WatchedEntity<T> {
     /**
      * The subscription key's column in the watched table (a foreign key column for a to-one key);
      * {@code null} for a global entity.
+     *
+     * @return the subscription key's column in the watched table (a foreign key column for a to-one key)
      */
     public String keyColumn() {
         return keyColumn == null ? null : keyColumn.name();
@@ -123,6 +128,9 @@ public final class WatchedEntity<T> {
     /**
      * The Java type of the subscription key's values, boxed; for a to-one key, the target's id type;
      * for a global entity, the type of {@link #GLOBAL}.
+     *
+     * @return the Java type of the subscription key's values, boxed; for a to-one key, the target's id type; for a
+     *     global entity, the type of {@link #GLOBAL}
      */
     public Class<?> keyType() {
         return keyColumn == null ? GlobalKey.class : keyColumn.javaType();
@@ -131,6 +139,9 @@ public final class WatchedEntity<T> {
     /**
      * The associations loaded with every changed row, {@link Watched#fetch()}: attribute names of
      * the entity, each a to-one association or a collection; empty when none is named.
+     *
+     * @return the associations loaded with every changed row, {@link Watched#fetch()}: attribute names of the entity,
+     *     each a to-one association or a collection; empty when none is named
      */
     public List<String> fetch() {
         return fetch;
@@ -140,6 +151,9 @@ public final class WatchedEntity<T> {
      * The id of {@code entity}: what {@link EntityChange#id()} holds for its row. Reading the
      * {@code @Id} does not initialize a lazy proxy; reading another attribute named by
      * {@link Watched#id()} does.
+     *
+     * @param entity the watched entity
+     * @return the id of {@code entity}: what {@link EntityChange#id()} holds for its row
      */
     public Object idOf(T entity) {
         return idReader.apply(Objects.requireNonNull(entity, "entity"));
@@ -150,6 +164,10 @@ public final class WatchedEntity<T> {
      * for a to-one key the associated entity's id (without initializing it), {@code null} when the
      * association is empty; {@link #GLOBAL} for a global entity. Initializes {@code entity} if it is
      * a lazy proxy (not for a global entity).
+     *
+     * @param entity the watched entity
+     * @return the subscription key of {@code entity}: what {@link EntityChange#newKey()} holds for its row; for a
+     *     to-one key the associated entity's id (without initializing it), {@code null} when the association is empty
      */
     public Object keyOf(T entity) {
         Objects.requireNonNull(entity, "entity");
@@ -160,6 +178,11 @@ public final class WatchedEntity<T> {
      * Whether a view with this subscription value may receive {@code row}: always for a global
      * entity; otherwise when the row's key equals the value. A {@code null} value matches no row
      * (not even one whose key is SQL {@code NULL}: such a row belongs to no view).
+     *
+     * @param row an instance of the entity
+     * @param subscriptionValue the subscription value (e.g. the user's organization)
+     * @return whether a view with this subscription value may receive {@code row}: always for a global entity;
+     *     otherwise when the row's key equals the value
      */
     public boolean belongsTo(T row, Object subscriptionValue) {
         if (isGlobal()) {
@@ -173,6 +196,8 @@ public final class WatchedEntity<T> {
      * entity, whatever the view's value (also {@code null}: a view without a tenant may watch
      * reference data); the view's value otherwise.
      *
+     * @param viewValue the view's subscription value
+     * @return the value a view's subscription to this entity registers under
      * @throws IllegalArgumentException if the entity is keyed and {@code viewValue} is null
      */
     public Object subscriptionValueFor(Object viewValue) {
@@ -194,6 +219,10 @@ public final class WatchedEntity<T> {
      * on ids that come from outside (route parameters, JSON), so that an id of the wrong type fails
      * loudly instead of matching no row.
      *
+     * @param id the row's id
+     * @return {@code id} as a value of {@link #idType()}: taken as it is when it has that type; else converted
+     *     exactly — a whole number of another type or its decimal text into a whole-number id, as long as it fits;
+     *     the canonical text of a UUID into a {@code UUID} — or refused
      * @throws IllegalArgumentException saying what was expected, e.g. <em>Task ids are Long; got the
      *                                  String "abc", which is not a whole number</em>
      */

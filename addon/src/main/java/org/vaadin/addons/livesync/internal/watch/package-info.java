@@ -4,6 +4,8 @@
  * decoded row change means for them.
  * <p>
  * <b>For internal use only.</b> These types may change in any release; applications use the
- * {@code org.vaadin.addons.livesync} package.
+ * {@code org.vaadin.addons.livesync} package. Their serialized form is no API either.
+ *
+ * @serial exclude
  */
 package org.vaadin.addons.livesync.internal.watch;

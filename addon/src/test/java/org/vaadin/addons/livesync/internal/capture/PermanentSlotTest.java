@@ -54,7 +54,7 @@ class PermanentSlotTest {
         assertThatThrownBy(() -> ReplicationListener.create(unnamed, new RecordingConsumer()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("withSlotName")
-                .hasMessageContaining("livesync.slot-name")
+                .hasMessageContaining("livesync.slot.name")
                 .hasMessageContaining("one per application node");
         assertThat(ReplicationListener.create(unnamed.withSlotName(slot), new RecordingConsumer())).isNotNull();
         assertThat(ReplicationListener.create(fixture.settings().withSlotName(slot).withTemporarySlot(false),
@@ -101,7 +101,7 @@ class PermanentSlotTest {
             PreflightProblem problem = second.problems().stream().filter(p -> p.kind() == Kind.SLOT_IN_USE)
                     .findFirst().orElseThrow();
             assertThat(problem.message()).contains(slot).contains(String.valueOf(firstPid));
-            assertThat(problem.fix()).contains("livesync.slot-name");
+            assertThat(problem.fix()).contains("livesync.slot.name");
             assertThat(second.state()).isEqualTo(CaptureState.NOT_READY);
 
             fixture.db.execute("INSERT INTO " + table + " VALUES (1)");

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -252,7 +251,7 @@ class PreflightTest {
                     .doesNotContain("host replication");
 
             SQLException refused = assertThrows(SQLException.class,
-                    () -> DriverManager.getConnection(settings.jdbcUrl(), settings.replicationProperties("livesync:test")));
+                    () -> Connections.replication(settings, "livesync:test"));
             PreflightProblem fromReplication = Preflight.fromReplicationFailure(settings, refused);
             assertThat(fromReplication).isNotNull();
             assertThat(fromReplication.kind()).isEqualTo(Kind.REPLICATION_CONNECTION_REFUSED);

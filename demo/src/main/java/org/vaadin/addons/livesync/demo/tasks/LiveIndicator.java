@@ -1,58 +1,45 @@
 package org.vaadin.addons.livesync.demo.tasks;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
-import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.shared.Registration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
-/** A small badge: "Live" while changes flow, else what LiveSync is doing or what is wrong. */
+import org.vaadin.addons.livesync.LiveState;
+import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.PreflightProblem;
+
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.signals.Signal;
+
+/**
+ * A small badge: "Live" while changes flow, else what LiveSync is doing or what is wrong. Follows
+ * LiveSync's state signal while attached (the effect runs in {@code UI.access}).
+ */
 class LiveIndicator extends Span {
 
-    private final transient LiveStatus status;
-    private Registration registration;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    LiveIndicator(LiveStatus status) {
-        this.status = status;
+    LiveIndicator(LiveSync liveSync) {
         addClassName("live-indicator");
-        show(status.current());
+        Signal<LiveState> state = liveSync.stateSignal();
+        Signal.effect(this, () -> show(state.get()));
     }
 
-    @Override
-    protected void onAttach(AttachEvent event) {
-        super.onAttach(event);
-        UI ui = event.getUI();
-        show(status.current());
-        registration = status.addListener(snapshot -> {
-            try {
-                ui.access(() -> show(snapshot));
-            } catch (UIDetachedException e) {
-                // gone meanwhile; onDetach unregisters
-            }
-        });
-    }
-
-    @Override
-    protected void onDetach(DetachEvent event) {
-        if (registration != null) {
-            registration.remove();
-            registration = null;
-        }
-        super.onDetach(event);
-    }
-
-    private void show(LiveStatus.Snapshot snapshot) {
-        getElement().setAttribute("data-state", snapshot.state().name().toLowerCase());
-        setText(switch (snapshot.state()) {
+    private void show(LiveState state) {
+        getElement().setAttribute("data-state", state.status().name().toLowerCase());
+        setText(switch (state.status()) {
             case STREAMING -> "Live";
             case NEW, STARTING -> "Connecting…";
             case RECONNECTING -> "Reconnecting…";
             case NOT_READY -> "Database not ready";
             case STOPPED -> "Stopped";
         });
-        setTitle(snapshot.live() ? "Committed changes appear at once"
-                : snapshot.problems().isEmpty() ? "Live updates resume by themselves"
-                : String.join("\n", snapshot.problems()));
+        setTitle(state.isLive() ? "Committed changes appear at once" + lastCommit(state)
+                : state.problems().isEmpty() ? "Live updates resume by themselves"
+                : String.join("\n", state.problems().stream().map(PreflightProblem::toString).toList()));
+    }
+
+    private static String lastCommit(LiveState state) {
+        return state.lastCommitTime() == null ? ""
+                : " (last commit " + TIME.format(state.lastCommitTime()) + ", " + state.lag().toMillis() + " ms behind)";
     }
 }

@@ -45,7 +45,7 @@ public class LoadSeed implements ApplicationRunner {
 
     /**
      * Inserts tasks into organization 1 until it has at least {@code atLeast}, in one statement.
- * Thread-safe, but two calls at once may both insert.
+     * Thread-safe, but two calls at once may both insert.
      *
      * @return how many were inserted
      */

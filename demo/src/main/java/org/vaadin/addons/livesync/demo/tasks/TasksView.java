@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.vaadin.addons.livesync.LiveDataProvider;
+import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncView;
 import org.vaadin.addons.livesync.SaveResult;
 import org.vaadin.addons.livesync.WatchedBean;
@@ -77,7 +78,7 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
     private TaskFilter filter = TaskFilter.NONE;
 
     public TasksView(TaskRepository tasks, OrganizationRepository organizations, CurrentUser user,
-                     LiveStatus liveStatus, OutsideWriter writer) {
+                     LiveSync liveSync, OutsideWriter writer) {
         super(user.organizationId());
         this.tasks = tasks;
         VerticalLayout page = getContent();
@@ -86,7 +87,7 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
 
         String organization = organizations.findById(getSubscriptionValue()).map(Organization::getName)
                 .orElse("Organization " + getSubscriptionValue());
-        page.add(header(organization, user, new LiveIndicator(liveStatus), new WriterToggle(writer)));
+        page.add(header(organization, user, new LiveIndicator(liveSync), new WriterToggle(writer)));
 
         configureGrid();
         configureFilter();

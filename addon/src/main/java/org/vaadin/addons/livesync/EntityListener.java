@@ -1,0 +1,35 @@
+package org.vaadin.addons.livesync;
+
+import java.util.EventListener;
+
+/**
+ * Receives the {@link EntityEvent}s of the changes it was registered for
+ * ({@link LiveSync#addEntityListener}, {@link EntityEvents#listen}).
+ * <p>
+ * Threads: called on a {@code livesync-events-N} thread, never on LiveSync's reader or
+ * delivery thread; one call at a time per registration, in commit order. A listener registered
+ * twice is two registrations, each with its own queue and thread. A listener that throws is logged
+ * and keeps receiving; one that is slow only delays itself (see {@link #onMissed}).
+ *
+ * @param <T> the entity type ({@code Object} for a listener of every watched type)
+ */
+@FunctionalInterface
+public interface EntityListener<T> extends EventListener {
+
+    /**
+     * One committed change of a row this listener selects.
+     *
+     * @param event what changed, with the entity when the selection asked for it
+     */
+    void onEvent(EntityEvent<T> event);
+
+    /**
+     * Events this listener selects were not delivered to it (its queue was full, a transaction was
+     * too large, or the stream was interrupted); called in order, where they are missing. LiveSync
+     * logs each such notice at WARN. Does nothing by default.
+     *
+     * @param missed why events were missed, how many when that is known, and of which entity types
+     */
+    default void onMissed(MissedEvents missed) {
+    }
+}

@@ -1,0 +1,50 @@
+package org.vaadin.addons.livesync;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Tells an {@link EntityListener} that events it selects were not delivered to it, at the place in
+ * its sequence of events where they are missing. What it missed is best re-read from the database.
+ * Immutable and thread-safe.
+ *
+ * @param reason      why they were not delivered
+ * @param count       how many: exact for {@link Reason#QUEUE_FULL}, {@code 0} (not known) otherwise
+ * @param entityTypes the entity types of what was missed (for {@link Reason#STREAM_INTERRUPTED}
+ *                    every type the listener selects)
+ */
+public record MissedEvents(Reason reason, long count, Set<Class<?>> entityTypes) {
+
+    /** Why events were not delivered. */
+    public enum Reason {
+        /**
+         * The listener fell behind: its queue was full (see {@link EntityEvents#withQueueSize}), and
+         * {@code count} events that came meanwhile were dropped.
+         */
+        QUEUE_FULL,
+        /**
+         * A transaction changed more rows of these types than LiveSync keeps for one transaction
+         * ({@code livesync.delivery.max-pending} per table and subscription value, 100,000 in all); the rest
+         * of its changes were not read.
+         */
+        TOO_MANY_CHANGES,
+        /**
+         * The replication stream was interrupted (reconnect, failover) or a transaction could not
+         * be processed (logged): changes committed meanwhile may have no event.
+         */
+        STREAM_INTERRUPTED
+    }
+
+    /**
+     * Copies the entity types; the reason, the set of types and its elements must not be null.
+     *
+     * @throws IllegalArgumentException when {@code count} is negative
+     */
+    public MissedEvents {
+        Objects.requireNonNull(reason, "reason");
+        entityTypes = Set.copyOf(entityTypes);
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative");
+        }
+    }
+}

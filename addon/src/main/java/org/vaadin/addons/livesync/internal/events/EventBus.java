@@ -1,0 +1,224 @@
+package org.vaadin.addons.livesync.internal.events;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.ChangeType;
+import org.vaadin.addons.livesync.EntityEvent;
+import org.vaadin.addons.livesync.EntityListener;
+import org.vaadin.addons.livesync.MissedEvents;
+import org.vaadin.addons.livesync.internal.watch.EntityChange;
+
+import com.vaadin.flow.shared.Registration;
+
+/**
+ * The entity listeners of one pipeline: code that is not a view and receives typed events of the
+ * changes it selects ({@link EventSelection}). The reader thread asks it whether a change is wanted
+ * ({@link #concerns}), so that the interest filter keeps it; the delivery thread turns each
+ * transaction into an {@link EventBatch} ({@link #select}) that the dispatcher delivers once the
+ * transaction is visible, with the rows loaded once for views and listeners alike. Each listener has
+ * its own bounded queue ({@link ListenerQueue}) drained on a {@code livesync-events-N} thread of a
+ * cached pool (at most one thread per listener at a time, so a listener that blocks or spins holds
+ * only its own; idle threads end after a minute): a slow or throwing listener holds up neither the
+ * stream nor another listener.
+ * <p>
+ * For internal use only. Thread-safe: listeners register and unregister from any thread.
+ */
+public final class EventBus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
+
+    private final Set<Class<?>> watchedTypes;
+    private final ExecutorService executor = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("livesync-events-", 0).daemon().factory());
+    private final EventCounters counters = new EventCounters();
+    private final Object lock = new Object();
+    /** Replaced, never changed, under {@link #lock}; read without it. */
+    private volatile ListenerIndex index = ListenerIndex.EMPTY;
+    private boolean stopped;
+
+    /**
+     * A bus for listeners of these entity types (what a listener of every type is told it missed).
+     *
+     * @param watchedTypes the pipeline's watched entity types
+     */
+    public EventBus(Set<Class<?>> watchedTypes) {
+        this.watchedTypes = Set.copyOf(watchedTypes);
+    }
+
+    /**
+     * Registers a listener; it receives the events of transactions decoded from now on (one being
+     * read at this moment may not reach it). {@code onMissed} (may be {@code null}) is told what it
+     * missed after the listener's own {@link EntityListener#onMissed}.
+     *
+     * @param selection which events the listener receives
+     * @param listener receives them, on a thread of the bus's pool
+     * @param onMissed also told of missed events, or {@code null}
+     * @return the registration; removing it closes the listener's queue (idempotent)
+     * @throws IllegalStateException when the pipeline is stopped
+     */
+    public Registration register(EventSelection selection, EntityListener<?> listener,
+                                 Consumer<MissedEvents> onMissed) {
+        ListenerQueue queue = new ListenerQueue(selection, listener, onMissed, executor, counters);
+        synchronized (lock) {
+            if (stopped) {
+                throw new IllegalStateException("LiveSync is stopped: an entity listener would receive nothing");
+            }
+            index = index.with(queue);
+        }
+        LOG.debug("LiveSync entity listener registered: {} ({})", listener, selection);
+        return () -> unregister(queue);
+    }
+
+    private void unregister(ListenerQueue queue) {
+        synchronized (lock) {
+            index = index.without(queue);
+        }
+        if (!queue.isClosed()) {
+            queue.close();
+            LOG.debug("LiveSync entity listener removed: {}", queue);
+        }
+    }
+
+    /**
+     * Reader thread: whether some listener wants an event of this change. Cheap when none listens to
+     * its type.
+     *
+     * @param change a decoded change of a watched entity
+     * @return whether some listener's selection takes an event of it
+     */
+    public boolean concerns(EntityChange change) {
+        ListenerIndex listeners = index;
+        if (listeners.isEmpty() || !listeners.hasListenersOf(change.type())) {
+            return false;
+        }
+        for (EntityEvent<?> event : eventsOf(change, Instant.EPOCH)) {
+            if (!listeners.visit(event, queue -> false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Delivery thread: the events of one transaction's changes for the listeners they reach, and a
+     * notice for the listeners of {@code tooManyChanges}, types of which the transaction did not keep
+     * every change.
+     *
+     * @param changes the transaction's changes of watched entities, in order
+     * @param commitTime when the transaction committed
+     * @param tooManyChanges the entity types of which the transaction did not keep every change
+     * @return the batch to deliver once the transaction is visible; {@link EventBatch#NONE} when no
+     *     listener is registered
+     */
+    public EventBatch select(List<EntityChange> changes, Instant commitTime, Set<Class<?>> tooManyChanges) {
+        ListenerIndex listeners = index;
+        if (listeners.isEmpty()) {
+            return EventBatch.NONE;
+        }
+        EventBatch batch = new EventBatch();
+        if (!tooManyChanges.isEmpty()) {
+            for (ListenerQueue queue : listeners.all()) {
+                Set<Class<?>> missed = typesOf(queue, tooManyChanges);
+                if (!missed.isEmpty()) {
+                    batch.notice(queue, new MissedEvents(MissedEvents.Reason.TOO_MANY_CHANGES, 0, missed));
+                }
+            }
+        }
+        Set<ListenerQueue> reached = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (EntityChange change : changes) {
+            if (!listeners.hasListenersOf(change.type())) {
+                continue;
+            }
+            for (EntityEvent<?> event : eventsOf(change, commitTime)) {
+                reached.clear();
+                listeners.visit(event, queue -> {
+                    if (reached.add(queue)) {
+                        batch.add(queue, event, change.entity());
+                    }
+                    return true;
+                });
+            }
+        }
+        return batch;
+    }
+
+    /** Delivery thread: the stream was interrupted (or a transaction lost); every listener is told, in order. */
+    public void interrupted() {
+        for (ListenerQueue queue : index.all()) {
+            queue.notice(new MissedEvents(MissedEvents.Reason.STREAM_INTERRUPTED, 0, typesOf(queue, watchedTypes)));
+        }
+    }
+
+    /** {@return how many listeners are registered: back to zero when every registration was removed} */
+    public int listeners() {
+        return index.all().size();
+    }
+
+    /** {@return how many events were handed to listeners since start (also those a listener threw on)} */
+    public long delivered() {
+        return counters.deliveredCount();
+    }
+
+    /** {@return how many events were dropped since start because a listener's queue was full} */
+    public long missed() {
+        return counters.missedCount();
+    }
+
+    /** Ends delivery: queued events are dropped, running listeners are interrupted. Idempotent. */
+    public void stop() {
+        List<ListenerQueue> queues;
+        synchronized (lock) {
+            stopped = true;
+            queues = index.all();
+            index = ListenerIndex.EMPTY;
+        }
+        queues.forEach(ListenerQueue::close);
+        executor.shutdownNow();
+    }
+
+    private static Set<Class<?>> typesOf(ListenerQueue queue, Set<Class<?>> among) {
+        if (queue.selection().entity() == null) {
+            return among;
+        }
+        Class<?> type = queue.selection().entity().type();
+        return among.contains(type) ? Set.of(type) : Set.of();
+    }
+
+    /** The events a change is: one, or for an update that changed the id a delete of the old id and an update. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static List<EntityEvent<?>> eventsOf(EntityChange change, Instant commitTime) {
+        Class type = change.type();
+        Optional none = Optional.empty();
+        return switch (change.kind()) {
+            case INSERT -> List.of(new EntityEvent(type, ChangeType.INSERTED, change.id(), null, false,
+                    change.newKey(), change.newKeyKnown(), commitTime, none));
+            case UPDATE -> {
+                EntityEvent updated = new EntityEvent(type, ChangeType.UPDATED, change.id(), change.oldKey(),
+                        change.oldKeyKnown(), change.newKey(), change.newKeyKnown(), commitTime, none);
+                if (!change.idChanged()) {
+                    yield List.of(updated);
+                }
+                List<EntityEvent<?>> two = new ArrayList<>(2);
+                two.add(new EntityEvent(type, ChangeType.DELETED, change.oldId(), change.oldKey(),
+                        change.oldKeyKnown(), null, false, commitTime, none));
+                two.add(updated);
+                yield two;
+            }
+            case DELETE -> List.of(new EntityEvent(type, ChangeType.DELETED, change.id(), change.oldKey(),
+                    change.oldKeyKnown(), null, false, commitTime, none));
+            case TRUNCATE -> List.of(new EntityEvent(type, ChangeType.TRUNCATED, null, null, false, null, false,
+                    commitTime, none));
+        };
+    }
+}
