@@ -13,8 +13,8 @@ import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
  * Turns the Grid's query into a Spring Data page request for the board: the Grid's sort orders
  * (column headers, by entity attribute), then title and id as the default order and tie-breaker, so
  * that every page is well defined even when many rows share a status or an assignee. Titles are
- * compared ignoring case ({@code lower(title)}, which the index {@code task_organization_title}
- * serves). Stateless.
+ * compared ignoring case ({@link TaskRepository#findPage} reads that as {@code lower(title) COLLATE
+ * ucs_basic}, which the index {@code task_organization_title} serves). Stateless.
  */
 final class TaskPages {
 
