@@ -137,6 +137,18 @@ public final class LatencyProbe {
                         + "loaded (scripts) at %.0f, first rows at %.0f ms%n",
                 phases.get("start").doubleValue() - offset - pressedMs, phases.get("html").doubleValue() - offset - pressedMs,
                 phases.get("loaded").doubleValue() - offset - pressedMs, ((Number) at).doubleValue() - offset - pressedMs);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> requests = (List<Map<String, Object>>) page.evaluate("""
+                () => performance.getEntriesByType('resource')
+                    .filter(r => r.initiatorType === 'xmlhttprequest' || r.initiatorType === 'fetch')
+                    .map(r => ({name: r.name.replace(/^https?:\\/\\/[^/]+/, ''), start: performance.timeOrigin + r.startTime,
+                                end: performance.timeOrigin + r.responseEnd, server: r.responseStart - r.requestStart}))""");
+        for (Map<String, Object> request : requests) {
+            System.out.printf(Locale.ENGLISH, "    request %s from %.0f to %.0f ms (server %.0f ms)%n", request.get("name"),
+                    ((Number) request.get("start")).doubleValue() - offset - pressedMs,
+                    ((Number) request.get("end")).doubleValue() - offset - pressedMs,
+                    ((Number) request.get("server")).doubleValue());
+        }
         return ((Number) at).doubleValue() - offset - pressedMs;
     }
 
