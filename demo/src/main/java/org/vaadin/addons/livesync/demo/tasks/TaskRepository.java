@@ -17,11 +17,11 @@ import jakarta.persistence.criteria.Order;
 /**
  * The tasks; the board pages, sorts and filters one organization's through it, and saves through it.
  * A filter adds only the conditions it needs, so the unfiltered board of a large organization is
- * counted from the {@code organization_id} index and paged from {@code task_organization_title}.
- * Orders that ignore case compare the lower case character by character ({@link #CASE_IGNORED_ORDER}),
- * whatever the database's collation.
+ * counted from the {@code organization_id} index ({@link TaskCounts}) and paged from
+ * {@code task_organization_title}. Orders that ignore case compare the lower case character by
+ * character ({@link #CASE_IGNORED_ORDER}), whatever the database's collation.
  */
-public interface TaskRepository extends JpaRepository<Task, Long>, JpaSpecificationExecutor<Task> {
+public interface TaskRepository extends JpaRepository<Task, Long>, JpaSpecificationExecutor<Task>, TaskCounts {
 
     /**
      * The collation of an order that ignores case: {@code lower(title) COLLATE ucs_basic}, Unicode code
@@ -36,11 +36,6 @@ public interface TaskRepository extends JpaRepository<Task, Long>, JpaSpecificat
         Pageable range = PageRequest.of(pageable.getPageNumber(), pageable.getPageSize());
         return findBy(matching(organizationId, filter).and(orderedBy(pageable.getSort())), query -> query.slice(range))
                 .getContent();
-    }
-
-    /** How many of the organization's tasks match {@code filter}. */
-    default long countMatching(Long organizationId, TaskFilter filter) {
-        return count(matching(organizationId, filter));
     }
 
     /**
