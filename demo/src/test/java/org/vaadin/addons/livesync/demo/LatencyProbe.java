@@ -59,6 +59,7 @@ public final class LatencyProbe {
                     : document.querySelector('.task-count').textContent === c.text;
                 if (ok) window.__hit = performance.timeOrigin + performance.now();
               };
+              window.__check = check;
               new MutationObserver(check).observe(document.body, {subtree: true, childList: true, characterData: true});
             }""";
 
@@ -173,7 +174,7 @@ public final class LatencyProbe {
             timeUntil("visible delete", "absent", doomed, "DELETE FROM task WHERE id = " + doomedId);
 
             // outside the viewport: 'zzzz' sorts after every seeded title; only the count shows the change
-            int count = count();
+            int count = settledCount();
             String outsideTitle = "zzzz probe " + i;
             timeUntil("outside insert (count)", "count", DemoTest.label(count + 1),
                     () -> created[0] = insert(1, outsideTitle));
@@ -205,7 +206,8 @@ public final class LatencyProbe {
     }
 
     private void waitFor(String kind, String text) throws InterruptedException {
-        page.evaluate("c => { window.__hit = null; window.__cond = c; }", Map.of("kind", kind, "text", text));
+        page.evaluate("c => { window.__hit = null; window.__cond = c; window.__check(); }",
+                Map.of("kind", kind, "text", text));
         page.waitForFunction("() => window.__hit !== null", null,
                 new Page.WaitForFunctionOptions().setTimeout(10_000).setPollingInterval(5));
         pause();
@@ -216,10 +218,18 @@ public final class LatencyProbe {
         Thread.sleep(150 + (sequence++ * 37) % 100);
     }
 
-    /** The count label the board shows now, as a number. */
-    private int count() {
-        String text = (String) page.evaluate("() => document.querySelector('.task-count').textContent");
-        return Integer.parseInt(text.replaceAll("[^0-9]", ""));
+    /**
+     * Organization 1's task count, once the board's label shows it: the label may still be on its way
+     * when the Grid's rows already show the last change.
+     */
+    private int settledCount() throws SQLException, InterruptedException {
+        try (Statement s = sql.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM task WHERE organization_id = 1")) {
+            rs.next();
+            int count = rs.getInt(1);
+            waitFor("count", DemoTest.label(count));
+            return count;
+        }
     }
 
     private long insert(long organization, String title) throws SQLException {
