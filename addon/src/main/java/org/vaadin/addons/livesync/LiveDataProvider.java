@@ -270,6 +270,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         if (subscription == null || delta.isEmpty()) {
             return;
         }
+        forgetRemoved(delta);
         if (delta.reload() || delta.cleared() || !delta.removals().isEmpty()) {
             Runnable refresh = () -> refreshRange(new ListChange<>(List.copyOf(delta.puts().values()),
                     delta.puts().keySet(), delta.removals(), delta.cleared(), true));
@@ -301,6 +302,21 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             refreshItem(row); // re-sent only if the Grid shows it
         }
         fire(change);
+    }
+
+    /**
+     * Rows deleted, moved away or truncated are no longer held: a row inserted again with its old id
+     * (restored from a backup) is then an insert that refreshes the range, not an update in place of
+     * a row the Grid no longer shows.
+     */
+    private void forgetRemoved(Delta<T> delta) {
+        if (delta.cleared()) {
+            held.clear();
+            subscription.releaseAll();
+        } else if (!delta.removals().isEmpty()) {
+            held.keySet().removeAll(delta.removals());
+            subscription.release(delta.removals());
+        }
     }
 
     private boolean mayMove(T before, T after) {

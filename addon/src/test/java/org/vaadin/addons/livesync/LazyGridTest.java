@@ -173,6 +173,46 @@ class LazyGridTest extends LivePipelineTest {
     }
 
     @Test
+    void rowsRestoredWithTheirOldIdsAfterATruncateComeBack() {
+        LazyItemsView view = openLazy(1);
+        env.db.execute("CREATE TABLE live_view_test.item_backup AS SELECT * FROM live_view_test.item");
+        try {
+            env.db.execute("TRUNCATE live_view_test.item");
+            awaitUi(() -> {
+                MockVaadin.clientRoundtrip(false);
+                return view.count() == 0;
+            });
+            // rows the Grid showed before the truncate, with their ids
+            env.db.execute("INSERT INTO live_view_test.item SELECT * FROM live_view_test.item_backup "
+                    + "WHERE title <= 'row 00010'");
+        } finally {
+            env.db.execute("DROP TABLE live_view_test.item_backup");
+        }
+        awaitUi(() -> {
+            MockVaadin.clientRoundtrip(false);
+            return view.count() == 10;
+        });
+        assertThat(view.visible().get(0).getTitle()).isEqualTo("row 00001");
+    }
+
+    @Test
+    void aDeletedRowInsertedAgainWithItsIdComesBack() {
+        LazyItemsView view = openLazy(1);
+        long id = idOf("row 00001");
+        env.db.execute("DELETE FROM live_view_test.item WHERE id = " + id);
+        awaitUi(() -> {
+            MockVaadin.clientRoundtrip(false);
+            return view.count() == ROWS - 1;
+        });
+        env.db.execute("INSERT INTO live_view_test.item (id, tenant, title) VALUES (" + id + ", 1, 'row 00001')");
+        awaitUi(() -> {
+            MockVaadin.clientRoundtrip(false);
+            return view.count() == ROWS;
+        });
+        assertThat(view.visible().get(0).getTitle()).isEqualTo("row 00001");
+    }
+
+    @Test
     void aRowMovedToAnotherTenantLeavesOneGridAndEntersTheOther() {
         LazyItemsView acme = openLazy(1);
         LazyItemsView globex = openLazy(2);

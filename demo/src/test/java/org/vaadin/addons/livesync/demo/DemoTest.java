@@ -2,6 +2,7 @@ package org.vaadin.addons.livesync.demo;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Timeout;
@@ -44,6 +45,11 @@ abstract class DemoTest {
     /** A title no other test uses. */
     static String uniqueTitle(String what) {
         return what + " " + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The board's count label for this many tasks. */
+    static String label(int tasks) {
+        return tasks == 1 ? "1 task" : String.format(Locale.ENGLISH, "%,d tasks", tasks);
     }
 
     long insertTask(long organization, String title) {

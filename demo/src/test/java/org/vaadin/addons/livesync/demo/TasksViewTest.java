@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.vaadin.addons.livesync.demo.security.DemoUsers;
 import org.vaadin.addons.livesync.demo.security.LoginView;
+import org.vaadin.addons.livesync.demo.tasks.LoadSeed;
 import org.vaadin.addons.livesync.demo.tasks.Task;
 import org.vaadin.addons.livesync.demo.tasks.TasksView;
 import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
@@ -22,18 +24,21 @@ import org.vaadin.addons.livesync.testing.LiveSyncTesting;
 import org.vaadin.addons.livesync.testing.SpringKaribu;
 
 import com.github.mvysny.kaributesting.v10.ButtonKt;
-import com.github.mvysny.kaributesting.v10.GridKt;
+import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.login.LoginForm;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.DataCommunicator;
+import com.vaadin.flow.data.provider.SortDirection;
 
 /**
  * The task board without a browser (Karibu-Testing on the demo's Spring context): what it shows,
@@ -46,6 +51,9 @@ class TasksViewTest extends DemoTest {
 
     @Autowired
     OutsideWriter writer;
+
+    /** How many rows the tests' "browser window" asks the Grid for: more than the organizations have. */
+    private static final int VIEWPORT = 100;
 
     private final List<Long> created = new ArrayList<>();
 
@@ -277,6 +285,101 @@ class TasksViewTest extends DemoTest {
     }
 
     @Test
+    void filterShowsTheTasksWhoseTitleContainsTheTextAndStaysLive() {
+        openBoardAs("alice");
+        String percent = uniqueTitle("Raise the prices by 100%");
+        created.add(insertTask(1, percent));
+        created.add(insertTask(1, uniqueTitle("Raise the prices by 1000")));
+        awaitUi(() -> assertThat(titlesShown()).contains(percent));
+
+        filter("ANVIL");
+        assertThat(titlesShown()).isNotEmpty().isEqualTo(titlesInOrder(
+                "SELECT title FROM task WHERE organization_id = 1 AND title ILIKE '%anvil%' "
+                        + "ORDER BY lower(title), id"));
+        assertThat(countShown()).isEqualTo(label(titlesShown().size()));
+        String matching = uniqueTitle("Weigh the anvils");
+        String other = uniqueTitle("Weigh the magnets");
+        created.add(insertTask(1, other));
+        created.add(insertTask(1, matching));
+        awaitUi(() -> assertThat(titlesShown()).contains(matching));
+        assertThat(titlesShown()).doesNotContain(other);
+
+        filter("100%"); // % and _ match themselves
+        assertThat(titlesShown()).containsExactly(percent);
+        assertThat(countShown()).isEqualTo("1 task");
+        filter("");
+        assertThat(titlesShown()).isEqualTo(sorted(titlesOf(1)));
+    }
+
+    @Test
+    void sortingByAColumnHeaderOrdersTheBoardByItThenByTitle() {
+        openBoardAs("alice");
+        Grid<Task> grid = grid();
+        grid.sort(List.of(new GridSortOrder<>(grid.getColumnByKey("status"), SortDirection.DESCENDING)));
+        assertThat(titlesShown()).isEqualTo(titlesInOrder(
+                "SELECT title FROM task WHERE organization_id = 1 ORDER BY status DESC, lower(title), id"));
+
+        String title = uniqueTitle("Zap the gremlins");
+        long id = sql.sql("INSERT INTO task (organization_id, title, status) VALUES (1, ?, 'zzz') RETURNING id")
+                .param(title).query(Long.class).single();
+        created.add(id);
+        awaitUi(() -> assertThat(titlesShown()).first().isEqualTo(title)); // the highest status comes first
+        sql.sql("UPDATE task SET status = 'aaa' WHERE id = ?").param(id).update();
+        awaitUi(() -> assertThat(titlesShown()).last().isEqualTo(title)); // a change of the sorted column moves it
+    }
+
+    @Test
+    void changesOutsideTheViewportOfALargeBoardKeepItsCountRight() {
+        LoadSeed seed = context.getBean(LoadSeed.class);
+        int before = titlesOf(1).size();
+        int seeded = seed.seed(before + 3_000);
+        try {
+            assertThat(seeded).isEqualTo(3_000);
+            openBoardAs("alice");
+            int total = before + seeded;
+            assertThat(countShown()).isEqualTo(label(total));
+            List<String> firstRows = titlesShown();
+            assertThat(firstRows).hasSize(VIEWPORT);
+
+            String last = uniqueTitle("zzz After every other task"); // sorts after the seeded "Load task ..."
+            long lastId = insertTask(1, last);
+            created.add(lastId);
+            awaitUi(() -> assertThat(countShown()).isEqualTo(label(total + 1)));
+            assertThat(titlesShown()).isEqualTo(firstRows);
+
+            // deleted and moved rows that no browser has loaded (the WAL carries their organization)
+            deleteTask(seededId(2_000));
+            awaitUi(() -> assertThat(countShown()).isEqualTo(label(total)));
+            sql.sql("UPDATE task SET organization_id = 2 WHERE id = ?").param(seededId(2_500)).update();
+            awaitUi(() -> assertThat(countShown()).isEqualTo(label(total - 1)));
+            assertThat(titlesShown()).isEqualTo(firstRows);
+
+            filter("zzz After every");
+            assertThat(titlesShown()).containsExactly(last);
+            assertThat(countShown()).isEqualTo("1 task");
+        } finally {
+            sql.sql("DELETE FROM task WHERE title LIKE ?").param(LoadSeed.TITLE_PREFIX + "%").update();
+        }
+    }
+
+    @Test
+    void titlesSortCharacterByCharacterAlsoOnADatabaseWhoseCollationIgnoresPunctuation() {
+        // like glibc's en_US.UTF-8, the default of many servers and of the embedded one on many laptops
+        sql.sql("CREATE COLLATION IF NOT EXISTS demo_test_punctuation_ignored (provider = icu, locale = 'en-u-ka-shifted')")
+                .update();
+        sql.sql("ALTER TABLE task ALTER COLUMN title TYPE text COLLATE demo_test_punctuation_ignored").update();
+        try {
+            String exclaimed = uniqueTitle("!!Ring the bell"); // the contract: a title "!!..." is in the first rows
+            created.add(insertTask(1, exclaimed));
+            openBoardAs("alice");
+            assertThat(titlesShown()).first().isEqualTo(exclaimed);
+            assertThat(titlesShown()).isEqualTo(sorted(titlesOf(1)));
+        } finally {
+            sql.sql("ALTER TABLE task ALTER COLUMN title TYPE text COLLATE \"default\"").update();
+        }
+    }
+
+    @Test
     void liveIndicatorFollowsTheStateSignalAndShowsLiveWhileStreaming() {
         openBoardAs("alice");
         Span indicator = _get(Span.class, spec -> spec.withClasses("live-indicator"));
@@ -289,6 +392,8 @@ class TasksViewTest extends DemoTest {
         SpringKaribu.setup(context, DemoApplication.class.getPackageName());
         UI.getCurrent().navigate("");
         assertThat(UI.getCurrent().getCurrentView()).isInstanceOf(TasksView.class);
+        grid().getDataCommunicator().setViewportRange(0, VIEWPORT); // what a browser window asks for
+        MockVaadin.clientRoundtrip(false);
     }
 
     @SuppressWarnings("unchecked")
@@ -296,18 +401,41 @@ class TasksViewTest extends DemoTest {
         return _get(Grid.class);
     }
 
+    /** The rows the Grid has sent to the browser for the first {@value #VIEWPORT} rows, in order. */
     private static List<Task> shown() {
-        return GridKt._findAll(grid());
+        MockVaadin.clientRoundtrip(false); // the Grid fetches what changed and sends it
+        DataCommunicator<Task> rows = grid().getDataCommunicator();
+        return IntStream.range(0, Math.min(VIEWPORT, rows.getItemCount())).mapToObj(rows::getItem).toList();
     }
 
     private static List<String> titlesShown() {
         return shown().stream().map(Task::getTitle).toList();
     }
 
+    /** The count label's text. */
+    private static String countShown() {
+        return _get(Span.class, spec -> spec.withClasses("task-count")).getText();
+    }
+
     private static void select(long id) {
         Grid<Task> grid = grid();
         grid.select(shown().stream().filter(t -> t.getId() == id).findFirst().orElseThrow());
     }
+
+    private List<String> titlesInOrder(String query) {
+        return sql.sql(query).query(String.class).list();
+    }
+
+    private long seededId(int number) {
+        return sql.sql("SELECT id FROM task WHERE title = ?")
+                .param(String.format("%s%06d", LoadSeed.TITLE_PREFIX, number))
+                .query(Long.class).single();
+    }
+
+    private static void filter(String text) {
+        _get(TextField.class, spec -> spec.withClasses("title-filter")).setValue(text);
+    }
+
 
     private static List<String> sorted(List<String> titles) {
         return titles.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList();
@@ -323,6 +451,18 @@ class TasksViewTest extends DemoTest {
     private void whenApplied(Runnable assertion) {
         LiveSyncTesting.awaitApplied(liveSync, DEADLINE);
         assertion.run();
+    }
+
+    /**
+     * For the lazy board: runs the UI's pending {@code UI.access} tasks and a client round trip (in
+     * which the Grid fetches its range again) until {@code assertion} holds, to the deadline. A lazy
+     * Grid's refresh waits for its refresh window, which the kit's wait does not count.
+     */
+    private static void awaitUi(Runnable assertion) {
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() -> {
+            MockVaadin.clientRoundtrip(false);
+            assertion.run();
+        });
     }
 
 }

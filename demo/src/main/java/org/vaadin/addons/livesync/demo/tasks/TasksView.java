@@ -4,25 +4,27 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.vaadin.addons.livesync.demo.security.CurrentUser;
-import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
+import org.vaadin.addons.livesync.LiveDataProvider;
 import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncView;
 import org.vaadin.addons.livesync.SaveResult;
 import org.vaadin.addons.livesync.WatchedBean;
-import org.vaadin.addons.livesync.WatchedList;
+import org.vaadin.addons.livesync.demo.security.CurrentUser;
+import org.vaadin.addons.livesync.demo.writer.OutsideWriter;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
@@ -33,19 +35,27 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.ConfigurableFilterDataProvider;
+import com.vaadin.flow.data.provider.Query;
+import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.renderer.LitRenderer;
+import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 
 import jakarta.annotation.security.PermitAll;
 
 /**
- * The task board of the signed-in user's organization: a Grid of its tasks and a form for the
+ * The task board of the signed-in user's organization: a lazy Grid of its tasks and a form for the
  * selected one, both kept live by LiveSync. The subscription value is the organization, decided on
- * the server from the signed-in user. {@link #sync} hides done tasks when asked, sorts by title and
- * notes which rows changed so that the Grid can highlight them; the form is edit-safe (a change made
- * elsewhere while the user edits shows a notice and overwrites nothing, and Save writes only over
- * the version the form loaded: the add-on's defaults).
+ * the server from the signed-in user. The database pages, sorts (column headers; by title by
+ * default) and filters (a part of the title, done tasks hidden when asked) through
+ * {@link TaskRepository}, so the board holds only what it shows, whatever the organization's size;
+ * committed changes refresh the changed row in place or the visible range and the count, and the
+ * changed rows are highlighted. The form is edit-safe (a change made elsewhere while the user edits
+ * shows a notice and overwrites nothing, and Save writes only over the version the form loaded: the
+ * add-on's defaults).
  */
 @Route("")
 @PageTitle("Tasks · LiveSync demo")
@@ -55,50 +65,66 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
     private static final Logger LOG = LoggerFactory.getLogger(TasksView.class);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMM d, HH:mm");
-    private static final Comparator<Task> BY_TITLE = Comparator
-            .comparing((Task task) -> Objects.requireNonNullElse(task.getTitle(), ""), String.CASE_INSENSITIVE_ORDER)
-            .thenComparing(Task::getId);
 
     private final transient TaskRepository tasks;
     private final Grid<Task> grid = new Grid<>();
+    private final TextField titleFilter = new TextField();
     private final Checkbox hideDone = new Checkbox("Hide done tasks");
     private final Span count = new Span();
     private final TaskForm form = new TaskForm();
     private final ChangeHighlighter highlighter = new ChangeHighlighter();
-    private final WatchedList<Task> list;
+    private final ConfigurableFilterDataProvider<Task, Void, TaskFilter> filtered;
     private final WatchedBean<Task> bean;
+    private TaskFilter filter = TaskFilter.NONE;
 
     public TasksView(TaskRepository tasks, OrganizationRepository organizations, CurrentUser user,
                      LiveSync liveSync, OutsideWriter writer) {
         super(user.organizationId());
         this.tasks = tasks;
-        VerticalLayout board = getContent();
-        board.addClassName("board");
-        board.setWidthFull();
+        VerticalLayout page = getContent();
+        page.addClassName("board");
+        page.setWidthFull();
 
         String organization = organizations.findById(getSubscriptionValue()).map(Organization::getName)
                 .orElse("Organization " + getSubscriptionValue());
-        board.add(header(organization, user, new LiveIndicator(liveSync), new WriterToggle(writer)));
+        page.add(header(organization, user, new LiveIndicator(liveSync), new WriterToggle(writer)));
 
         configureGrid();
+        configureFilter();
         count.addClassName("task-count");
-        HorizontalLayout toolbar = new HorizontalLayout(hideDone, count);
+        HorizontalLayout toolbar = new HorizontalLayout(titleFilter, hideDone, count);
+        toolbar.addClassName("board-toolbar");
         toolbar.setAlignItems(FlexComponent.Alignment.BASELINE);
 
         Div listColumn = new Div(toolbar, grid);
         listColumn.addClassName("board-list");
         Div main = new Div(listColumn, form);
         main.addClassName("board-main");
-        board.add(main);
+        page.add(main);
 
-        list = watchList(Task.class, grid, tasks::findByOrganizationId) // only changed rows are re-sent
-                .withSync(this::visible);
-        list.addChangeListener(highlighter::observe);
+        // The filter and the default order read the title, the filter the status: a change of either may
+        // move a row within the range or out of it; any other change of a shown row is refreshed in place.
+        LiveDataProvider<Task, TaskFilter> board = live().lazy(Task.class, TaskFilter.class, this::fetch, this::count)
+                .withQueryAttributes(TaskPages.TITLE, "status");
+        board.addChangeListener(highlighter::observe);
+        filtered = board.withConfigurableFilter();
+        filtered.setFilter(filter);
+        grid.setItems(filtered).addItemCountChangeListener(event -> showCount(event.getItemCount()));
+
         bean = watchBean(Task.class, form.binder());
         bean.addRemovedListener(removed -> closed());
-        hideDone.addValueChangeListener(event -> list.refresh()); // the hook runs again over the rows held
         form.save.addClickListener(event -> save());
         form.discard.addClickListener(event -> bean.showNewest());
+    }
+
+    /** One page of the board: the organization's tasks that match the filter, in the Grid's order. */
+    private Stream<Task> fetch(Long organization, Query<Task, TaskFilter> query) {
+        return tasks.findPage(organization, query.getFilter().orElse(TaskFilter.NONE), TaskPages.of(query)).stream();
+    }
+
+    /** How many tasks match the filter. */
+    private int count(Long organization, Query<Task, TaskFilter> query) {
+        return Math.toIntExact(tasks.countMatching(organization, query.getFilter().orElse(TaskFilter.NONE)));
     }
 
     private Div header(String organization, CurrentUser user, LiveIndicator live, WriterToggle writer) {
@@ -115,15 +141,40 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
     private void configureGrid() {
         grid.addClassName("task-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
-        grid.setAllRowsVisible(true);
-        grid.addColumn(Task::getTitle).setHeader("Title").setFlexGrow(3).setKey("title");
+        grid.setEmptyStateText("No tasks match the filter");
+        Grid.Column<Task> title = grid.addColumn(Task::getTitle).setHeader("Title").setFlexGrow(3).setKey("title")
+                .setSortProperty(TaskPages.TITLE);
         grid.addColumn(LitRenderer.<Task>of("<span class=\"status\" data-status=\"${item.status}\">${item.status}</span>")
-                .withProperty("status", Task::getStatus)).setHeader("Status").setAutoWidth(true).setKey("status");
-        grid.addColumn(Task::getAssignee).setHeader("Assignee").setAutoWidth(true).setKey("assignee");
+                        .withProperty("status", Task::getStatus)).setHeader("Status").setAutoWidth(true).setKey("status")
+                .setSortProperty("status");
+        grid.addColumn(Task::getAssignee).setHeader("Assignee").setAutoWidth(true).setKey("assignee")
+                .setSortProperty("assignee");
         grid.addColumn(task -> formatTime(task.getUpdatedAt())).setHeader("Updated").setAutoWidth(true)
-                .setKey("updated");
+                .setKey("updated").setSortProperty("updatedAt");
+        grid.sort(List.of(new GridSortOrder<>(title, SortDirection.ASCENDING))); // the header shows the default order
+        grid.addSortListener(event -> highlighter.clear()); // a new order is not a change of rows
         grid.setPartNameGenerator(highlighter::partName);
         grid.asSingleSelect().addValueChangeListener(event -> select(event.getValue()));
+    }
+
+    private void configureFilter() {
+        titleFilter.setPlaceholder("Filter by title");
+        titleFilter.setAriaLabel("Filter by title");
+        titleFilter.setClearButtonVisible(true);
+        titleFilter.setValueChangeMode(ValueChangeMode.LAZY); // a query once the user pauses typing
+        titleFilter.addClassName("title-filter");
+        titleFilter.addValueChangeListener(event -> applyFilter(filter.withTitle(event.getValue())));
+        hideDone.addValueChangeListener(event -> applyFilter(filter.withHideDone(event.getValue())));
+    }
+
+    private void applyFilter(TaskFilter next) {
+        filter = next;
+        highlighter.clear();
+        filtered.setFilter(next); // the Grid fetches its range and the count again
+    }
+
+    private void showCount(int tasksShown) {
+        count.setText(tasksShown == 1 ? "1 task" : String.format(Locale.ENGLISH, "%,d tasks", tasksShown));
     }
 
     private void select(Task task) {
@@ -150,13 +201,6 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
             Notification.show("Could not save the task: the database refused it. Your edits are still in the form.",
                     6000, Notification.Position.TOP_CENTER).addThemeVariants(NotificationVariant.LUMO_ERROR);
         }
-    }
-
-    /** The list's hook: done tasks hidden when asked, sorted by title. */
-    private List<Task> visible(List<Task> all) {
-        List<Task> visible = all.stream().filter(task -> !(hideDone.getValue() && task.isDone())).sorted(BY_TITLE).toList();
-        count.setText(visible.size() == 1 ? "1 task" : visible.size() + " tasks");
-        return visible;
     }
 
     /** The task in the form was deleted or moved away: the add-on cleared the form. */
