@@ -89,6 +89,7 @@ final class Report {
                 {"latency_ms.browser_update_p50", "browser_latency"}, {"latency_ms.browser_insert_p50", "browser_latency"},
                 {"latency_ms.browser_delete_p50", "browser_latency"}, {"latency_ms.browser_move_p50", "browser_latency"},
                 {"capture.recvlogical_rows_per_s", "capture_throughput"},
+                {"write_tps.livesync_vs_raw_slot", "write_tps"}, {"write_tps.livesync_vs_raw_slot_spread", "write_tps"},
                 {"capture.livesync_vs_recvlogical", "capture_throughput"}, {"resync.views", "resync"}, {"resync.durable.queries_after_kill", "resync"},
                 {"resync.durable.seconds_to_fresh", "resync"}, {"resync.temporary.queries_after_kill", "resync"},
                 {"resync.temporary.seconds_to_fresh", "resync"}};
@@ -139,6 +140,8 @@ final class Report {
                 num(m, "lazy.ui_p99_ms"), 50.0, "≤ 50 ms"));
         targets.add(atMost("lazy_queries_per_tx", "lazy Grid: page + count queries per transaction ≤ 1 "
                 + "(100 same-page views, updates and inserts)", num(m, "lazy.queries_per_tx"), 1.0, "≤ 1"));
+        targets.add(atLeast("write_tps_vs_raw_slot", "write throughput with LiveSync ≥ 0.98 × a bare slot",
+                num(m, "write_tps.livesync_vs_raw_slot"), 0.98, "≥ 0.98"));
         targets.add(atLeast("livesync_vs_recvlogical", "capture: LiveSync ≥ 0.9 × the server's own pg_recvlogical",
                 num(m, "capture.livesync_vs_recvlogical"), 0.9, "≥ 0.9"));
         targets.add(atMost("resync_durable_queries", "resync, durable slot: no statement because of a walsender kill",

@@ -22,8 +22,8 @@ record Sizes(int backlogCommits, double rate, double warmSeconds, double latency
              int unrelatedViews, int queriesViews, int queriesTx, int heapViews, double tpsSeconds, int tpsRounds,
              int browserSamples) {
 
-    static final Sizes FULL = new Sizes(200_000, 500, 5, 20, 1_000, 100, 10_000, 10_000, 100, 10_000, 15, 2, 200);
-    static final Sizes QUICK = new Sizes(20_000, 500, 2, 5, 1_000, 100, 2_000, 2_000, 30, 2_000, 4, 1, 30);
+    static final Sizes FULL = new Sizes(200_000, 500, 5, 20, 1_000, 100, 10_000, 10_000, 100, 10_000, 15, 4, 200);
+    static final Sizes QUICK = new Sizes(20_000, 500, 2, 5, 1_000, 100, 2_000, 2_000, 30, 2_000, 4, 2, 30);
 
     /** Rows in the capture backlog: single-row commits plus 10 rows per multi-row commit. */
     long backlogRows() {

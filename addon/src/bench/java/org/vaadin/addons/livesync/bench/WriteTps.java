@@ -63,7 +63,11 @@ final class WriteTps {
         List<Double> rawWalsenderCpu = new ArrayList<>();
         try {
             for (int round = 0; round < sizes.tpsRounds(); round++) {
-                for (String mode : List.of("none", "livesync", "raw_slot", "trigger_notify")) {
+                // the pair compared most closely swaps places every round, so that drift on a shared
+                // machine does not favour the one that always runs first
+                List<String> order = round % 2 == 0 ? List.of("none", "livesync", "raw_slot", "trigger_notify")
+                        : List.of("trigger_notify", "raw_slot", "livesync", "none");
+                for (String mode : order) {
                     db.execute("VACUUM " + BenchDb.TASK);
                     Window w = switch (mode) {
                         case "none" -> measure(db, sizes, 0);
@@ -99,6 +103,16 @@ final class WriteTps {
         results.put("write_tps.livesync_vs_none", mean(rates.get("livesync")) / mean(rates.get("none")));
         results.put("write_tps.trigger_notify_vs_none", mean(rates.get("trigger_notify")) / mean(rates.get("none")));
         results.put("write_tps.raw_slot_vs_none", mean(rates.get("raw_slot")) / mean(rates.get("none")));
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < rates.get("livesync").size(); round++) {
+            ratios.add(rates.get("livesync").get(round) / rates.get("raw_slot").get(round));
+        }
+        results.put("write_tps.livesync_vs_raw_slot", mean(rates.get("livesync")) / mean(rates.get("raw_slot")));
+        results.put("write_tps.livesync_vs_raw_slot_rounds", ratios);
+        results.put("write_tps.livesync_vs_raw_slot_spread", ratios.stream().mapToDouble(Double::doubleValue).max()
+                .orElse(Double.NaN) - ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
+        System.out.printf("livesync / raw_slot per round: %s (spread %.3f)%n", ratios,
+                results.get("write_tps.livesync_vs_raw_slot_spread"));
     }
 
     private static double mean(List<Double> values) {
