@@ -406,6 +406,9 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
         @Override
         void reload() {
+            if (subscription != null) {
+                pipeline.dispatcher().reloadRequested();
+            }
             fenceDue = true;
             refreshAll();
         }
