@@ -104,6 +104,10 @@ public record CaptureSettings(
      * role, e.g. {@code rds_replication}); a replication connection is admitted by the same
      * {@code pg_hba.conf} lines as an ordinary connection to the database.
      *
+     * @param jdbcUrl a {@code jdbc:postgresql:} URL
+     * @param user the login user; {@code null} for the URL's or the driver's default
+     * @param password the password; {@code null} for none
+     * @return settings for that database, every other value at its default
      * @throws IllegalArgumentException when the URL is not a PostgreSQL one
      */
     public static CaptureSettings forDatabase(String jdbcUrl, @Nullable String user, @Nullable String password) {
@@ -115,13 +119,22 @@ public record CaptureSettings(
     /**
      * {@code jdbcUrl} with the values of its {@code password} and {@code sslpassword} parameters
      * (and of a {@code user:password@} part) replaced by {@code ***}: the form to log or show.
+     *
+     * @param jdbcUrl a JDBC URL, which may carry a password
+     * @return the URL with every password in it replaced by {@code ***}
      */
     public static String redacted(String jdbcUrl) {
         String withoutParameters = URL_SECRET.matcher(jdbcUrl).replaceAll("$1***");
         return URL_USER_INFO.matcher(withoutParameters).replaceAll("$1:***@");
     }
 
-    /** Reads the named publication (default {@value PublicationSetup#DEFAULT_PUBLICATION}). */
+    /**
+     * Reads the named publication (default {@value PublicationSetup#DEFAULT_PUBLICATION}).
+     *
+     * @param publication the publication's name
+     * @return a copy that reads that publication, otherwise as this one
+     * @throws IllegalArgumentException when the name is null or blank
+     */
     public CaptureSettings withPublication(String publication) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
                 statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity);
@@ -133,6 +146,10 @@ public record CaptureSettings(
      * needs one, stable across restarts (e.g. derived from the node's host name), so that a restart
      * resumes it. A second node that uses a name already streamed by another reports
      * {@link PreflightProblem.Kind#SLOT_IN_USE} and waits; it never takes the slot over.
+     *
+     * @param slotName the slot's name: 1 to 63 characters of {@code a-z}, {@code 0-9} and {@code _}
+     * @return a copy that uses the slot of that name, otherwise as this one
+     * @throws IllegalArgumentException when the name is null or not of that form
      */
     public CaptureSettings withSlotName(String slotName) {
         if (slotName == null) {
@@ -147,6 +164,9 @@ public record CaptureSettings(
      * so it never pins WAL after a crash; after any interruption the views reload. A permanent slot
      * resumes where it left off but retains WAL while the application is down, so it must have a
      * stable name of its own ({@link #withSlotName}), one per application node.
+     *
+     * @param temporary {@code true} for a temporary slot, {@code false} for a permanent one
+     * @return a copy with that kind of slot, otherwise as this one
      */
     public CaptureSettings withTemporarySlot(boolean temporary) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporary, requiredTables,
@@ -156,6 +176,10 @@ public record CaptureSettings(
     /**
      * How often a status update (the keep-alive) is sent at the latest (default 10 s); must stay
      * well under the server's {@code wal_sender_timeout}.
+     *
+     * @param interval the longest time between two status updates to the server
+     * @return a copy with that status interval, otherwise as this one
+     * @throws IllegalArgumentException when the interval is null, zero or negative
      */
     public CaptureSettings withStatusInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
@@ -169,6 +193,12 @@ public record CaptureSettings(
      * two minutes, then doubling up to {@code max}. While the database is misconfigured (a preflight
      * problem, the slot held by another connection) the wait doubles from {@code min} up to
      * {@code max}.
+     *
+     * @param min the first wait after a failure, and the shortest
+     * @param max the longest wait, not below {@code min}
+     * @return a copy with these waits, otherwise as this one
+     * @throws IllegalArgumentException when either wait is null, zero or negative, or {@code max} is
+     *     below {@code min}
      */
     public CaptureSettings withReconnectBackoff(Duration min, Duration max) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
@@ -179,6 +209,10 @@ public record CaptureSettings(
      * How many decoded transactions may wait between the reader and the consumer (default 1,024).
      * When the queue is full the reader stops reading (the server holds the rest) but keeps the
      * connection alive.
+     *
+     * @param capacity how many decoded transactions may wait for delivery
+     * @return a copy with that handover capacity, otherwise as this one
+     * @throws IllegalArgumentException when the capacity is below 1
      */
     public CaptureSettings withHandoverCapacity(int capacity) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
@@ -189,6 +223,10 @@ public record CaptureSettings(
      * Tables ({@code schema.table}, or {@code table} in the server's current schema) that the
      * publication must include; the preflight names any that it lacks, and while streaming the
      * publication is re-checked for them. Empty (the default): the tables of the watched entities.
+     *
+     * @param tables the names of the tables the publication must include; copied
+     * @return a copy that requires these tables, otherwise as this one
+     * @throws IllegalArgumentException when a name is null, blank or of neither form
      */
     public CaptureSettings withRequiredTables(Set<String> tables) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, tables,
@@ -202,6 +240,10 @@ public record CaptureSettings(
      * stream alive: when a heartbeat was written {@code 3 ×} this interval ago and nothing at all has
      * arrived since, the server is asked about the walsender, and the stream is re-established
      * unless the walsender is still busy (decoding a large transaction).
+     *
+     * @param interval how often a heartbeat is written while streaming
+     * @return a copy with that heartbeat interval, otherwise as this one
+     * @throws IllegalArgumentException when the interval is null, zero or negative
      */
     public CaptureSettings withHeartbeatInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
@@ -212,6 +254,10 @@ public record CaptureSettings(
      * How often, while streaming, the publication is checked again for the {@linkplain
      * #withRequiredTables required tables} (default 30 s); a table dropped from it meanwhile becomes
      * a {@linkplain LiveSync#warnings() warning}.
+     *
+     * @param interval how often the publication is re-checked while streaming
+     * @return a copy with that check interval, otherwise as this one
+     * @throws IllegalArgumentException when the interval is null, zero or negative
      */
     public CaptureSettings withPublicationCheckInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,

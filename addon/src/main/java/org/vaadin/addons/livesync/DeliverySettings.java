@@ -51,13 +51,15 @@ public record DeliverySettings(
      * The defaults: {@value #DEFAULT_MAX_PENDING} pending row operations per view,
      * {@value #DEFAULT_MAX_CHANGES_PER_TRANSACTION} row changes per transaction, a lazy refresh
      * window of 50 ms, {@link #defaultUiThreads()} UI threads, a sweep every 30 s.
+     *
+     * @return the delivery settings with every value at its default
      */
     public static DeliverySettings defaults() {
         return new DeliverySettings(DEFAULT_MAX_PENDING, DEFAULT_MAX_CHANGES_PER_TRANSACTION, Duration.ofMillis(50),
                 defaultUiThreads(), Duration.ofSeconds(30));
     }
 
-    /** The default number of UI threads: twice the processors available to the JVM, at least 4. */
+    /** {@return the default number of UI threads: twice the processors available to the JVM, at least 4} */
     public static int defaultUiThreads() {
         return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     }
@@ -66,6 +68,10 @@ public record DeliverySettings(
      * How many row operations a view may have waiting for its UI (a slow client, a held session
      * lock), and one transaction may give one view, before the view reloads instead of receiving
      * them one by one (default {@value #DEFAULT_MAX_PENDING}). Bounds a view's memory.
+     *
+     * @param maxPending how many row operations a view may have waiting before it reloads instead
+     * @return a copy with that maximum, otherwise as this one
+     * @throws IllegalArgumentException when {@code maxPending} is below 1
      */
     public DeliverySettings withMaxPending(int maxPending) {
         return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, uiThreads, sweepInterval);
@@ -75,6 +81,10 @@ public record DeliverySettings(
      * How many row changes of one transaction are kept for routing, in all (default
      * {@value #DEFAULT_MAX_CHANGES_PER_TRANSACTION}, about 150 bytes each); past it, the views of the
      * tables concerned reload. Bounds the memory of a huge transaction.
+     *
+     * @param maxChanges how many row changes of one transaction are kept for routing
+     * @return a copy with that maximum, otherwise as this one
+     * @throws IllegalArgumentException when {@code maxChanges} is below 1
      */
     public DeliverySettings withMaxChangesPerTransaction(int maxChanges) {
         return new DeliverySettings(maxPending, maxChanges, lazyRefreshWindow, uiThreads, sweepInterval);
@@ -85,6 +95,10 @@ public record DeliverySettings(
      * coming (default 50 ms), for every {@link LiveDataProvider} that does not set its own with
      * {@link LiveDataProvider#withRefreshWindow}; {@link Duration#ZERO} refreshes at once for every
      * delivered batch.
+     *
+     * @param window the shortest time between two refreshes of a lazy Grid's visible range
+     * @return a copy with that refresh window, otherwise as this one
+     * @throws IllegalArgumentException when the window is null or negative
      */
     public DeliverySettings withLazyRefreshWindow(Duration window) {
         return new DeliverySettings(maxPending, maxChangesPerTransaction, window, uiThreads, sweepInterval);
@@ -93,6 +107,10 @@ public record DeliverySettings(
     /**
      * How many threads run {@code UI.access} for sessions whose lock is free (default
      * {@link #defaultUiThreads()}), so that a UI's own work never holds up the delivery to others.
+     *
+     * @param threads how many threads run {@code UI.access}
+     * @return a copy with that number of UI threads, otherwise as this one
+     * @throws IllegalArgumentException when {@code threads} is below 1
      */
     public DeliverySettings withUiThreads(int threads) {
         return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, threads, sweepInterval);
@@ -102,6 +120,10 @@ public record DeliverySettings(
      * How often UIs that were closed or abandoned without being detached (a session invalidated
      * without Vaadin's session destroy, a tab gone without its heartbeat) are looked for and their
      * views dropped (default 30 s).
+     *
+     * @param interval how often closed or abandoned UIs are looked for
+     * @return a copy with that sweep interval, otherwise as this one
+     * @throws IllegalArgumentException when the interval is null, zero or negative
      */
     public DeliverySettings withSweepInterval(Duration interval) {
         return new DeliverySettings(maxPending, maxChangesPerTransaction, lazyRefreshWindow, uiThreads, interval);

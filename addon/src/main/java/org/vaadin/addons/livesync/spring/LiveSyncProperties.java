@@ -79,94 +79,166 @@ public class LiveSyncProperties {
     /** Events for code that is not a view, published as Spring application events. */
     private final Events events = new Events();
 
+    /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.*} values. */
+    public LiveSyncProperties() {
+    }
+
+    /** {@return whether to push committed database changes into live Vaadin views} */
     public boolean isEnabled() {
         return enabled;
     }
 
+    /**
+     * Sets {@code livesync.enabled}.
+     *
+     * @param enabled whether to push committed database changes into live Vaadin views
+     */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }
 
+    /** {@return the JDBC URL of the database to read changes from; {@code null} or blank for the datasource's} */
     public @Nullable String getUrl() {
         return url;
     }
 
+    /**
+     * Sets {@code livesync.url}.
+     *
+     * @param url the JDBC URL of the PostgreSQL database to read changes from; {@code null} or blank for
+     *     the datasource's
+     */
     public void setUrl(@Nullable String url) {
         this.url = url;
     }
 
+    /** {@return the login user of the replication connection; {@code null} for the datasource's} */
     public @Nullable String getUsername() {
         return username;
     }
 
+    /**
+     * Sets {@code livesync.username}.
+     *
+     * @param username the login user of the replication connection, which needs the REPLICATION
+     *     privilege; {@code null} for the datasource's
+     */
     public void setUsername(@Nullable String username) {
         this.username = username;
     }
 
+    /** {@return the login password of the replication connection; {@code null} for the datasource's} */
     public @Nullable String getPassword() {
         return password;
     }
 
+    /**
+     * Sets {@code livesync.password}.
+     *
+     * @param password the login password of the replication connection; {@code null} for the
+     *     datasource's
+     */
     public void setPassword(@Nullable String password) {
         this.password = password;
     }
 
+    /** {@return the name of the publication to read} */
     public String getPublication() {
         return publication;
     }
 
+    /**
+     * Sets {@code livesync.publication}.
+     *
+     * @param publication the name of the publication to read
+     */
     public void setPublication(String publication) {
         this.publication = publication;
     }
 
+    /** {@return the tables the publication must include; empty for the tables of the watched entities} */
     public List<String> getTables() {
         return tables;
     }
 
+    /**
+     * Sets {@code livesync.tables}.
+     *
+     * @param tables the tables ({@code schema.table}, or {@code table} in the current schema) that the
+     *     publication must include; empty for the tables of the watched entities
+     */
     public void setTables(List<String> tables) {
         this.tables = tables;
     }
 
+    /** {@return the longest time between two status updates to the server} */
     public Duration getStatusInterval() {
         return statusInterval;
     }
 
+    /**
+     * Sets {@code livesync.status-interval}.
+     *
+     * @param statusInterval the longest time between two status updates (keep-alives) to the server
+     */
     public void setStatusInterval(Duration statusInterval) {
         this.statusInterval = statusInterval;
     }
 
+    /** {@return how often a heartbeat is written while streaming} */
     public Duration getHeartbeatInterval() {
         return heartbeatInterval;
     }
 
+    /**
+     * Sets {@code livesync.heartbeat-interval}.
+     *
+     * @param heartbeatInterval how often a heartbeat is written while streaming
+     */
     public void setHeartbeatInterval(Duration heartbeatInterval) {
         this.heartbeatInterval = heartbeatInterval;
     }
 
+    /** {@return how often the publication is checked again for the required tables while streaming} */
     public Duration getPublicationCheckInterval() {
         return publicationCheckInterval;
     }
 
+    /**
+     * Sets {@code livesync.publication-check-interval}.
+     *
+     * @param publicationCheckInterval how often the publication is checked again for the required tables
+     *     while streaming
+     */
     public void setPublicationCheckInterval(Duration publicationCheckInterval) {
         this.publicationCheckInterval = publicationCheckInterval;
     }
 
+    /** {@return how many decoded transactions may wait between the reader and the delivery} */
     public int getHandoverCapacity() {
         return handoverCapacity;
     }
 
+    /**
+     * Sets {@code livesync.handover-capacity}.
+     *
+     * @param handoverCapacity how many decoded transactions may wait between the reader and the delivery
+     */
     public void setHandoverCapacity(int handoverCapacity) {
         this.handoverCapacity = handoverCapacity;
     }
 
+    /** {@return the replication slot's properties, {@code livesync.slot.*}} */
     public Slot getSlot() {
         return slot;
     }
 
+    /** {@return the properties of reconnecting, {@code livesync.reconnect.*}} */
     public Reconnect getReconnect() {
         return reconnect;
     }
 
+    /** {@return the properties of the delivery to the views, {@code livesync.delivery.*}} */
     public Delivery getDelivery() {
         return delivery;
     }
@@ -190,18 +262,36 @@ public class LiveSyncProperties {
          */
         private boolean temporary = true;
 
+        /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.slot.*} values. */
+        public Slot() {
+        }
+
+        /** {@return the replication slot's name; {@code null} for a temporary slot's name generated at every start} */
         public @Nullable String getName() {
             return name;
         }
 
+        /**
+         * Sets {@code livesync.slot.name}.
+         *
+         * @param name the replication slot's name, one per application node and stable across its restarts;
+         *     {@code null} or empty to have a temporary slot's name generated at every start
+         */
         public void setName(@Nullable String name) {
             this.name = name;
         }
 
+        /** {@return whether the replication slot is temporary: dropped by the server when the connection ends} */
         public boolean isTemporary() {
             return temporary;
         }
 
+        /**
+         * Sets {@code livesync.slot.temporary}.
+         *
+         * @param temporary {@code true} for a temporary slot, {@code false} for a permanent one, which needs
+         *     {@code livesync.slot.name}
+         */
         public void setTemporary(boolean temporary) {
             this.temporary = temporary;
         }
@@ -220,18 +310,34 @@ public class LiveSyncProperties {
          */
         private Duration maxBackoff = Duration.ofSeconds(30);
 
+        /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.reconnect.*} values. */
+        public Reconnect() {
+        }
+
+        /** {@return the shortest wait before connecting again} */
         public Duration getMinBackoff() {
             return minBackoff;
         }
 
+        /**
+         * Sets {@code livesync.reconnect.min-backoff}.
+         *
+         * @param minBackoff the shortest wait before connecting again, also the first
+         */
         public void setMinBackoff(Duration minBackoff) {
             this.minBackoff = minBackoff;
         }
 
+        /** {@return the longest wait before connecting again} */
         public Duration getMaxBackoff() {
             return maxBackoff;
         }
 
+        /**
+         * Sets {@code livesync.reconnect.max-backoff}.
+         *
+         * @param maxBackoff the longest wait before connecting again, not below the shortest
+         */
         public void setMaxBackoff(Duration maxBackoff) {
             this.maxBackoff = maxBackoff;
         }
@@ -267,47 +373,93 @@ public class LiveSyncProperties {
         /** How often UIs closed or abandoned without being detached are looked for and dropped. */
         private Duration sweepInterval = Duration.ofSeconds(30);
 
+        /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.delivery.*} values. */
+        public Delivery() {
+        }
+
+        /** {@return how many row operations a view may have waiting before it reloads instead} */
         public int getMaxPending() {
             return maxPending;
         }
 
+        /**
+         * Sets {@code livesync.delivery.max-pending}.
+         *
+         * @param maxPending how many row operations a view may have waiting for its UI, and one transaction
+         *     may give one view, before the view reloads instead
+         */
         public void setMaxPending(int maxPending) {
             this.maxPending = maxPending;
         }
 
+        /** {@return how many row changes one transaction keeps for routing, in all} */
         public int getMaxChangesPerTransaction() {
             return maxChangesPerTransaction;
         }
 
+        /**
+         * Sets {@code livesync.delivery.max-changes-per-transaction}.
+         *
+         * @param maxChangesPerTransaction how many row changes one transaction keeps for routing, in all,
+         *     before the views of the tables concerned reload instead
+         */
         public void setMaxChangesPerTransaction(int maxChangesPerTransaction) {
             this.maxChangesPerTransaction = maxChangesPerTransaction;
         }
 
+        /**
+         * {@return the shortest time between two refreshes of a lazy Grid's visible range while changes keep
+         *     coming}
+         */
         public Duration getLazyRefreshWindow() {
             return lazyRefreshWindow;
         }
 
+        /**
+         * Sets {@code livesync.delivery.lazy-refresh-window}.
+         *
+         * @param lazyRefreshWindow the shortest time between two refreshes of a lazy Grid's visible range,
+         *     for providers that set no window of their own; zero refreshes for every delivery
+         */
         public void setLazyRefreshWindow(Duration lazyRefreshWindow) {
             this.lazyRefreshWindow = lazyRefreshWindow;
         }
 
+        /**
+         * {@return how many threads run {@code UI.access}; {@code null} for
+         *     {@linkplain org.vaadin.addons.livesync.DeliverySettings#defaultUiThreads() the default}}
+         */
         public @Nullable Integer getUiThreads() {
             return uiThreads;
         }
 
+        /**
+         * Sets {@code livesync.delivery.ui-threads}.
+         *
+         * @param uiThreads how many threads run {@code UI.access} for sessions whose lock is free; {@code null}
+         *     for twice the number of processors, at least 4
+         */
         public void setUiThreads(@Nullable Integer uiThreads) {
             this.uiThreads = uiThreads;
         }
 
+        /** {@return how often UIs closed or abandoned without being detached are looked for} */
         public Duration getSweepInterval() {
             return sweepInterval;
         }
 
+        /**
+         * Sets {@code livesync.delivery.sweep-interval}.
+         *
+         * @param sweepInterval how often UIs closed or abandoned without being detached are looked for and
+         *     dropped
+         */
         public void setSweepInterval(Duration sweepInterval) {
             this.sweepInterval = sweepInterval;
         }
     }
 
+    /** {@return the properties of the events for code that is not a view, {@code livesync.events.*}} */
     public Events getEvents() {
         return events;
     }
@@ -333,26 +485,58 @@ public class LiveSyncProperties {
          */
         private int queueSize = 1_000;
 
+        /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.events.*} values. */
+        public Events() {
+        }
+
+        /**
+         * {@return whether every committed change of a watched entity is published as an
+         *     {@link org.vaadin.addons.livesync.EntityEvent} application event}
+         */
         public boolean isPublishApplicationEvents() {
             return publishApplicationEvents;
         }
 
+        /**
+         * Sets {@code livesync.events.publish-application-events}.
+         *
+         * @param publishApplicationEvents whether to publish every committed change of a watched entity as an
+         *     {@link org.vaadin.addons.livesync.EntityEvent} application event, and missed events as
+         *     {@link org.vaadin.addons.livesync.MissedEvents}
+         */
         public void setPublishApplicationEvents(boolean publishApplicationEvents) {
             this.publishApplicationEvents = publishApplicationEvents;
         }
 
+        /** {@return whether the published INSERTED and UPDATED events carry the changed entity} */
         public boolean isWithEntity() {
             return withEntity;
         }
 
+        /**
+         * Sets {@code livesync.events.with-entity}.
+         *
+         * @param withEntity whether the published INSERTED and UPDATED events carry the changed entity, loaded
+         *     once per entity type and transaction
+         */
         public void setWithEntity(boolean withEntity) {
             this.withEntity = withEntity;
         }
 
+        /**
+         * {@return how many events may wait for the application's event listeners before further ones are
+         *     dropped}
+         */
         public int getQueueSize() {
             return queueSize;
         }
 
+        /**
+         * Sets {@code livesync.events.queue-size}.
+         *
+         * @param queueSize how many events may wait for the application's event listeners before further ones
+         *     are dropped and reported as {@link org.vaadin.addons.livesync.MissedEvents}
+         */
         public void setQueueSize(int queueSize) {
             this.queueSize = queueSize;
         }
