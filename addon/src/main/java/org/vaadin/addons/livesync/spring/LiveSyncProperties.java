@@ -471,13 +471,13 @@ public class LiveSyncProperties {
          * Whether to publish every committed change of a watched entity as an EntityEvent application
          * event (and MissedEvents when some could not be delivered), for @EventListener methods.
          */
-        private boolean publishApplicationEvents;
+        private boolean publishApplicationEvents = false;
 
         /**
          * Whether the published INSERTED and UPDATED events carry the changed entity, loaded once per
          * entity type and transaction.
          */
-        private boolean withEntity;
+        private boolean withEntity = false;
 
         /**
          * Events that may wait for the application's event listeners before further ones are dropped

@@ -50,7 +50,8 @@ class LiveSyncPropertiesTest {
             "livesync.slot.name", "livesync.slot.temporary", "livesync.reconnect.min-backoff",
             "livesync.reconnect.max-backoff", "livesync.delivery.max-pending",
             "livesync.delivery.max-changes-per-transaction", "livesync.delivery.lazy-refresh-window",
-            "livesync.delivery.ui-threads", "livesync.delivery.sweep-interval");
+            "livesync.delivery.ui-threads", "livesync.delivery.sweep-interval",
+            "livesync.events.publish-application-events", "livesync.events.with-entity", "livesync.events.queue-size");
     /** The properties whose default is "not set" (the datasource's, generated, computed, the watched tables). */
     private static final Set<String> WITHOUT_DEFAULT = Set.of("livesync.url", "livesync.username", "livesync.password",
             "livesync.tables", "livesync.slot.name", "livesync.delivery.ui-threads");
