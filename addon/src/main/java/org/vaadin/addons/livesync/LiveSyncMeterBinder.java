@@ -69,20 +69,20 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
     public void bindTo(MeterRegistry registry) {
         Pipeline pipeline = liveSync.pipeline();
         Dispatcher dispatcher = pipeline.dispatcher();
-        counter(registry, "livesync.transactions.received", "transactions",
+        counter(registry, "livesync.received.transactions", "transactions",
                 "Transactions received with at least one change kept for delivery (one that may concern a view or an entity listener)",
                 pipeline, p -> p.listener().transactionsDelivered());
-        counter(registry, "livesync.rows.received", BaseUnits.ROWS,
+        counter(registry, "livesync.received.rows", BaseUnits.ROWS,
                 "Row changes of watched tables received from the stream (a truncate counts once per table)",
                 pipeline, Pipeline::rowsReceived);
-        counter(registry, "livesync.rows.delivered", BaseUnits.ROWS,
+        counter(registry, "livesync.delivered.rows", BaseUnits.ROWS,
                 "Row operations handed to views", dispatcher, Dispatcher::deliveredRows);
         counter(registry, "livesync.row.queries", "queries",
                 "Queries issued to load changed rows (one per entity type and transaction batch)",
                 dispatcher, Dispatcher::queries);
         counter(registry, "livesync.reconnects", "reconnects",
                 "Times the stream was re-established after an interruption", pipeline, p -> p.listener().reconnects());
-        counter(registry, "livesync.changes.coalesced", BaseUnits.OPERATIONS,
+        counter(registry, "livesync.coalesced.changes", "changes",
                 "Row operations merged into later ones, or replaced by a reload, while their UI was busy",
                 dispatcher, Dispatcher::coalescedChanges);
         for (ReloadCause cause : ReloadCause.values()) {
@@ -90,9 +90,9 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
                     .description("Watched lists, beans and lazy Grids loaded again instead of receiving changes one by one")
                     .baseUnit("reloads").tags(tags).tag("cause", cause.tag()).register(registry);
         }
-        counter(registry, "livesync.events.delivered", BaseUnits.EVENTS,
+        counter(registry, "livesync.delivered.events", BaseUnits.EVENTS,
                 "Events handed to entity listeners", pipeline, p -> p.events().delivered());
-        counter(registry, "livesync.events.missed", BaseUnits.EVENTS,
+        counter(registry, "livesync.missed.events", BaseUnits.EVENTS,
                 "Events dropped because an entity listener's queue was full", pipeline, p -> p.events().missed());
 
         gauge(registry, "livesync.lag", BaseUnits.BYTES,
@@ -108,9 +108,9 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
         gauge(registry, "livesync.subscriptions", "subscriptions",
                 "Watched lists, beans and lazy Grids registered by attached views",
                 s -> s.pipeline().dispatcher().registrations());
-        gauge(registry, "livesync.operations.pending", BaseUnits.OPERATIONS,
+        gauge(registry, "livesync.pending.operations", BaseUnits.OPERATIONS,
                 "Row operations routed to UIs and not applied yet", s -> s.pipeline().dispatcher().pendingOperations());
-        gauge(registry, "livesync.transactions.pending", "transactions",
+        gauge(registry, "livesync.pending.transactions", "transactions",
                 "Transactions decoded but not yet delivered", s -> s.pipeline().listener().pending());
 
         Timer latency = Timer.builder("livesync.delivery.latency")

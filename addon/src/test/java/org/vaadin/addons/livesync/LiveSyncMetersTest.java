@@ -45,18 +45,18 @@ class LiveSyncMetersTest extends LivePipelineTest {
     @Test
     void countersMoveWhenACommittedInsertReachesAView() {
         ItemsView view = open(1);
-        double transactions = counter("livesync.transactions.received");
-        double received = counter("livesync.rows.received");
-        double delivered = counter("livesync.rows.delivered");
+        double transactions = counter("livesync.received.transactions");
+        double received = counter("livesync.received.rows");
+        double delivered = counter("livesync.delivered.rows");
         long timed = latency().count();
 
         env.insert(1, "counted");
 
         awaitUi(() -> view.titles().contains("counted"));
         await().atMost(LiveTestEnvironment.WAIT).until(() -> latency().count() > timed);
-        assertThat(counter("livesync.transactions.received")).isGreaterThan(transactions);
-        assertThat(counter("livesync.rows.received")).isGreaterThan(received);
-        assertThat(counter("livesync.rows.delivered")).isGreaterThan(delivered);
+        assertThat(counter("livesync.received.transactions")).isGreaterThan(transactions);
+        assertThat(counter("livesync.received.rows")).isGreaterThan(received);
+        assertThat(counter("livesync.delivered.rows")).isGreaterThan(delivered);
         assertThat(gauge("livesync.uis")).isGreaterThanOrEqualTo(1);
         assertThat(gauge("livesync.subscriptions")).isGreaterThanOrEqualTo(2); // the list and the form
         assertThat(gauge("livesync.streaming")).isEqualTo(1);
@@ -68,7 +68,7 @@ class LiveSyncMetersTest extends LivePipelineTest {
                         .map((ValueAtPercentile p) -> p.percentile() + "=" + p.value(TimeUnit.MILLISECONDS) + " ms")
                         .toList());
         LiveSyncMetrics metrics = env.liveSync.metrics();
-        assertThat(metrics.rowsReceived()).isEqualTo((long) counter("livesync.rows.received"));
+        assertThat(metrics.rowsReceived()).isEqualTo((long) counter("livesync.received.rows"));
     }
 
     @Test
@@ -95,7 +95,7 @@ class LiveSyncMetersTest extends LivePipelineTest {
     @Test
     void changesToTheSameRowWhileItsUiIsBusyAreCountedAsCoalesced() {
         ItemsView view = open(1);
-        double coalesced = counter("livesync.changes.coalesced");
+        double coalesced = counter("livesync.coalesced.changes");
 
         long id = env.insert(1, "first");
         env.catchUp(); // routed to the view, not applied: Karibu's test thread holds the session lock
@@ -104,8 +104,8 @@ class LiveSyncMetersTest extends LivePipelineTest {
         MockVaadin.runUIQueue();
 
         awaitUi(() -> view.titles().equals(List.of("second")));
-        assertThat(counter("livesync.changes.coalesced")).isGreaterThan(coalesced);
-        assertThat(env.liveSync.metrics().coalescedChanges()).isEqualTo((long) counter("livesync.changes.coalesced"));
+        assertThat(counter("livesync.coalesced.changes")).isGreaterThan(coalesced);
+        assertThat(env.liveSync.metrics().coalescedChanges()).isEqualTo((long) counter("livesync.coalesced.changes"));
     }
 
     @Test
