@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vaadin.addons.livesync.LiveTestEnvironment.awaitUi;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,12 +126,25 @@ class LiveSyncMetersTest extends LivePipelineTest {
     }
 
     @Test
-    void everyReloadCauseIsAMeterAndOnlyFunctionMetersReadTheCounters() {
+    void everyReloadCauseIsAMeterAndEveryMeterIsALivesyncOne() {
         for (ReloadCause cause : ReloadCause.values()) {
             assertThat(registry.get("livesync.reloads").tag("cause", cause.tag()).functionCounter().count())
                     .isEqualTo(env.liveSync.metrics().reloads().get(cause).doubleValue());
         }
         assertThat(registry.getMeters()).allSatisfy(meter -> assertThat(meter.getId().getName()).startsWith("livesync."));
+    }
+
+    @Test
+    void theReadmeTableListsEveryMeterAndNoOther() throws Exception {
+        Set<String> documented = Files.readAllLines(Path.of("../README.md")).stream()
+                .filter(line -> line.startsWith("| livesync."))
+                .map(line -> line.substring(2, line.indexOf(' ', 2)))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> bound = registry.getMeters().stream().map(meter -> meter.getId().getName())
+                .filter(name -> !name.endsWith(".percentile")) // the timer's percentiles, as some registries show them
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(documented).isEqualTo(bound);
     }
 
     private double counter(String name) {
