@@ -1,7 +1,7 @@
 package org.vaadin.addons.livesync;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -32,8 +32,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * without Spring, {@code new LiveSyncMeterBinder(liveSync).bindTo(registry)}. Counters and gauges
  * read LiveSync's own counters when the registry asks (no work on the delivery path); the timer is
  * recorded in each UI's {@code UI.access}, once per UI that applied changes. Binding to a registry
- * twice gives the meters registered the first time. {@link #close()} stops recording the timer
- * (the registry keeps the meters). Thread-safe.
+ * again does nothing (the meters are there, and each latency is recorded once). {@link #close()}
+ * stops recording the timer (the registries keep the meters). Thread-safe.
  */
 public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
 
@@ -42,7 +42,8 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
 
     private final LiveSync liveSync;
     private final Tags tags;
-    private final List<Registration> recorders = new ArrayList<>();
+    /** The latency timer's recorder for each registry bound to. */
+    private final Map<MeterRegistry, Registration> recorders = new IdentityHashMap<>();
 
     /**
      * Meters of {@code liveSync} with no tags of their own.
@@ -67,6 +68,16 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        synchronized (recorders) {
+            if (recorders.containsKey(registry)) {
+                return;
+            }
+            recorders.put(registry, bind(registry));
+        }
+    }
+
+    /** Registers the meters; returns what stops recording the latency timer. */
+    private Registration bind(MeterRegistry registry) {
         Pipeline pipeline = liveSync.pipeline();
         Dispatcher dispatcher = pipeline.dispatcher();
         counter(registry, "livesync.received.transactions", "transactions",
@@ -116,17 +127,14 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
         Timer latency = Timer.builder("livesync.delivery.latency")
                 .description("From a transaction's commit (database clock) until a UI applied it in UI.access, per UI")
                 .tags(tags).publishPercentiles(PERCENTILES).register(registry);
-        Registration recorder = dispatcher.addDeliveryListener(latency::record);
-        synchronized (recorders) {
-            recorders.add(recorder);
-        }
+        return dispatcher.addDeliveryListener(latency::record);
     }
 
     /** Stops recording the delivery-latency timer of every registry bound to; idempotent. */
     @Override
     public void close() {
         synchronized (recorders) {
-            recorders.forEach(Registration::remove);
+            recorders.values().forEach(Registration::remove);
             recorders.clear();
         }
     }

@@ -77,6 +77,19 @@ class LiveSyncMetersTest extends LivePipelineTest {
     }
 
     @Test
+    void bindingTheSameRegistryTwiceRecordsEachDeliveryOnce() {
+        binder.bindTo(registry);
+        ItemsView view = open(1);
+        long timed = latency().count();
+
+        env.insert(1, "timed once");
+
+        awaitUi(() -> view.titles().contains("timed once"));
+        env.quiesce();
+        assertThat(latency().count()).isEqualTo(timed + 1); // one UI applied it once
+    }
+
+    @Test
     void aReloadAfterAnInterruptionIsCountedWithItsCause() throws Exception {
         ItemsView view = open(1);
         int loadsBefore = view.loads.get();

@@ -91,6 +91,7 @@ public final class Delta<T> {
 
     /** Turns it into a reload; the first cause stays when it already was one. */
     void markReload(ReloadCause cause) {
+        Objects.requireNonNull(cause, "cause");
         if (!reload) {
             reloadCause = cause;
         }
