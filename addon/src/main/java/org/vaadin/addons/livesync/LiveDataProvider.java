@@ -452,6 +452,9 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
         @Override
         void reload() {
+            if (subscription != null) {
+                pipeline.dispatcher().reloadRequested();
+            }
             fenceDue = true;
             refreshAll();
         }

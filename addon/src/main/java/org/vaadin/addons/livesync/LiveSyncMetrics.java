@@ -1,11 +1,17 @@
 package org.vaadin.addons.livesync;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
 import org.vaadin.addons.livesync.internal.dispatch.Dispatcher;
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 
 /**
- * A snapshot of {@link LiveSync}'s counters ({@link LiveSync#metrics()}). Immutable and
- * thread-safe; each value was read at the moment of the snapshot.
+ * A snapshot of {@link LiveSync}'s counters ({@link LiveSync#metrics()}); with Micrometer,
+ * {@link LiveSyncMeterBinder} publishes them as meters. Immutable and thread-safe; each value was
+ * read at the moment of the snapshot.
  *
  * @param registrations         watched lists and beans registered by attached views (returns to 0
  *                              when every view is detached)
@@ -24,11 +30,33 @@ import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
  * @param entityListeners       registered entity listeners (returns to 0 when every registration was removed)
  * @param entityEvents          events handed to entity listeners, since start
  * @param missedEntityEvents    events dropped because an entity listener's queue was full, since start
+ * @param rowsReceived          row changes of watched tables received from the stream, since start (before
+ *                              any was found to concern no view; a truncate counts once per table)
+ * @param reloads               watched lists, beans and lazy Grids loaded again instead of receiving
+ *                              changes one by one, since start, by cause (every cause present)
+ * @param coalescedChanges      row operations merged into later ones of the same row, or replaced by a
+ *                              reload, while their UI was busy, since start
  */
 public record LiveSyncMetrics(int registrations, int uis, int heldRows, int busyUis, int pendingOperations,
                               int lateTransactions,
                               long rowQueries, long deliveredRows, long transactions, int pendingTransactions,
-                              long reconnects, int entityListeners, long entityEvents, long missedEntityEvents) {
+                              long reconnects, int entityListeners, long entityEvents, long missedEntityEvents,
+                              long rowsReceived, Map<ReloadCause, Long> reloads, long coalescedChanges) {
+
+    /** Copies the reloads, which must name every cause. */
+    public LiveSyncMetrics {
+        Objects.requireNonNull(reloads, "reloads");
+        EnumMap<ReloadCause, Long> byCause = new EnumMap<>(ReloadCause.class);
+        for (ReloadCause cause : ReloadCause.values()) {
+            byCause.put(cause, Objects.requireNonNull(reloads.get(cause), () -> "no count of reloads for " + cause));
+        }
+        reloads = Collections.unmodifiableMap(byCause);
+    }
+
+    /** {@return reloads since start, of every cause} */
+    public long totalReloads() {
+        return reloads.values().stream().mapToLong(Long::longValue).sum();
+    }
 
     static LiveSyncMetrics of(Pipeline pipeline) {
         Dispatcher dispatcher = pipeline.dispatcher();
@@ -36,6 +64,7 @@ public record LiveSyncMetrics(int registrations, int uis, int heldRows, int busy
                 dispatcher.busyUis(), dispatcher.pendingOperations(), dispatcher.lateTransactions(), dispatcher.queries(), dispatcher.deliveredRows(),
                 pipeline.listener().transactionsDelivered(), pipeline.listener().pending(),
                 pipeline.listener().reconnects(), pipeline.events().listeners(), pipeline.events().delivered(),
-                pipeline.events().missed());
+                pipeline.events().missed(), pipeline.rowsReceived(), dispatcher.reloads(),
+                dispatcher.coalescedChanges());
     }
 }

@@ -363,7 +363,7 @@ public final class WatchedBean<T> extends Watch {
         this.value = subscriptionValue;
         this.subscription = pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply,
                 scope.describe(key));
-        reload();
+        load();
     }
 
     @Override
@@ -380,6 +380,14 @@ public final class WatchedBean<T> extends Watch {
      */
     @Override
     public void reload() {
+        if (subscription != null) {
+            pipeline.dispatcher().reloadRequested();
+        }
+        load();
+    }
+
+    /** Loads the record: first, on request, or when a change cannot be applied one by one. */
+    private void load() {
         if (subscription == null) {
             return;
         }
@@ -402,7 +410,7 @@ public final class WatchedBean<T> extends Watch {
             return;
         }
         if (delta.reload()) {
-            subscription.resync(this::reload); // within the pipeline's bound of concurrent reloads
+            subscription.resync(this::load); // within the pipeline's bound of concurrent reloads
             return;
         }
         T fresh = delta.puts().get(id);

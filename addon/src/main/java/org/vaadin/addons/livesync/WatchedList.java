@@ -171,6 +171,14 @@ public final class WatchedList<T> extends Watch {
     /** Loads the list again through its loader (e.g. after the loader's own criteria changed). */
     @Override
     public void reload() {
+        if (subscription != null) {
+            pipeline.dispatcher().reloadRequested();
+        }
+        load();
+    }
+
+    /** Loads it through its loader: first, on request, or when a change cannot be applied one by one. */
+    private void load() {
         if (subscription == null) {
             return;
         }
@@ -217,7 +225,7 @@ public final class WatchedList<T> extends Watch {
         subscription = ids != null
                 ? pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply, scope.describe(key))
                 : pipeline.dispatcher().subscribe(ui, entity, subscriptionValue, this::apply, scope.describe(key));
-        reload();
+        load();
         subscription.loaded();
     }
 
@@ -241,7 +249,7 @@ public final class WatchedList<T> extends Watch {
             return;
         }
         if (delta.reload()) {
-            subscription.resync(this::reload); // within the pipeline's bound of concurrent reloads
+            subscription.resync(this::load); // within the pipeline's bound of concurrent reloads
             return;
         }
         if (delta.cleared()) {

@@ -20,10 +20,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.LiveSyncMeterBinder;
 import org.vaadin.addons.livesync.LiveSyncSettings;
 import org.vaadin.addons.livesync.TransactionRunner;
 
 import com.vaadin.flow.server.VaadinServiceInitListener;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import jakarta.persistence.EntityManagerFactory;
 
@@ -34,8 +37,9 @@ import jakarta.persistence.EntityManagerFactory;
  * application context and stops it with it; installs it into the Vaadin application so that
  * {@link org.vaadin.addons.livesync.LiveSyncView}s find it; runs forms' saves on the
  * application's transaction manager; publishes entity events as application events when
- * {@code livesync.events.publish-application-events} is set; and, with Spring Boot Actuator, adds a
- * {@code livesync} health indicator. Its settings are the {@code livesync.*} properties
+ * {@code livesync.events.publish-application-events} is set; with Spring Boot Actuator, adds a
+ * {@code livesync} health indicator; and, with Micrometer, a {@link LiveSyncMeterBinder} bean
+ * (the {@code livesync.*} meters, bound by Spring Boot's metrics auto-configuration). Its settings are the {@code livesync.*} properties
  * ({@link LiveSyncProperties}), then whatever the application's {@link LiveSyncCustomizer} beans
  * change. Turned off with {@code livesync.enabled=false}.
  */
@@ -128,6 +132,22 @@ public final class LiveSyncAutoConfiguration {
         EntityEventPublisher liveSyncEntityEventPublisher(LiveSync liveSync, ApplicationEventPublisher publisher,
                                                           LiveSyncProperties properties) {
             return new EntityEventPublisher(liveSync, publisher, properties.getEvents());
+        }
+    }
+
+    /**
+     * With Micrometer on the class path, the {@code livesync.*} meters: Spring Boot binds every
+     * {@code MeterBinder} bean to the application's registries. A bean of the application's own
+     * (e.g. one with tags) replaces this one.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class MetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        LiveSyncMeterBinder liveSyncMeterBinder(LiveSync liveSync) {
+            return new LiveSyncMeterBinder(liveSync);
         }
     }
 

@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,6 +32,7 @@ import org.vaadin.addons.livesync.CaptureState;
 import org.vaadin.addons.livesync.EntityEvent;
 import org.vaadin.addons.livesync.PreflightProblem;
 import org.vaadin.addons.livesync.LiveSync;
+import org.vaadin.addons.livesync.LiveSyncMeterBinder;
 import org.vaadin.addons.livesync.TransactionRunner;
 import org.vaadin.addons.livesync.testdb.LogCapture;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
@@ -40,6 +42,8 @@ import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinServiceInitListener;
 import com.vaadin.flow.shared.Registration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.persistence.EntityManagerFactory;
 
 @Timeout(120)
@@ -290,6 +294,56 @@ class LiveSyncAutoConfigurationTest {
             DB.execute("GRANT EXECUTE ON FUNCTION " + EMIT_MESSAGE + " TO PUBLIC",
                     "REVOKE EXECUTE ON FUNCTION " + EMIT_MESSAGE + " FROM " + ROLE, "DROP ROLE " + ROLE);
         }
+    }
+
+    @Test
+    void healthShowsStateLagAndLastCommitButNeitherPasswordNorUrl() {
+        String role = TestDatabase.uniqueName("health");
+        String password = "pw-" + java.util.UUID.randomUUID();
+        DB.execute("CREATE ROLE " + role + " LOGIN REPLICATION NOSUPERUSER PASSWORD '" + password + "'");
+        try {
+            runner.withPropertyValues("livesync.url=" + DB.jdbcUrl(), "livesync.username=" + role,
+                    "livesync.password=" + password).run(context -> {
+                assertThat(context).hasNotFailed();
+                LiveSync liveSync = context.getBean(LiveSync.class);
+                await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+                DB.execute("INSERT INTO " + SCHEMA + ".spring_task VALUES (601, 7, 'seen by the health')");
+                HealthIndicator indicator = context.getBean("livesyncHealthIndicator", HealthIndicator.class);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> indicator.health(true).getDetails().containsKey("lastCommitLsn"));
+
+                Health health = indicator.health(true);
+                System.out.println("health: " + health);
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+                assertThat(health.getDetails()).containsEntry("state", "STREAMING")
+                        .containsKeys("lagBytes", "lag", "lastCommitTime", "lastCommitLsn", "uis", "views")
+                        .doesNotContainKeys("problems", "url", "user", "password");
+                assertThat(health.getDetails().get("lastCommitLsn").toString()).matches("[0-9A-F]+/[0-9A-F]+");
+                assertThat(health.toString()).doesNotContain(password).doesNotContain(role)
+                        .doesNotContain(DB.jdbcUrl());
+            });
+        } finally {
+            DB.execute("DROP ROLE " + role);
+        }
+    }
+
+    @Test
+    void withMicrometerTheMeterBinderIsABeanThatBindsTheLivesyncMeters() {
+        runner.withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(LiveSyncMeterBinder.class);
+            MeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(LiveSyncMeterBinder.class).bindTo(registry);
+            assertThat(registry.get("livesync.streaming").gauge().value()).isZero();
+            assertThat(registry.get("livesync.reloads").tag("cause", "gap").functionCounter().count()).isZero();
+        });
+    }
+
+    @Test
+    void withoutMicrometerTheApplicationStartsWithNoMeterBinder() {
+        runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
+                .withPropertyValues("livesync.url=jdbc:postgresql://127.0.0.1:1/nowhere")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(LiveSync.class)
+                        .doesNotHaveBean("liveSyncMeterBinder"));
     }
 
     @Test

@@ -1,10 +1,13 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+
+import org.vaadin.addons.livesync.ReloadCause;
 
 /**
  * What changed for one subscription since it was last applied: rows to put (by id, the latest
@@ -26,6 +29,9 @@ public final class Delta<T> {
     private final Map<Object, Integer> marks = new HashMap<>();
     private boolean cleared;
     private boolean reload;
+    private ReloadCause reloadCause;
+    /** When the oldest transaction merged into it committed; null for a delta of no transaction (a gap's reload). */
+    private Instant commitTime;
 
     Delta() {
     }
@@ -83,7 +89,12 @@ public final class Delta<T> {
         }
     }
 
-    void markReload() {
+    /** Turns it into a reload; the first cause stays when it already was one. */
+    void markReload(ReloadCause cause) {
+        Objects.requireNonNull(cause, "cause");
+        if (!reload) {
+            reloadCause = cause;
+        }
         reload = true;
         cleared = false;
         puts.clear();
@@ -100,11 +111,29 @@ public final class Delta<T> {
         return marks;
     }
 
+    /** Why it is a reload; null when it is none. */
+    ReloadCause reloadCause() {
+        return reloadCause;
+    }
+
+    /** Records that it carries changes of a transaction committed at {@code time} (the oldest one counts). */
+    void committedAt(Instant time) {
+        if (time != null && (commitTime == null || time.isBefore(commitTime))) {
+            commitTime = time;
+        }
+    }
+
+    /** When the oldest transaction merged into it committed; null when it carries none. */
+    Instant commitTime() {
+        return commitTime;
+    }
+
     /** Merges a later delta into this one. */
     void mergeLater(Delta<T> later) {
         later.marks.forEach((id, n) -> marks.merge(id, n, Integer::sum));
+        committedAt(later.commitTime);
         if (later.reload) {
-            markReload();
+            markReload(later.reloadCause);
             return;
         }
         if (later.cleared) {

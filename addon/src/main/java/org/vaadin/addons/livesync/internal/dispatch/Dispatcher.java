@@ -1,5 +1,7 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,9 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.ReloadCause;
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
 import org.vaadin.addons.livesync.internal.events.EventBatch;
 import org.vaadin.addons.livesync.internal.events.LoadedRows;
@@ -25,6 +29,7 @@ import org.vaadin.addons.livesync.internal.watch.EntityChange;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.shared.Registration;
 
 /**
  * Session-aware routing: which attached views receive a change. Views register a
@@ -75,6 +80,7 @@ public final class Dispatcher {
     /** Delivery thread only: transactions set aside, oldest first. */
     private final Deque<Late> late = new ArrayDeque<>();
     private final AtomicLong deliveredRows = new AtomicLong();
+    private final DeliveryStats stats = new DeliveryStats();
     private volatile long queries;
     private volatile int lateCount;
 
@@ -164,7 +170,7 @@ public final class Dispatcher {
         }
         Subscription<T> subscription = new Subscription<>(this, ui, entity, routed, sink, description);
         mailboxes.compute(ui, (u, mailbox) -> {
-            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, this::detached);
+            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, stats, this::detached);
             box.subscriptions().add(subscription);
             return box;
         });
@@ -240,6 +246,33 @@ public final class Dispatcher {
         return deliveredRows.get();
     }
 
+    /** {@return watched lists and beans loaded again since start, by cause (every cause present)} */
+    public Map<ReloadCause, Long> reloads() {
+        return stats.reloads();
+    }
+
+    /** {@return row operations merged into later ones, or replaced by a reload, while their UI was busy, since start} */
+    public long coalescedChanges() {
+        return stats.coalesced();
+    }
+
+    /** Counts a reload that the application asked for (a watched list's or bean's {@code reload()}). */
+    public void reloadRequested() {
+        stats.reloaded(ReloadCause.REQUESTED);
+    }
+
+    /**
+     * Tells {@code listener}, each time a UI applied changes, how long after the commit of the oldest
+     * transaction among them that was (by the database server's clock; never negative). Called in
+     * {@code UI.access} with the session locked: it must be quick and must not touch the UI.
+     *
+     * @param listener told each delivery's latency
+     * @return removes the listener
+     */
+    public Registration addDeliveryListener(Consumer<Duration> listener) {
+        return stats.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
     /**
      * UIs with changes routed to them but not yet applied (their {@code UI.access} is scheduled or
      * waiting for the session lock). Zero once every routed change was applied.
@@ -284,14 +317,14 @@ public final class Dispatcher {
      * to the views' mailboxes and the listeners' queues (at once, or when the transaction is
      * delivered late). Delivery thread only.
      */
-    void dispatch(List<EntityChange> changes, Collection<Subscription<?>> reloads, long xid, EventBatch events,
-                  Runnable onDelivered) {
-        Plan plan = new Plan(maxPendingPerSubscription);
+    void dispatch(List<EntityChange> changes, Collection<Subscription<?>> reloads, long xid, Instant commitTime,
+                  EventBatch events, Runnable onDelivered) {
+        Plan plan = new Plan(maxPendingPerSubscription, commitTime);
         if (!all.isEmpty()) {
             for (EntityChange change : changes) {
                 route(change, plan);
             }
-            reloads.forEach(plan::reload);
+            reloads.forEach(subscription -> plan.reload(subscription, ReloadCause.OVERFLOW));
         }
         if (plan.isEmpty() && events.isEmpty()) {
             onDelivered.run();
@@ -320,8 +353,8 @@ public final class Dispatcher {
         List<Subscription<?>> reload = fence.check();
         if (!reload.isEmpty()) {
             LOG.debug("Transactions became visible: reloading {} view(s) that registered before", reload.size());
-            Plan plan = new Plan(maxPendingPerSubscription);
-            reload.forEach(plan::reload);
+            Plan plan = new Plan(maxPendingPerSubscription, null);
+            reload.forEach(subscription -> plan.reload(subscription, ReloadCause.LATE_VISIBILITY));
             post(plan, Map.of());
         }
         if (late.isEmpty()) {
@@ -351,10 +384,10 @@ public final class Dispatcher {
         return !late.isEmpty() || fence.hasReloadsPending();
     }
 
-    /** Every subscription reloads through its loader: after a gap in the stream. */
-    void reloadAll() {
-        Plan plan = new Plan(maxPendingPerSubscription);
-        all.forEach(plan::reload);
+    /** Every subscription reloads through its loader: after a gap in the stream, or when routing failed. */
+    void reloadAll(ReloadCause cause) {
+        Plan plan = new Plan(maxPendingPerSubscription, null);
+        all.forEach(subscription -> plan.reload(subscription, cause));
         post(plan, Map.of());
     }
 
@@ -435,13 +468,18 @@ public final class Dispatcher {
     /** Resolves the plan into one delta per subscription and posts them, one batch per UI. */
     private void post(Plan plan, Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
         Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi = new LinkedHashMap<>();
-        for (Subscription<?> subscription : plan.reloads()) {
+        plan.reloads().forEach((subscription, cause) -> {
             subscription.resyncDue();
             Delta<?> reload = new Delta<>();
-            reload.markReload();
+            reload.markReload(cause);
+            reload.committedAt(plan.commitTime());
             addTo(byUi, subscription, reload);
-        }
-        plan.ops().forEach((subscription, ops) -> addTo(byUi, subscription, resolve(subscription, ops, fetched)));
+        });
+        plan.ops().forEach((subscription, ops) -> {
+            Delta<?> delta = resolve(subscription, ops, fetched);
+            delta.committedAt(plan.commitTime());
+            addTo(byUi, subscription, delta);
+        });
         if (LOG.isTraceEnabled()) {
             LOG.trace("Routed to {} subscription(s) in {} UI(s)", plan.ops().size() + plan.reloads().size(), byUi.size());
         }

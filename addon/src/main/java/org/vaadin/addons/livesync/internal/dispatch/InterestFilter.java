@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.vaadin.addons.livesync.internal.decode.ChangeFilter;
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
@@ -67,6 +68,8 @@ final class InterestFilter implements ChangeFilter {
     private final Map<Row, Integer> inFlight = new ConcurrentHashMap<>();
     /** xid → the rows counted in {@link #inFlight} for it. */
     private final Map<Long, List<Row>> byTransaction = new ConcurrentHashMap<>();
+    /** Row changes of watched tables offered to {@link #retain}, kept or not. */
+    private final LongAdder received = new LongAdder();
     /** Reader thread only: the transaction being filtered, and the last change's entity changes. */
     private long currentXid;
     private Object lastGroup;
@@ -91,6 +94,7 @@ final class InterestFilter implements ChangeFilter {
 
     @Override
     public RowChange retain(RowChange change) {
+        received.increment();
         List<EntityChange> changes;
         try {
             changes = registry.changesOf(change);
@@ -134,6 +138,11 @@ final class InterestFilter implements ChangeFilter {
                 inFlight.computeIfPresent(row, (r, n) -> n > 1 ? n - 1 : null);
             }
         }
+    }
+
+    /** Row changes of watched tables received since start (a truncate once per table), kept or not. */
+    long received() {
+        return received.sum();
     }
 
     /** Rows counted as in flight: zero once every kept change was delivered. */

@@ -20,6 +20,7 @@ import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
 import org.vaadin.addons.livesync.DeliverySettings;
 import org.vaadin.addons.livesync.LiveSyncSettings;
+import org.vaadin.addons.livesync.ReloadCause;
 import org.vaadin.addons.livesync.internal.capture.Gap;
 import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
 import org.vaadin.addons.livesync.internal.capture.TransactionConsumer;
@@ -151,6 +152,11 @@ public final class Pipeline implements AutoCloseable {
     /** {@return the entity listeners: code that is not a view and receives events} */
     public EventBus events() {
         return events;
+    }
+
+    /** {@return row changes of watched tables received from the stream since start, before any was filtered out} */
+    public long rowsReceived() {
+        return interest.received();
     }
 
     /** {@return the replication listener: state, problems and counters} */
@@ -321,14 +327,14 @@ public final class Pipeline implements AutoCloseable {
                     }
                 }
                 dispatcher.dispatch(changes, overflowed(transaction.overflow()), transaction.xid(),
-                        events.select(changes, transaction.commitTime(), typesOf(transaction.overflow())),
+                        transaction.commitTime(), events.select(changes, transaction.commitTime(), typesOf(transaction.overflow())),
                         () -> interest.done(transaction.xid()));
             } catch (RuntimeException e) {
                 interest.done(transaction.xid());
                 events.interrupted();
                 LOG.error("Pipeline could not route transaction {} (xid {}); every view reloads to stay correct",
                         transaction.commitLsn(), transaction.xid(), e);
-                dispatcher.reloadAll();
+                dispatcher.reloadAll(ReloadCause.ERROR);
             }
         }
 
@@ -392,7 +398,7 @@ public final class Pipeline implements AutoCloseable {
             if (!gap.initial()) {
                 LOG.info("Pipeline stream resumed after an interruption ({}): live views reload", gap.reason());
             }
-            dispatcher.reloadAll();
+            dispatcher.reloadAll(ReloadCause.GAP);
             if (!gap.initial()) {
                 events.interrupted();
             }

@@ -1,5 +1,6 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.vaadin.addons.livesync.ReloadCause;
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
@@ -14,7 +16,8 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
  * What one transaction does to each subscription it concerns, before any row is loaded: row
  * operations in commit order, or a reload for a subscription that got more than {@code maxOps} of
  * them (its delta would cost more than loading it again) or whose rows the transaction did not
- * keep. Not thread-safe: built and used by the delivery thread.
+ * keep, with why. It carries the transaction's commit time (none for the reloads after a gap), which
+ * the deltas carry on to the UI. Not thread-safe: built and used by the delivery thread.
  */
 final class Plan {
 
@@ -23,27 +26,36 @@ final class Plan {
     }
 
     private final int maxOps;
+    private final Instant commitTime;
     private final Map<Subscription<?>, List<Op>> ops = new LinkedHashMap<>();
-    private final Set<Subscription<?>> reloads = new LinkedHashSet<>();
+    private final Map<Subscription<?>, ReloadCause> reloads = new LinkedHashMap<>();
 
-    Plan(int maxOps) {
+    /** A plan for a transaction committed at {@code commitTime}, or for none ({@code null}). */
+    Plan(int maxOps, Instant commitTime) {
         this.maxOps = maxOps;
+        this.commitTime = commitTime;
     }
 
     void add(Subscription<?> subscription, Op op) {
-        if (reloads.contains(subscription)) {
+        if (reloads.containsKey(subscription)) {
             return;
         }
         List<Op> list = ops.computeIfAbsent(subscription, s -> new ArrayList<>());
         list.add(op);
         if (list.size() > maxOps) {
-            reload(subscription);
+            reload(subscription, ReloadCause.MAX_PENDING);
         }
     }
 
-    void reload(Subscription<?> subscription) {
+    /** The subscription reloads instead (for the first cause given, when several are). */
+    void reload(Subscription<?> subscription, ReloadCause cause) {
         ops.remove(subscription);
-        reloads.add(subscription);
+        reloads.putIfAbsent(subscription, cause);
+    }
+
+    /** When the transaction committed; null for a plan of no transaction. */
+    Instant commitTime() {
+        return commitTime;
     }
 
     boolean isEmpty() {
@@ -54,7 +66,8 @@ final class Plan {
         return ops;
     }
 
-    Set<Subscription<?>> reloads() {
+    /** The subscriptions that reload, with why. */
+    Map<Subscription<?>, ReloadCause> reloads() {
         return reloads;
     }
 
@@ -77,12 +90,12 @@ final class Plan {
      * must not remove a row inserted again since), and a truncate becomes a reload.
      */
     Plan reconciled() {
-        Plan late = new Plan(maxOps);
+        Plan late = new Plan(maxOps, commitTime);
         reloads.forEach(late::reload);
         ops.forEach((subscription, list) -> {
             for (Op op : list) {
                 if (op.kind() == ChangeKind.TRUNCATE) {
-                    late.reload(subscription);
+                    late.reload(subscription, ReloadCause.LATE_VISIBILITY);
                 } else {
                     late.add(subscription, new Op(ChangeKind.UPDATE, op.id()));
                 }

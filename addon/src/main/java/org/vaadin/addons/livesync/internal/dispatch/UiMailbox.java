@@ -1,5 +1,6 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.ReloadCause;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.function.DeploymentConfiguration;
@@ -21,7 +23,9 @@ import com.vaadin.flow.server.VaadinSessionState;
  * The changes waiting for one UI. Deliveries merge into what is pending (per subscription, latest
  * wins; past {@code maxPending} row operations a subscription's delta turns into a reload), and at
  * most one {@code UI.access} is outstanding: so one transaction never reaches a UI in two pushes,
- * and a UI that falls behind costs bounded memory and converges when it catches up.
+ * and a UI that falls behind costs bounded memory and converges when it catches up. It counts, in
+ * {@link DeliveryStats}, the row operations so merged away, the reloads it applies, and how long
+ * after their commit the changes were applied.
  * <p>
  * Thread-safe: {@link #post} runs on the delivery thread, {@link #drain} inside {@code UI.access} (on a
  * LiveSync UI thread when the session is free, else on the thread that holds the session lock).
@@ -39,12 +43,14 @@ final class UiMailbox {
     private long deliveries;
 
     private final Executor executor;
+    private final DeliveryStats stats;
     private final SerializableRunnable probe;
 
-    UiMailbox(UI ui, int maxPending, Executor executor, Consumer<UiMailbox> onDetached) {
+    UiMailbox(UI ui, int maxPending, Executor executor, DeliveryStats stats, Consumer<UiMailbox> onDetached) {
         this.ui = ui;
         this.maxPending = maxPending;
         this.executor = executor;
+        this.stats = stats;
         this.trigger = ui.accessLater(this::drain, () -> onDetached.accept(this));
         this.probe = ui.accessLater(() -> {
             if (isAbandoned(ui)) {
@@ -110,15 +116,18 @@ final class UiMailbox {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void merge(Subscription<?> subscription, Delta<?> delta) {
         Delta existing = pending.get(subscription);
+        int before = delta.size();
         if (existing == null) {
             pending.put(subscription, delta);
             existing = delta;
         } else {
+            before += existing.size();
             existing.mergeLater(delta);
         }
         if (existing.size() > maxPending) {
-            existing.markReload();
+            existing.markReload(ReloadCause.MAX_PENDING);
         }
+        stats.coalesced(before - existing.size()); // a reload holds no row operations
     }
 
     /** Row operations waiting, over all subscriptions. */
@@ -151,12 +160,20 @@ final class UiMailbox {
             deliveries++;
         }
         LOG.trace("UI {}: applying {} subscription delta(s)", ui.getUIId(), batch.size());
+        Instant oldestCommit = null;
         for (Map.Entry<Subscription<?>, Delta<?>> entry : batch.entrySet()) {
             Subscription subscription = entry.getKey();
             if (subscription.isClosed()) {
                 continue;
             }
             Delta delta = entry.getValue();
+            if (delta.reload()) {
+                stats.reloaded(delta.reloadCause());
+            }
+            Instant committed = delta.commitTime();
+            if (committed != null && (oldestCommit == null || committed.isBefore(oldestCommit))) {
+                oldestCommit = committed;
+            }
             try {
                 subscription.sink().apply(delta);
             } catch (RuntimeException e) {
@@ -167,6 +184,9 @@ final class UiMailbox {
                     subscription.resynced(); // also when the sink had nothing to load (a form showing no bean)
                 }
             }
+        }
+        if (oldestCommit != null) {
+            stats.applied(oldestCommit);
         }
     }
 }
