@@ -119,6 +119,9 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
         gauge(registry, "livesync.subscriptions", "subscriptions",
                 "Watched lists, beans and lazy Grids registered by attached views",
                 s -> s.pipeline().dispatcher().registrations());
+        gauge(registry, "livesync.resyncing", "subscriptions",
+                "Watched lists, beans and lazy Grids still to reload after an interruption or an overflow",
+                s -> s.pipeline().resyncing());
         gauge(registry, "livesync.pending.operations", BaseUnits.OPERATIONS,
                 "Row operations routed to UIs and not applied yet", s -> s.pipeline().dispatcher().pendingOperations());
         gauge(registry, "livesync.pending.transactions", "transactions",
