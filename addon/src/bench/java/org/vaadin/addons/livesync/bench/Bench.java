@@ -35,6 +35,7 @@ public final class Bench {
         MEASUREMENTS.put("queries_per_tx", (db, sizes, results, out) -> QueriesPerTx.run(db, sizes, results));
         MEASUREMENTS.put("heap_per_view", (db, sizes, results, out) -> HeapPerView.run(db, sizes, results));
         MEASUREMENTS.put("resync", (db, sizes, results, out) -> Resync.run(db, sizes, results));
+        MEASUREMENTS.put("scaleout", (db, sizes, results, out) -> Scaleout.run(db, sizes, results));
         MEASUREMENTS.put("lazy_grid", (db, sizes, results, out) -> LazyGrid.run(db, sizes, results));
         MEASUREMENTS.put("write_tps", (db, sizes, results, out) -> WriteTps.run(db, sizes, results));
         MEASUREMENTS.put("browser_latency", BrowserLatency::run);

@@ -90,7 +90,9 @@ final class Report {
                 {"latency_ms.browser_delete_p50", "browser_latency"}, {"latency_ms.browser_move_p50", "browser_latency"},
                 {"capture.recvlogical_rows_per_s", "capture_throughput"},
                 {"write_tps.livesync_vs_raw_slot", "write_tps"}, {"write_tps.livesync_vs_raw_slot_spread", "write_tps"},
-                {"capture.livesync_vs_recvlogical", "capture_throughput"}, {"resync.views", "resync"}, {"resync.durable.queries_after_kill", "resync"},
+                {"capture.livesync_vs_recvlogical", "capture_throughput"}, {"resync.views", "resync"},
+                {"scaleout.primary_cpu_ms_per_tx_1", "scaleout"}, {"scaleout.primary_cpu_ms_per_tx_2", "scaleout"},
+                {"scaleout.primary_cpu_ms_per_tx_4", "scaleout"}, {"resync.durable.queries_after_kill", "resync"},
                 {"resync.durable.seconds_to_fresh", "resync"}, {"resync.temporary.queries_after_kill", "resync"},
                 {"resync.temporary.seconds_to_fresh", "resync"}};
         for (String[] r : required) {
