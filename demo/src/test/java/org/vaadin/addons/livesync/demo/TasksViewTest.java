@@ -446,11 +446,13 @@ class TasksViewTest extends DemoTest {
 
     /**
      * Waits until the views applied everything committed so far (the test kit's wait, which runs this
-     * UI's pending {@code UI.access} tasks), then checks {@code assertion}.
+     * UI's pending {@code UI.access} tasks), then checks {@code assertion} — through {@link #awaitUi},
+     * because the board is a lazy Grid: a refresh that comes within its refresh window of the one
+     * before runs at the window's end, which the kit's wait does not count.
      */
     private void whenApplied(Runnable assertion) {
         LiveSyncTesting.awaitApplied(liveSync, DEADLINE);
-        assertion.run();
+        awaitUi(assertion);
     }
 
     /**
