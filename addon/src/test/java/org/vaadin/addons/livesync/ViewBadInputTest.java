@@ -1,6 +1,7 @@
 package org.vaadin.addons.livesync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.vaadin.addons.livesync.LiveTestEnvironment.awaitUi;
 
 import java.util.List;
@@ -40,6 +41,22 @@ class ViewBadInputTest extends LivePipelineTest {
 
         awaitUi(() -> view.titles().equals(List.of("huge")));
         assertThat(view.list.items().get(0).getNotes()).hasSize(1_600_000);
+    }
+
+    @Test
+    void aRowWrittenWhileItsColumnIsRenamedShowsOnceTheSchemaIsBack() {
+        ItemsView view = open(1);
+        env.db.execute("ALTER TABLE live_view_test.item RENAME COLUMN tenant TO tenant_id");
+        try {
+            env.db.execute("INSERT INTO live_view_test.item (tenant_id, title) VALUES (1, 'while renamed')");
+            // the row's query is refused (no column tenant): the transaction waits to be tried again
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> env.liveSync.metrics().lateTransactions() > 0);
+        } finally {
+            env.db.execute("ALTER TABLE live_view_test.item RENAME COLUMN tenant_id TO tenant");
+        }
+
+        awaitUi(() -> view.titles().equals(List.of("while renamed")));
+        assertThat(env.liveSync.metrics().lateTransactions()).isZero();
     }
 
     @Test

@@ -440,7 +440,8 @@ public final class Dispatcher {
                 toFetch.computeIfAbsent(entity, e -> new LinkedHashSet<>()).addAll(ids));
         Map<WatchedEntity<?>, Map<Object, ?>> fetched = new HashMap<>();
         try {
-            toFetch.forEach((entity, ids) -> fetched.put(entity, loader.load(entity, ids, plan.ops().size())));
+            int attempt = entry.attempts() + 1;
+            toFetch.forEach((entity, ids) -> fetched.put(entity, loader.load(entity, ids, plan.ops().size(), attempt)));
         } catch (RowLoader.Unavailable e) {
             int attempts = entry.attempts() + 1;
             long backoff = Math.min(5_000L, 100L << Math.min(attempts, 6));
