@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
@@ -38,7 +39,12 @@ public final class Subscription<T> implements AutoCloseable {
     /** Rows whose put is queued for the UI, with how many such puts wait (guarded by this). */
     private final Map<Object, Integer> pending = new HashMap<>();
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicBoolean resyncDue = new java.util.concurrent.atomic.AtomicBoolean();
+    /** 1 while a reload the pipeline asked for is still to run (see {@link #resyncDue()}); a field, not an object per view. */
+    @SuppressWarnings("unused") // through RESYNC_DUE
+    private volatile int resyncPending;
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<Subscription> RESYNC_DUE =
+            AtomicIntegerFieldUpdater.newUpdater(Subscription.class, "resyncPending");
 
     Subscription(Dispatcher dispatcher, UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
                  String description) {
@@ -203,14 +209,14 @@ public final class Subscription<T> implements AutoCloseable {
 
     /** Marks it as having a reload to do (counted as resyncing until it ran or the subscription closed). */
     void resyncDue() {
-        if (!closed && resyncDue.compareAndSet(false, true)) {
+        if (!closed && RESYNC_DUE.compareAndSet(this, 0, 1)) {
             dispatcher.reloadGate().added();
         }
     }
 
     /** It reloaded (or went away): no longer resyncing. */
     void resynced() {
-        if (resyncDue.compareAndSet(true, false)) {
+        if (RESYNC_DUE.compareAndSet(this, 1, 0)) {
             dispatcher.reloadGate().done();
         }
     }
