@@ -2,6 +2,7 @@ package org.vaadin.addons.livesync;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ public final class LiveScope<S> implements Serializable {
     private final Component owner;
     /** The watched lists and beans by key: a list and a bean may share a key (a Grid and its form). */
     private final Map<WatchKey<?>, Watch> lists = new LinkedHashMap<>();
-    private final Map<WatchKey<?>, Watch> beans = new LinkedHashMap<>();
+    /** Made on the first bean (most scopes watch lists only); reads and removals work on the empty one. */
+    private Map<WatchKey<?>, Watch> beans = Collections.emptyMap();
     private final List<Registration> ownerListeners = new ArrayList<>();
     private S subscriptionValue;
     private DefaultSync defaultSync;
@@ -263,6 +265,9 @@ public final class LiveScope<S> implements Serializable {
      * @return the watched bean
      */
     public <T> WatchedBean<T> bean(WatchKey<T> key, Binder<T> binder) {
+        if (beans.isEmpty()) {
+            beans = new LinkedHashMap<>();
+        }
         return add(beans, key, new WatchedBean<>(this, key, Objects.requireNonNull(binder, "binder")));
     }
 

@@ -1,6 +1,7 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +39,8 @@ final class UiMailbox {
     private final int maxPending;
     private final SerializableRunnable trigger;
     private final Set<Subscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
-    private Map<Subscription<?>, Delta<?>> pending = new LinkedHashMap<>();
+    /** What waits for the UI; an empty map until something arrives (most UIs wait for nothing most of the time). */
+    private Map<Subscription<?>, Delta<?>> pending = Collections.emptyMap();
     private boolean scheduled;
     private long deliveries;
 
@@ -115,6 +117,9 @@ final class UiMailbox {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void merge(Subscription<?> subscription, Delta<?> delta) {
+        if (pending.isEmpty()) {
+            pending = new LinkedHashMap<>();
+        }
         Delta existing = pending.get(subscription);
         int before = delta.size();
         if (existing == null) {
@@ -155,7 +160,7 @@ final class UiMailbox {
         Map<Subscription<?>, Delta<?>> batch;
         synchronized (this) {
             batch = pending;
-            pending = new LinkedHashMap<>();
+            pending = Collections.emptyMap();
             scheduled = false;
             deliveries++;
         }
