@@ -60,21 +60,24 @@ public final class Preflight {
     }
 
     /**
-     * The problems found, and whether they only say that the server is away (not reachable now,
-     * starting or shutting down): worth retrying soon, unlike a problem a person must fix.
+     * The problems found, whether they only say that the server is away (not reachable now,
+     * starting or shutting down): worth retrying soon, unlike a problem a person must fix, and,
+     * when there are none, the warning that a permanent slot's WAL retention is unbounded (or null).
      */
-    record Outcome(List<PreflightProblem> problems, boolean serverAway) {
+    record Outcome(List<PreflightProblem> problems, boolean serverAway, PreflightProblem unboundedRetention) {
     }
 
     /**
      * Runs every check for the listener with this instance id ({@code null}: none): its own stale
-     * walsender does not count against {@code max_wal_senders}.
+     * walsender does not count against {@code max_wal_senders}. When nothing is wrong, also looks
+     * at the retention of a permanent slot, on the same connection.
      */
     static Outcome run(CaptureSettings settings, String instanceId) {
         try (Connection connection = Connections.sql(settings)) {
-            return new Outcome(checkOrThrow(connection, settings, instanceId), false);
+            List<PreflightProblem> problems = checkOrThrow(connection, settings, instanceId);
+            return new Outcome(problems, false, problems.isEmpty() ? unboundedRetention(connection, settings) : null);
         } catch (SQLException e) {
-            return new Outcome(List.of(unreachable(settings, e)), isServerAway(e));
+            return new Outcome(List.of(unreachable(settings, e)), isServerAway(e), null);
         }
     }
 

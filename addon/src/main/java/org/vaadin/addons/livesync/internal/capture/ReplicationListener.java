@@ -7,7 +7,6 @@ import org.vaadin.addons.livesync.PreflightProblem;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +88,7 @@ public final class ReplicationListener implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final PublicationWatch publicationWatch;
     private final SlotJanitor janitor;
-    /** The warning that a permanent slot's WAL retention is unbounded, or null; see {@link #checkRetention}. */
+    /** The warning that a permanent slot's WAL retention is unbounded, or null; see {@link #noteRetention}. */
     private volatile PreflightProblem retention;
     private final String instanceId;
     private volatile boolean running;
@@ -461,7 +460,7 @@ public final class ReplicationListener implements AutoCloseable {
             await(retry.next(preflight.serverAway() ? Retry.Cause.SERVER_AWAY : Retry.Cause.MISCONFIGURED));
             return null;
         }
-        checkRetention();
+        noteRetention(preflight.unboundedRetention());
         try {
             return ReplicationSession.open(settings, instanceId);
         } catch (SlotInUseException e) {
@@ -483,17 +482,8 @@ public final class ReplicationListener implements AutoCloseable {
         return null;
     }
 
-    /** Checks whether a permanent slot's WAL retention is bounded; a new finding is logged once. */
-    private void checkRetention() {
-        if (settings.temporarySlot()) {
-            return;
-        }
-        PreflightProblem found;
-        try (Connection connection = Connections.sql(settings)) {
-            found = Preflight.unboundedRetention(connection, settings);
-        } catch (SQLException e) {
-            return; // the session's own connect reports an unreachable server
-        }
+    /** Keeps the preflight's finding on a permanent slot's WAL retention; a new finding is logged once. */
+    private void noteRetention(PreflightProblem found) {
         if (found != null && retention == null) {
             LOG.warn("{}\nFix: {}", found.message(), found.fix());
         }

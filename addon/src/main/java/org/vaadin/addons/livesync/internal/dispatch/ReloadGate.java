@@ -15,12 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ReloadGate {
 
     private final Semaphore permits;
-    private final int max;
     private final ThreadLocal<int[]> held = ThreadLocal.withInitial(() -> new int[1]);
     private final AtomicInteger resyncing = new AtomicInteger();
 
     ReloadGate(int maxConcurrent) {
-        this.max = maxConcurrent;
         this.permits = new Semaphore(maxConcurrent, true);
     }
 
@@ -49,16 +47,6 @@ public final class ReloadGate {
     /** {@return how many views wait to reload or are reloading after a gap or an overflow} */
     public int resyncing() {
         return resyncing.get();
-    }
-
-    /** {@return the most reloads that run at once} */
-    int max() {
-        return max;
-    }
-
-    /** {@return how many reloads run right now} */
-    int running() {
-        return max - permits.availablePermits();
     }
 
     void added() {
