@@ -42,9 +42,10 @@ final class PropertySettings {
                 .then("livesync.publication", p.getPublication(), CaptureSettings::withPublication)
                 .then("livesync.slot.temporary", p.getSlot().isTemporary(), CaptureSettings::withTemporarySlot)
                 .thenIfGiven("livesync.slot.name", p.getSlot().getName(), CaptureSettings::withSlotName)
-                .then(cleanupProperty(cleanup), cleanupValue(cleanup), (s, given) -> s.withSlotCleanup(
-                        cleanup.isEnabled() ? SlotCleanup.of(cleanup.getPrefix(), cleanup.getInactiveFor())
-                                : SlotCleanup.OFF))
+                .then("livesync.slot.cleanup.prefix", cleanup.getPrefix(), (s, prefix) -> s.withSlotCleanup(
+                        cleanup.isEnabled() ? SlotCleanup.of(prefix, SlotCleanup.DEFAULT.inactiveFor()) : SlotCleanup.OFF))
+                .then("livesync.slot.cleanup.inactive-for", cleanup.getInactiveFor(), (s, idle) -> cleanup.isEnabled()
+                        ? s.withSlotCleanup(SlotCleanup.of(cleanup.getPrefix(), idle)) : s)
                 .then("livesync.tables", tables, CaptureSettings::withRequiredTables)
                 .then("livesync.status-interval", p.getStatusInterval(), CaptureSettings::withStatusInterval)
                 .then("livesync.heartbeat-interval", p.getHeartbeatInterval(), CaptureSettings::withHeartbeatInterval)
@@ -55,22 +56,6 @@ final class PropertySettings {
                         minInvalid ? min : reconnect.getMaxBackoff(),
                         (s, given) -> s.withReconnectBackoff(min, reconnect.getMaxBackoff()))
                 .result();
-    }
-
-    /** The cleanup property to name when the settings refuse the cleanup: the duration's when it is not positive. */
-    private static String cleanupProperty(LiveSyncProperties.Cleanup cleanup) {
-        Duration idle = cleanup.getInactiveFor();
-        return !cleanup.isEnabled() ? "livesync.slot.cleanup.enabled"
-                : idle == null || idle.isNegative() || idle.isZero() ? "livesync.slot.cleanup.inactive-for"
-                : "livesync.slot.cleanup.prefix";
-    }
-
-    private static Object cleanupValue(LiveSyncProperties.Cleanup cleanup) {
-        return switch (cleanupProperty(cleanup)) {
-            case "livesync.slot.cleanup.enabled" -> Boolean.FALSE;
-            case "livesync.slot.cleanup.inactive-for" -> String.valueOf(cleanup.getInactiveFor());
-            default -> String.valueOf(cleanup.getPrefix());
-        };
     }
 
     private static DeliverySettings delivery(LiveSyncProperties.Delivery d) {
