@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.internal.dispatch.Delta;
 import org.vaadin.addons.livesync.internal.dispatch.PageCache;
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
+import org.vaadin.addons.livesync.internal.dispatch.Snapshot;
 import org.vaadin.addons.livesync.internal.dispatch.Subscription;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
@@ -40,7 +41,9 @@ import com.vaadin.flow.shared.Registration;
  * fetch's filter or default order reads ({@link #withQueryAttributes}; with a filter set and none
  * declared, any attribute);</li>
  * <li>an insert, a delete, a move in or out of the subscription value, a truncate, or an update of
- * a row the Grid does not hold refreshes the visible range and the count;</li>
+ * a row the Grid does not hold refreshes the visible range and the count — with
+ * {@link #withLiveCount()} and no filter, the count is kept by the changes instead of counted
+ * again;</li>
  * <li>refreshes are coalesced: at most one per delivered batch of transactions, and at most one per
  * {@link #withRefreshWindow refresh window} (50 ms by default) while changes keep coming;</li>
  * <li>views of the same subscription value that show the same page (sort, filter, range) of the
@@ -78,6 +81,14 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private record CountKey(Source source, Object filter) {
     }
 
+    /** The unfiltered count of a provider that keeps it by the changes, as the page cache compares them. */
+    private record KeptCountKey(Source source) {
+    }
+
+    /** A count with the snapshots taken right before and right after it ran. */
+    private record KeptCount(int count, Snapshot before, Snapshot after) {
+    }
+
     /**
      * Whose query it is: the key and the code of the fetch and the count (the lambda's or the
      * class's), so that providers of other queries of the same type and subscription value
@@ -101,6 +112,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private Duration refreshWindow;
     private Set<String> sortedBy = Set.of();
     private boolean filtered;
+    private boolean liveCount;
     private boolean cancelled;
     private boolean attachedBefore;
     private transient Pipeline pipeline;
@@ -111,6 +123,11 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient boolean fenceDue;
     private transient long lastRefreshNanos;
     private transient boolean refreshScheduled;
+    /** With {@link #withLiveCount()}: the unfiltered count, kept by the changes; null until counted (again). */
+    private transient Integer keptCount;
+    /** What the database's snapshots right before and right after that count saw. */
+    private transient Snapshot countedBefore;
+    private transient Snapshot countedAfter;
 
     /**
      * A provider for {@code scope}, watched under {@code key}.
@@ -147,6 +164,31 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      */
     public LiveDataProvider<T, F> withQueryAttributes(String... attributes) {
         queryAttributes.addAll(List.of(attributes));
+        return this;
+    }
+
+    /**
+     * Declares that, when the Grid sets no filter, the count callback counts every row of the
+     * subscription value (as {@code count(*) ... WHERE organization_id = ?} does), and lets the
+     * provider keep that count by the changes it receives instead of counting again at each one:
+     * {@code +1} for an insert or a row moved in, {@code -1} for a delete or a row moved out. The
+     * count callback then runs to start with, after a reload or reattach, with a filter set, and
+     * when a change's effect is not known: a truncate, a transaction that committed while the count
+     * ran, or a table whose WAL does not carry the old subscription key (REPLICA IDENTITY DEFAULT
+     * without the key column in the identity: LiveSync logs a warning once and counts at each
+     * change). Each count costs two more short queries ({@code pg_current_snapshot()}) that tell
+     * which delivered transactions the count saw, so that none is counted twice or missed.
+     * <p>
+     * Do not use it when the count callback leaves out rows of the subscription value (only open
+     * tasks): the kept count would include them.
+     *
+     * @return this provider
+     */
+    public LiveDataProvider<T, F> withLiveCount() {
+        liveCount = true;
+        if (subscription != null) {
+            engine().dispatcher().countChanges(subscription);
+        }
         return this;
     }
 
@@ -211,10 +253,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     @Override
     protected Stream<T> fetchFromBackEnd(Query<T, F> query) {
         Object subscriptionValue = subscriptionValue();
-        if (fenceDue && subscription != null) {
-            fenceDue = false;
-            subscription.beforeLoad(); // nothing routed before the registration is missing from this fetch
-        }
+        awaitFence();
         sortedBy = sortAttributes(query.getSortOrders());
         filtered = query.getFilter().isPresent();
         PageCache.Result<List<T>> page = pages().get(key.type(), subscriptionValue,
@@ -232,8 +271,63 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     @Override
     protected int sizeInBackEnd(Query<T, F> query) {
         Object subscriptionValue = subscriptionValue();
+        awaitFence();
+        if (keepsCount() && query.getFilter().isEmpty()) {
+            if (keptCount == null) {
+                KeptCount counted = pages().get(key.type(), subscriptionValue, new KeptCountKey(source), () -> {
+                    Snapshot before = engine().snapshot();
+                    int rows = count.count(subscriptionValue, query);
+                    return new KeptCount(rows, before, engine().snapshot());
+                }).value();
+                keptCount = counted.count();
+                countedBefore = counted.before();
+                countedAfter = counted.after();
+            }
+            return keptCount;
+        }
         return pages().get(key.type(), subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
                 () -> count.count(subscriptionValue, query)).value();
+    }
+
+    /** Before the first query after registering: nothing routed before the registration is missing from it. */
+    private void awaitFence() {
+        if (fenceDue && subscription != null) {
+            fenceDue = false;
+            subscription.beforeLoad();
+        }
+    }
+
+    private boolean keepsCount() {
+        return liveCount && subscription != null && engine().dispatcher().countsByChanges(key.type());
+    }
+
+    /**
+     * Applies the delta's count steps to the kept count: a transaction the snapshot before the count
+     * saw is in it, one the snapshot after did not see is not, one in between is not known (the count
+     * runs again). Returns whether the count changed or must be counted again.
+     */
+    private boolean keepCount(Delta<T> delta) {
+        if (keptCount == null) {
+            return false;
+        }
+        if (delta.reload() || delta.countUnknown() || !keepsCount()) {
+            keptCount = null;
+            return true;
+        }
+        int before = keptCount;
+        int kept = before;
+        for (Delta.CountStep step : delta.countSteps()) {
+            if (countedBefore.sees(step.xid())) {
+                continue; // committed before the count began: counted
+            }
+            if (countedAfter.sees(step.xid())) {
+                keptCount = null; // committed while the count ran: it may or may not be in it
+                return true;
+            }
+            kept += step.change();
+        }
+        keptCount = kept < 0 ? null : kept;
+        return kept != before;
     }
 
     private List<T> privateCopies(List<T> rows) {
@@ -271,6 +365,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             return;
         }
         forgetRemoved(delta);
+        boolean countMoved = keepCount(delta);
         if (delta.reload() || delta.cleared() || !delta.removals().isEmpty()) {
             Runnable refresh = () -> refreshRange(new ListChange<>(List.copyOf(delta.puts().values()),
                     delta.puts().keySet(), delta.removals(), delta.cleared(), true));
@@ -291,6 +386,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                 inPlace.add(put.getValue());
             }
         }
+        range |= countMoved; // rows outside the range came or went: the range may have shifted
         ListChange<T> change = new ListChange<>(List.copyOf(delta.puts().values()), delta.puts().keySet(), Set.of(),
                 false, range);
         if (range) {
@@ -429,6 +525,10 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             value = subscriptionValue;
             subscription = engine.dispatcher().subscribe(attachedTo, entity, subscriptionValue,
                     LiveDataProvider.this::apply, scope.describe(key));
+            if (liveCount) {
+                engine.dispatcher().countChanges(subscription);
+            }
+            keptCount = null; // counted at the next size request
             subscription.hold(held.keySet());
             subscription.loaded();
             fenceDue = true;
@@ -455,6 +555,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             if (subscription != null) {
                 pipeline.dispatcher().reloadRequested();
             }
+            keptCount = null;
             fenceDue = true;
             refreshAll();
         }

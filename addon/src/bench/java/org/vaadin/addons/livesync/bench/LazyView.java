@@ -51,6 +51,7 @@ final class LazyView extends LiveSyncView<Long, VerticalLayout> {
                                         "select count(*) from BenchTask where organizationId = :o", Long.class)
                                 .setParameter("o", org).getSingleResult())))
                 .withQueryAttributes("title")
+                .withLiveCount()
                 .withRefreshWindow(refreshWindow);
         grid.setItems(provider);
         getContent().add(grid);

@@ -185,7 +185,7 @@ class ConvergenceTest {
     }
 
     /**
-     * Each lazy view's visible range equals a fresh query of that range: awaited (a refresh may be
+     * Each lazy view's visible range equals a fresh query of that range, and its live count a fresh count: awaited (a refresh may be
      * due at the end of its refresh window, and a browser's round trip fetches it), then asserted.
      */
     private void assertLazyViewsShowAFreshQueryOfTheirRange(List<LazyTenantView> lazyViews) {
@@ -201,9 +201,12 @@ class ConvergenceTest {
                             LazyTenantView.PAGE));
                     List<String> freshFull = ordered(LazyTenantView.page(sessionFactory, FullRow.class, view.tenant, 0,
                             LazyTenantView.PAGE));
-                    if (!shown.equals(fresh) || !shownFull.equals(freshFull)) {
+                    int countFull = TestSessions.read(view, () -> view.fullGrid.getDataCommunicator().getItemCount());
+                    int freshCountFull = LazyTenantView.count(sessionFactory, FullRow.class, view.tenant);
+                    if (!shown.equals(fresh) || !shownFull.equals(freshFull) || countFull != freshCountFull) {
                         lazyMismatches.add("lazy view of tenant " + view.tenant + ": default " + shown + " vs " + fresh
-                                + "; full " + shownFull + " vs " + freshFull);
+                                + "; full " + shownFull + " vs " + freshFull + ", live count " + countFull + " vs "
+                                + freshCountFull);
                     }
                 }
                 return lazyMismatches.isEmpty();

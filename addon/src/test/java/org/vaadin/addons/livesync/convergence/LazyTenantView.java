@@ -13,7 +13,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.data.provider.DataCommunicator;
 
-/** A tenant's rows of both tables in two lazy Grids (ordered by id), showing their first page. */
+/** A tenant's rows of both tables in two lazy Grids (ordered by id), showing their first page; the FULL table's with a live count. */
 class LazyTenantView extends Composite<Div> {
 
     static final int PAGE = 50;
@@ -31,6 +31,7 @@ class LazyTenantView extends Composite<Div> {
         LiveDataProvider<FullRow, Void> fulls = live.lazy(FullRow.class,
                 (t, query) -> page(sessionFactory, FullRow.class, t, query.getOffset(), query.getLimit()).stream(),
                 (t, query) -> count(sessionFactory, FullRow.class, t));
+        fulls.withLiveCount(); // old keys in the WAL
         defaultGrid.addColumn(TenantRow::getTitle);
         fullGrid.addColumn(TenantRow::getTitle);
         defaultGrid.setItems(defaults);

@@ -1,9 +1,11 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,10 +25,22 @@ import org.vaadin.addons.livesync.ReloadCause;
  */
 public final class Delta<T> {
 
+    /**
+     * What one transaction did to the number of rows of the subscription value, for a view that
+     * keeps its count by the changes it receives.
+     *
+     * @param xid    the transaction (32 bits, as pgoutput sends it)
+     * @param change rows added minus rows removed
+     */
+    public record CountStep(long xid, int change) {
+    }
+
     private final Map<Object, T> puts = new LinkedHashMap<>();
     private final Map<Object, Boolean> removals = new LinkedHashMap<>();
     /** Rows marked as pending on the subscription for this delta's puts: settled once it is applied. */
     private final Map<Object, Integer> marks = new HashMap<>();
+    private List<CountStep> countSteps = List.of();
+    private boolean countUnknown;
     private boolean cleared;
     private boolean reload;
     private ReloadCause reloadCause;
@@ -56,9 +70,22 @@ public final class Delta<T> {
         return Collections.unmodifiableSet(removals.keySet());
     }
 
+    /**
+     * {@return for a view that keeps its count by the changes: what each transaction merged into it
+     * did to the count, in commit order (empty for a reload)}
+     */
+    public List<CountStep> countSteps() {
+        return Collections.unmodifiableList(countSteps);
+    }
+
+    /** {@return for a view that keeps its count by the changes: whether some change's effect on it is not known} */
+    public boolean countUnknown() {
+        return countUnknown;
+    }
+
     /** {@return whether nothing is in it} */
     public boolean isEmpty() {
-        return !reload && !cleared && puts.isEmpty() && removals.isEmpty();
+        return !reload && !cleared && puts.isEmpty() && removals.isEmpty() && countSteps.isEmpty() && !countUnknown;
     }
 
     /** How many row operations it holds: the measure for coalescing. */
@@ -81,6 +108,23 @@ public final class Delta<T> {
         }
     }
 
+    /** Records what transaction {@code xid} did to the subscription's row count. */
+    void counted(long xid, int change) {
+        if (!reload && change != 0) {
+            if (countSteps.isEmpty()) {
+                countSteps = new ArrayList<>(2);
+            }
+            countSteps.add(new CountStep(xid, change));
+        }
+    }
+
+    /** Records that a change's effect on the subscription's row count is not known. */
+    void markCountUnknown() {
+        if (!reload) {
+            countUnknown = true;
+        }
+    }
+
     void clear() {
         if (!reload) {
             puts.clear();
@@ -99,6 +143,8 @@ public final class Delta<T> {
         cleared = false;
         puts.clear();
         removals.clear();
+        countSteps = List.of();
+        countUnknown = false;
     }
 
     /** Records that a put of the row marked it pending on the subscription. */
@@ -138,6 +184,10 @@ public final class Delta<T> {
         }
         if (later.cleared) {
             clear();
+        }
+        later.countSteps.forEach(step -> counted(step.xid(), step.change()));
+        if (later.countUnknown) {
+            markCountUnknown();
         }
         later.removals.keySet().forEach(this::remove);
         later.puts.forEach(this::put);

@@ -86,6 +86,7 @@ public final class Dispatcher {
 
     private final Executor uiExecutor;
     private final PageCache pages = new PageCache();
+    private final CountRouter counts = new CountRouter();
 
     /** A transaction set aside: not visible yet, or its rows could not be loaded (then retried from {@code retryAt}). */
     private record Late(long xid, Plan plan, EventBatch events, Runnable onDelivered, boolean visible, long retryAt,
@@ -207,6 +208,35 @@ public final class Dispatcher {
         mailboxes.values().forEach(UiMailbox::sweep);
     }
 
+    /**
+     * From now on, {@code subscription}'s deltas also say what each transaction did to the number of
+     * rows of its value ({@link Delta#countSteps()}, {@link Delta#countUnknown()}), for a view that
+     * keeps its count by the changes. Until it is closed.
+     *
+     * @param subscription a subscription to every row of its value
+     */
+    public void countChanges(Subscription<?> subscription) {
+        if (!subscription.isClosed()) {
+            counts.add(subscription);
+        }
+    }
+
+    /**
+     * Whether the changes of {@code type} let a view keep its count by them: false once one came
+     * without its old subscription key (then the views count again at each change).
+     *
+     * @param type a watched entity type
+     * @return whether a count by the changes is exact for the type
+     */
+    public boolean countsByChanges(Class<?> type) {
+        return counts.counts(type);
+    }
+
+    /** Whether views of the type keep a count by the changes (reader thread, for the interest filter). */
+    boolean keepsCounts(Class<?> type) {
+        return counts.keeps(type);
+    }
+
     /** The subscription is about to load: first every transaction processed so far must be visible. */
     void beforeLoad(Subscription<?> subscription) {
         fence.await(subscription);
@@ -323,6 +353,7 @@ public final class Dispatcher {
         if (!all.isEmpty()) {
             for (EntityChange change : changes) {
                 route(change, plan);
+                counts.route(change, plan, this::subscribers);
             }
             reloads.forEach(subscription -> plan.reload(subscription, ReloadCause.OVERFLOW));
         }
@@ -330,7 +361,8 @@ public final class Dispatcher {
             onDelivered.run();
             return;
         }
-        if (!plan.toFetch().isEmpty() || !events.isEmpty()) {
+        if (!plan.toFetch().isEmpty() || !events.isEmpty() || plan.hasCounts()) {
+            // a count step, too, must be visible when applied: a count that follows it must see it
             if (!awaitVisible(xid)) {
                 // delivered after later transactions, so as "load the rows and show what they are now"
                 setAside(new Late(xid, plan.reconciled(), events, onDelivered, false, 0, 0));
@@ -355,7 +387,7 @@ public final class Dispatcher {
             LOG.debug("Transactions became visible: reloading {} view(s) that registered before", reload.size());
             Plan plan = new Plan(maxPendingPerSubscription, null);
             reload.forEach(subscription -> plan.reload(subscription, ReloadCause.LATE_VISIBILITY));
-            post(plan, Map.of());
+            post(plan, Map.of(), 0);
         }
         if (late.isEmpty()) {
             return;
@@ -388,7 +420,7 @@ public final class Dispatcher {
     void reloadAll(ReloadCause cause) {
         Plan plan = new Plan(maxPendingPerSubscription, null);
         all.forEach(subscription -> plan.reload(subscription, cause));
-        post(plan, Map.of());
+        post(plan, Map.of(), 0);
     }
 
     /** Whether the transaction is visible, waiting briefly (the usual lag is far below a millisecond). */
@@ -454,7 +486,7 @@ public final class Dispatcher {
         } finally {
             queries = loader.queries();
         }
-        post(plan, fetched);
+        post(plan, fetched, entry.xid());
         entry.events().deliver(fetched.isEmpty() ? LoadedRows.NONE : new LoadedRows() {
             @Override
             @SuppressWarnings("unchecked")
@@ -466,8 +498,8 @@ public final class Dispatcher {
         entry.onDelivered().run();
     }
 
-    /** Resolves the plan into one delta per subscription and posts them, one batch per UI. */
-    private void post(Plan plan, Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
+    /** Resolves the plan of transaction {@code xid} (0: none) into one delta per subscription and posts them, one batch per UI. */
+    private void post(Plan plan, Map<WatchedEntity<?>, Map<Object, ?>> fetched, long xid) {
         Map<UiMailbox, Map<Subscription<?>, Delta<?>>> byUi = new LinkedHashMap<>();
         plan.reloads().forEach((subscription, cause) -> {
             subscription.resyncDue();
@@ -476,8 +508,19 @@ public final class Dispatcher {
             reload.committedAt(plan.commitTime());
             addTo(byUi, subscription, reload);
         });
-        plan.ops().forEach((subscription, ops) -> {
-            Delta<?> delta = resolve(subscription, ops, fetched);
+        Map<Subscription<?>, Delta<?>> deltas = new LinkedHashMap<>();
+        plan.ops().forEach((subscription, ops) -> deltas.put(subscription, resolve(subscription, ops, fetched)));
+        plan.counts().forEach((subscription, change) -> {
+            if (!plan.reloads().containsKey(subscription)) {
+                deltas.computeIfAbsent(subscription, s -> new Delta<>()).counted(xid, change);
+            }
+        });
+        for (Subscription<?> subscription : plan.countsUnknown()) {
+            if (!plan.reloads().containsKey(subscription)) {
+                deltas.computeIfAbsent(subscription, s -> new Delta<>()).markCountUnknown();
+            }
+        }
+        deltas.forEach((subscription, delta) -> {
             delta.committedAt(plan.commitTime());
             addTo(byUi, subscription, delta);
         });
@@ -690,6 +733,7 @@ public final class Dispatcher {
                     interest(subscription));
         }
         loaded(subscription);
+        counts.remove(subscription);
         Map<Object, Set<Subscription<?>>> values = byValue.get(subscription.entity().type());
         if (values != null) {
             values.computeIfPresent(subscription.value(), (v, set) -> {

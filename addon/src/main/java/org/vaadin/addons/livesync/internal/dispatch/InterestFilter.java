@@ -28,6 +28,8 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
  * view of its type is still loading;</li>
  * <li>a delete likewise by its old key, the views holding the row, the row being on its way, or a
  * loading view;</li>
+ * <li>an update or delete without its old key, while views keep a count by the changes (the first
+ * such change makes them count again at each change: {@link CountRouter});</li>
  * <li>a truncate always;</li>
  * <li>any change an entity listener selects ({@link EventBus#concerns}).</li>
  * </ul>
@@ -156,10 +158,12 @@ final class InterestFilter implements ChangeFilter {
             case TRUNCATE -> true;
             case INSERT, UPDATE -> !change.newKeyKnown()
                     || dispatcher.hasSubscribers(type, change.newKey())
+                    || !change.oldKeyKnown() && change.kind() == ChangeKind.UPDATE && dispatcher.keepsCounts(type)
                     || change.oldKeyKnown() && dispatcher.hasSubscribers(type, change.oldKey())
                     || mayBeShown(type, change.id(), !change.oldKeyKnown() && change.kind() == ChangeKind.UPDATE)
                     || mayBeShown(type, change.oldId(), false);
             case DELETE -> change.oldKeyKnown() && dispatcher.hasSubscribers(type, change.oldKey())
+                    || !change.oldKeyKnown() && dispatcher.keepsCounts(type)
                     || mayBeShown(type, change.id(), !change.oldKeyKnown());
         };
     }

@@ -65,10 +65,12 @@ public final class Pipeline implements AutoCloseable {
     private final DeliverySettings delivery;
     private final ReplicationListener listener;
     private final ExecutorService uiExecutor;
+    private final SessionFactory sessionFactory;
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("livesync-maintenance").daemon().factory());
 
     private Pipeline(SessionFactory sessionFactory, LiveSyncSettings settings) {
+        this.sessionFactory = sessionFactory;
         this.delivery = settings.delivery();
         this.registry = WatchRegistry.of(sessionFactory);
         this.fetcher = new EntityFetcher(sessionFactory);
@@ -259,6 +261,16 @@ public final class Pipeline implements AutoCloseable {
      */
     public <T> T copy(WatchedEntity<T> entity, T row) {
         return fetcher.copy(entity, row);
+    }
+
+    /**
+     * The database's current snapshot (one short query on a connection of the application's pool):
+     * taken before and after a count, it tells which delivered transactions the count saw.
+     *
+     * @return the snapshot a query starting now would see
+     */
+    public Snapshot snapshot() {
+        return Snapshot.now(sessionFactory);
     }
 
     /**

@@ -16,7 +16,8 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
  * What one transaction does to each subscription it concerns, before any row is loaded: row
  * operations in commit order, or a reload for a subscription that got more than {@code maxOps} of
  * them (its delta would cost more than loading it again) or whose rows the transaction did not
- * keep, with why. It carries the transaction's commit time (none for the reloads after a gap), which
+ * keep, with why; and for subscriptions that keep a row count by the changes, what the
+ * transaction did to it ({@link CountRouter}). It carries the transaction's commit time (none for the reloads after a gap), which
  * the deltas carry on to the UI. Not thread-safe: built and used by the delivery thread.
  */
 final class Plan {
@@ -29,6 +30,10 @@ final class Plan {
     private final Instant commitTime;
     private final Map<Subscription<?>, List<Op>> ops = new LinkedHashMap<>();
     private final Map<Subscription<?>, ReloadCause> reloads = new LinkedHashMap<>();
+    /** Net change of each counting subscription's row count (only those a change concerns). */
+    private final Map<Subscription<?>, Integer> counts = new LinkedHashMap<>();
+    /** Counting subscriptions for which the transaction's effect on the count is not known. */
+    private final Set<Subscription<?>> countsUnknown = new LinkedHashSet<>();
 
     /** A plan for a transaction committed at {@code commitTime}, or for none ({@code null}). */
     Plan(int maxOps, Instant commitTime) {
@@ -53,13 +58,38 @@ final class Plan {
         reloads.putIfAbsent(subscription, cause);
     }
 
+    /** A row of the counting subscription's value was added ({@code +1}) or removed ({@code -1}). */
+    void count(Subscription<?> subscription, int change) {
+        counts.merge(subscription, change, Integer::sum);
+    }
+
+    /** What the transaction did to the counting subscription's row count is not known. */
+    void countUnknown(Subscription<?> subscription) {
+        countsUnknown.add(subscription);
+    }
+
+    /** {@return whether it tells a counting subscription anything about its count} */
+    boolean hasCounts() {
+        return !counts.isEmpty() || !countsUnknown.isEmpty();
+    }
+
+    /** {@return the net count change per counting subscription} */
+    Map<Subscription<?>, Integer> counts() {
+        return counts;
+    }
+
+    /** {@return the counting subscriptions whose count the transaction changed in an unknown way} */
+    Set<Subscription<?>> countsUnknown() {
+        return countsUnknown;
+    }
+
     /** When the transaction committed; null for a plan of no transaction. */
     Instant commitTime() {
         return commitTime;
     }
 
     boolean isEmpty() {
-        return ops.isEmpty() && reloads.isEmpty();
+        return ops.isEmpty() && reloads.isEmpty() && counts.isEmpty() && countsUnknown.isEmpty();
     }
 
     Map<Subscription<?>, List<Op>> ops() {
@@ -92,6 +122,8 @@ final class Plan {
     Plan reconciled() {
         Plan late = new Plan(maxOps, commitTime);
         reloads.forEach(late::reload);
+        late.counts.putAll(counts); // what the WAL says the transaction did: still true when applied late
+        late.countsUnknown.addAll(countsUnknown);
         ops.forEach((subscription, list) -> {
             for (Op op : list) {
                 if (op.kind() == ChangeKind.TRUNCATE) {

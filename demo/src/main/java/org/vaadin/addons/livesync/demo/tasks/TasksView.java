@@ -104,11 +104,13 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
 
         // The filter and the default order read the title, the filter the status: a change of either may
         // move a row within the range or out of it; any other change of a shown row is refreshed in place.
+        // Without a filter the count is every task of the organization: kept by the changes, not re-counted.
         LiveDataProvider<Task, TaskFilter> board = live().lazy(Task.class, TaskFilter.class, this::fetch, this::count)
-                .withQueryAttributes(TaskPages.TITLE, "status");
+                .withQueryAttributes(TaskPages.TITLE, "status")
+                .withLiveCount();
         board.addChangeListener(highlighter::observe);
         filtered = board.withConfigurableFilter();
-        filtered.setFilter(filter);
+        filtered.setFilter(orNone(filter));
         grid.setItems(filtered).addItemCountChangeListener(event -> showCount(event.getItemCount()));
 
         bean = watchBean(Task.class, form.binder());
@@ -170,7 +172,12 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
     private void applyFilter(TaskFilter next) {
         filter = next;
         highlighter.clear();
-        filtered.setFilter(next); // the Grid fetches its range and the count again
+        filtered.setFilter(orNone(next)); // the Grid fetches its range and the count again
+    }
+
+    /** No filter at all for "every task", so that the live count applies. */
+    private static TaskFilter orNone(TaskFilter filter) {
+        return TaskFilter.NONE.equals(filter) ? null : filter;
     }
 
     private void showCount(int tasksShown) {

@@ -1,0 +1,109 @@
+package org.vaadin.addons.livesync.internal.dispatch;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.internal.watch.EntityChange;
+
+/**
+ * Tells the subscriptions that keep a row count by the changes (lazy views with a live count) what
+ * each transaction did to the number of rows of their subscription value: {@code +1} for an insert
+ * or a move in, {@code -1} for a delete or a move out, read from the WAL's old and new subscription
+ * keys — or "unknown" (a truncate, a key the WAL does not carry), and they count again.
+ * <p>
+ * A type whose updates or deletes come without the old key (REPLICA IDENTITY DEFAULT, the key not
+ * in the identity) cannot be counted this way: a row moving out of, or deleted from, a value would
+ * reach none of that value's views. The first such change makes the type {@linkplain #counts
+ * uncountable} for good (logged once): its counting views are told "unknown" one last time and
+ * count at each change from then on.
+ * <p>
+ * Thread-safe: UI threads register and unregister, the delivery thread routes.
+ */
+final class CountRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CountRouter.class);
+
+    /** entity type → subscriptions that keep a count by the changes. */
+    private final Map<Class<?>, Set<Subscription<?>>> counting = new ConcurrentHashMap<>();
+    private final Set<Class<?>> uncountable = ConcurrentHashMap.newKeySet();
+
+    /** The subscription keeps its count by the changes from now on. */
+    void add(Subscription<?> subscription) {
+        counting.computeIfAbsent(subscription.entity().type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
+    }
+
+    /** The subscription went away. */
+    void remove(Subscription<?> subscription) {
+        counting.computeIfPresent(subscription.entity().type(), (t, set) -> {
+            set.remove(subscription);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Whether the changes of {@code type} carry what a count by the changes needs (so far: always, until one did not). */
+    boolean counts(Class<?> type) {
+        return !uncountable.contains(type);
+    }
+
+    /** Whether subscriptions of the type keep a count by the changes (and the type still allows it). */
+    boolean keeps(Class<?> type) {
+        Set<Subscription<?>> ofType = counting.get(type);
+        return ofType != null && !ofType.isEmpty() && !uncountable.contains(type);
+    }
+
+    /**
+     * Delivery thread: adds to {@code plan} what {@code change} does to each counting
+     * subscription's count; {@code subscribers} gives the subscriptions of a (type, value).
+     */
+    void route(EntityChange change, Plan plan, BiFunction<Class<?>, Object, Set<Subscription<?>>> subscribers) {
+        Class<?> type = change.type();
+        if (!keeps(type)) {
+            return;
+        }
+        Set<Subscription<?>> ofType = counting.get(type);
+        switch (change.kind()) {
+            case TRUNCATE -> ofType.forEach(plan::countUnknown);
+            case INSERT -> {
+                if (!change.newKeyKnown()) {
+                    ofType.forEach(plan::countUnknown);
+                } else {
+                    add(plan, subscribers.apply(type, change.newKey()), +1);
+                }
+            }
+            case UPDATE, DELETE -> {
+                if (!change.oldKeyKnown()) {
+                    LOG.warn("The changes of {} do not carry the old subscription key (REPLICA IDENTITY DEFAULT, and the "
+                            + "key column is not part of the identity), so lazy views cannot keep their live count by "
+                            + "the changes: they count again at each change. Give the table REPLICA IDENTITY FULL, or "
+                            + "an identity index that contains the key column, to keep the count without queries",
+                            type.getSimpleName());
+                    uncountable.add(type);
+                    ofType.forEach(plan::countUnknown);
+                    return;
+                }
+                boolean delete = change.kind() == org.vaadin.addons.livesync.internal.decode.ChangeKind.DELETE;
+                if (!delete && !change.newKeyKnown()) {
+                    ofType.forEach(plan::countUnknown);
+                } else if (delete || !Objects.equals(change.oldKey(), change.newKey())) {
+                    add(plan, subscribers.apply(type, change.oldKey()), -1);
+                    if (!delete) {
+                        add(plan, subscribers.apply(type, change.newKey()), +1);
+                    }
+                }
+            }
+        }
+    }
+
+    private void add(Plan plan, Set<Subscription<?>> ofValue, int change) {
+        for (Subscription<?> s : ofValue) {
+            if (counting.getOrDefault(s.entity().type(), Set.of()).contains(s)) {
+                plan.count(s, change);
+            }
+        }
+    }
+}
