@@ -109,6 +109,7 @@ final class BrowserLatency {
             changes.run(WARM_UP, rounds);
             changes.putInto(results);
             results.put("latency_ms.browser_rounds", rounds);
+            serverSide(base, results);
             long rows;
             try (Statement s = sql.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT count(*) FROM task WHERE organization_id = 1")) {
@@ -117,6 +118,30 @@ final class BrowserLatency {
             }
             results.put("latency_ms.browser_board_rows", rows);
             System.out.printf("browser: %d rounds on a board of %d rows%n", rounds, rows);
+        }
+    }
+
+    /**
+     * The demo's own figure for the server's part: {@code livesync.delivery.latency} (commit, database
+     * clock → applied in {@code UI.access}) from its Prometheus endpoint (open to loopback requests),
+     * over Micrometer's recent window — what is left of commit → push is writing the push.
+     */
+    private static void serverSide(String base, Results results) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(base + "/actuator/prometheus").toURL().openConnection();
+            String text = new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            for (String quantile : List.of("0.5", "0.95")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "livesync_delivery_latency_seconds\\{[^}]*quantile=\"" + java.util.regex.Pattern.quote(quantile)
+                                + "\"[^}]*}\\s+(\\S+)").matcher(text);
+                Double ms = m.find() ? Double.parseDouble(m.group(1)) * 1000 : null;
+                String key = "latency_ms.browser_server_applied_p" + (quantile.equals("0.5") ? "50" : "95");
+                results.put(key, ms);
+                System.out.printf("browser: server side, commit -> applied in UI.access (the demo's "
+                        + "livesync.delivery.latency, q%s): %s ms%n", quantile, ms == null ? "n/a" : String.format("%.2f", ms));
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("browser: the demo's delivery latency could not be read: " + e);
         }
     }
 
