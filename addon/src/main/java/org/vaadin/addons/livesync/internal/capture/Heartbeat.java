@@ -43,7 +43,8 @@ final class Heartbeat implements AutoCloseable {
     Heartbeat(CaptureSettings settings, BooleanSupplier active) {
         this.settings = settings;
         this.active = active;
-        this.task = new BackgroundTask("livesync-heartbeat-" + settings.slotName(), settings);
+        this.task = new BackgroundTask("livesync-heartbeat-" + settings.slotName(), settings,
+                Connections.Server.PRIMARY);
     }
 
     void start() {

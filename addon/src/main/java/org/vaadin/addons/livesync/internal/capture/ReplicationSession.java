@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.internal.decode.Lsn;
 
 /**
- * One replication connection's life: opens it, identifies the server, creates (or finds) the slot,
- * starts the pgoutput stream and reads it. The connection's {@code application_name} is
+ * One replication connection's life: opens it (to the {@linkplain Connections.Server#REPLICATION_SOURCE
+ * replication source}, where the slot and its queries go), identifies the server, creates (or
+ * finds) the slot, starts the pgoutput stream and reads it. The connection's {@code application_name} is
  * {@code livesync:<instance id>:<slot>} (at most 63 characters, the id first), so that the
  * listener can tell its own connections from anybody else's. pgjdbc's stream is not thread-safe:
  * only the reader thread calls this, except {@link #abort()}, which may come from any thread to
@@ -145,12 +146,22 @@ final class ReplicationSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the slot. On a replication source of its own (a standby) the creation waits for the
+     * primary's next record of its running transactions, which a {@link SnapshotNudge} asks for
+     * meanwhile, so that an idle primary does not keep it waiting.
+     */
     private static Lsn createSlot(PGConnection pg, CaptureSettings settings, boolean temporary) throws SQLException {
         var builder = pg.getReplicationAPI().createReplicationSlot().logical()
                 .withSlotName(settings.slotName())
                 .withOutputPlugin("pgoutput");
-        ReplicationSlotInfo slot = (temporary ? builder.withTemporaryOption() : builder).make();
-        return Lsn.of(slot.getConsistentPoint());
+        if (!Connections.separateSource(settings)) {
+            return Lsn.of((temporary ? builder.withTemporaryOption() : builder).make().getConsistentPoint());
+        }
+        try (SnapshotNudge nudge = SnapshotNudge.start(settings)) {
+            ReplicationSlotInfo slot = (temporary ? builder.withTemporaryOption() : builder).make();
+            return Lsn.of(slot.getConsistentPoint());
+        }
     }
 
     /**
@@ -159,7 +170,7 @@ final class ReplicationSession implements AutoCloseable {
      * {@code max_slot_wal_keep_size}) and it can never stream again.
      */
     private static Lsn permanentSlotPosition(CaptureSettings settings) throws SQLException {
-        try (Connection sql = Connections.sql(settings);
+        try (Connection sql = Connections.sql(settings, Connections.Server.REPLICATION_SOURCE);
              PreparedStatement s = sql.prepareStatement("SELECT confirmed_flush_lsn::text, wal_status"
                      + " FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
             s.setString(1, settings.slotName());
@@ -181,7 +192,7 @@ final class ReplicationSession implements AutoCloseable {
         LOG.warn("LiveSync replication slot {} was invalidated by the server (it fell behind by more than"
                 + " max_slot_wal_keep_size): dropping it and creating it again; open views reload",
                 settings.slotName());
-        try (Connection sql = Connections.sql(settings);
+        try (Connection sql = Connections.sql(settings, Connections.Server.REPLICATION_SOURCE);
              PreparedStatement s = sql.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
                      + " FROM pg_replication_slots WHERE slot_name = ? AND database = current_database() AND NOT active")) {
             s.setString(1, settings.slotName());
