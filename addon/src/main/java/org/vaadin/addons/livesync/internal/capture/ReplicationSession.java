@@ -111,7 +111,7 @@ final class ReplicationSession implements AutoCloseable {
             Lsn start;
             boolean created;
             if (settings.temporarySlot()) {
-                start = createSlot(pg, settings, true);
+                start = createSlot(connection, settings, true);
                 created = true;
             } else {
                 Lsn existing = permanentSlotPosition(settings);
@@ -120,7 +120,7 @@ final class ReplicationSession implements AutoCloseable {
                     existing = null;
                 }
                 created = existing == null;
-                start = created ? createSlot(pg, settings, false) : existing;
+                start = created ? createSlot(connection, settings, false) : existing;
             }
             PGReplicationStream stream = pg.getReplicationAPI().replicationStream().logical()
                     .withSlotName(settings.slotName())
@@ -147,20 +147,28 @@ final class ReplicationSession implements AutoCloseable {
     }
 
     /**
-     * Creates the slot. On a replication source of its own (a standby) the creation waits for the
-     * primary's next record of its running transactions, which a {@link SnapshotNudge} asks for
-     * meanwhile, so that an idle primary does not keep it waiting.
+     * Creates the slot. On a standby the creation waits for the primary's next record of its running
+     * transactions, which a {@link SnapshotNudge} asks for meanwhile, so that an idle primary does
+     * not keep it waiting.
      */
-    private static Lsn createSlot(PGConnection pg, CaptureSettings settings, boolean temporary) throws SQLException {
-        var builder = pg.getReplicationAPI().createReplicationSlot().logical()
+    private static Lsn createSlot(Connection connection, CaptureSettings settings, boolean temporary)
+            throws SQLException {
+        var builder = connection.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
                 .withSlotName(settings.slotName())
                 .withOutputPlugin("pgoutput");
-        if (!Connections.separateSource(settings)) {
+        if (!Connections.separateSource(settings) || !inRecovery(connection)) {
             return Lsn.of((temporary ? builder.withTemporaryOption() : builder).make().getConsistentPoint());
         }
         try (SnapshotNudge nudge = SnapshotNudge.start(settings)) {
             ReplicationSlotInfo slot = (temporary ? builder.withTemporaryOption() : builder).make();
             return Lsn.of(slot.getConsistentPoint());
+        }
+    }
+
+    /** Whether the server of this replication connection is a standby (SQL runs on a logical one). */
+    private static boolean inRecovery(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 
