@@ -93,6 +93,40 @@ class StandbyDecodingTest {
     }
 
     @Test
+    void aPermanentSlotOnTheStandbyResumesAfterTheNodeRestartsWithWhatWasWrittenMeanwhile() throws Exception {
+        String slot = TestDatabase.uniqueName("livesync_standby");
+        CaptureSettings permanent = settings().withSlotName(slot).withTemporarySlot(false);
+        try {
+            start(permanent);
+            servers.primary().execute("INSERT INTO " + TABLE + " (org, title) VALUES (4, 'before the restart')");
+            await().atMost(WAIT).until(() -> consumer.changesOf(TABLE).size() == 1);
+            listener.stop();
+            servers.primary().execute("INSERT INTO " + TABLE + " (org, title) VALUES (4, 'while the node was down')");
+
+            RecordingConsumer second = new RecordingConsumer();
+            listener = ReplicationListener.create(permanent, second);
+            listener.start();
+            await().atMost(WAIT).until(() -> listener.state() == CaptureState.STREAMING);
+            Lsn mark = WalPosition.now(permanent);
+            await().atMost(WAIT).until(() -> !mark.isAfter(listener.caughtUpTo()));
+
+            assertThat(second.changesOf(TABLE)).as("from where the slot was left: not again what came before")
+                    .extracting(change -> change.newRow().text("title")).containsExactly("while the node was down");
+            assertThat(StandbyPair.query(servers.standby(), "SELECT count(*) FROM pg_replication_slots"
+                    + " WHERE NOT temporary AND slot_name = '" + slot + "'")).isEqualTo("1");
+            assertThat(StandbyPair.query(servers.primary(),
+                    "SELECT count(*) FROM pg_replication_slots WHERE slot_type = 'logical'")).isEqualTo("0");
+        } finally {
+            listener.stop();
+            listener = null;
+            await().atMost(WAIT).ignoreExceptions().until(() -> {
+                servers.standby().execute("SELECT pg_drop_replication_slot('" + slot + "')");
+                return true;
+            });
+        }
+    }
+
+    @Test
     void heartbeatsWrittenOnThePrimaryKeepTheStandbysStreamMoving() {
         start(settings().withHeartbeatInterval(Duration.ofMillis(100)));
         Lsn before = listener.caughtUpTo();
