@@ -317,7 +317,8 @@ public record CaptureSettings(
      * of it (PostgreSQL 16+, logical decoding on a standby). The replication slot, the stream and the
      * queries about the slot and its walsender go to that server; everything else (the preflight's
      * publication checks, the heartbeat, which is a write, the WAL position marks) stays on the
-     * primary at {@link #jdbcUrl()}. Changes then arrive after the standby replayed them.
+     * primary at {@link #jdbcUrl()}. Changes then arrive after the standby replayed them. The slot
+     * may be temporary (the default) or permanent, as on a primary.
      * <p>
      * The primary needs {@code wal_level = logical}; the standby too, and {@code hot_standby_feedback
      * = on} (without it the primary may remove catalog rows the standby's slot still needs, and the

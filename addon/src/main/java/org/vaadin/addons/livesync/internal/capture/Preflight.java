@@ -45,7 +45,9 @@ public final class Preflight {
     }
 
     /**
-     * Runs every check on an open connection.
+     * Runs every check on an open connection, also those of the slot's side (with a {@linkplain
+     * CaptureSettings#withReplicationSource replication source} of its own, {@link #check(CaptureSettings)}
+     * runs those on that server).
      *
      * @param connection an open connection to the database
      * @param settings how LiveSync would read from the database
