@@ -29,7 +29,10 @@ import org.vaadin.addons.livesync.internal.capture.Sql;
  * created without one. (That check is made then, not here, so that the order of the two calls does
  * not matter.)
  * <p>
- * {@link #toString()} never shows the password, also not one written into the JDBC URL.
+ * By default the slot and the stream are on the database at the JDBC URL; {@link
+ * #withReplicationSource} moves them to a hot standby while everything else stays on the primary.
+ * <p>
+ * {@link #toString()} never shows a password, also not one written into a JDBC URL.
  *
  * @param jdbcUrl                  a {@code jdbc:postgresql:} URL
  * @param user                     the login user; null for the URL's or the driver's default
@@ -48,6 +51,9 @@ import org.vaadin.addons.livesync.internal.capture.Sql;
  * @param handoverCapacity         how many decoded transactions may wait for delivery
  * @param slotCleanup              which permanent slots left by nodes that stopped streaming are
  *                                 dropped (see {@link #withSlotCleanup})
+ * @param replicationSource        the server the slot and the stream are on, when it is not the
+ *                                 database at {@code jdbcUrl} (a hot standby, see
+ *                                 {@link #withReplicationSource}); null for that database itself
  */
 public record CaptureSettings(
         String jdbcUrl,
@@ -63,7 +69,8 @@ public record CaptureSettings(
         Duration minBackoff,
         Duration maxBackoff,
         int handoverCapacity,
-        SlotCleanup slotCleanup) {
+        SlotCleanup slotCleanup,
+        @Nullable ReplicationSource replicationSource) {
 
     private static final Pattern URL_SECRET = Pattern.compile("(?i)([?&;](?:password|sslpassword)=)[^&;]*");
     private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@?]*):[^/@?]*@");
@@ -117,7 +124,7 @@ public record CaptureSettings(
     public static CaptureSettings forDatabase(String jdbcUrl, @Nullable String user, @Nullable String password) {
         return new CaptureSettings(jdbcUrl, user, password, PublicationSetup.DEFAULT_PUBLICATION, null, true, Set.of(),
                 Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(250),
-                Duration.ofSeconds(30), 1024, SlotCleanup.DEFAULT);
+                Duration.ofSeconds(30), 1024, SlotCleanup.DEFAULT, null);
     }
 
     /**
@@ -142,7 +149,7 @@ public record CaptureSettings(
     public CaptureSettings withPublication(String publication) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
                 statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
-                slotCleanup);
+                slotCleanup, replicationSource);
     }
 
     /**
@@ -162,7 +169,7 @@ public record CaptureSettings(
         }
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
                 statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
-                slotCleanup);
+                slotCleanup, replicationSource);
     }
 
     /**
@@ -177,7 +184,7 @@ public record CaptureSettings(
     public CaptureSettings withTemporarySlot(boolean temporary) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporary, requiredTables,
                 statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
-                slotCleanup);
+                slotCleanup, replicationSource);
     }
 
     /**
@@ -191,7 +198,7 @@ public record CaptureSettings(
     public CaptureSettings withStatusInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
                 interval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
-                slotCleanup);
+                slotCleanup, replicationSource);
     }
 
     /**
@@ -210,7 +217,7 @@ public record CaptureSettings(
      */
     public CaptureSettings withReconnectBackoff(Duration min, Duration max) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                statusInterval, heartbeatInterval, publicationCheckInterval, min, max, handoverCapacity, slotCleanup);
+                statusInterval, heartbeatInterval, publicationCheckInterval, min, max, handoverCapacity, slotCleanup, replicationSource);
     }
 
     /**
@@ -224,7 +231,7 @@ public record CaptureSettings(
      */
     public CaptureSettings withHandoverCapacity(int capacity) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
-                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, capacity, slotCleanup);
+                statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, capacity, slotCleanup, replicationSource);
     }
 
     /**
@@ -239,7 +246,7 @@ public record CaptureSettings(
     public CaptureSettings withRequiredTables(Set<String> tables) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, tables,
                 statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
-                slotCleanup);
+                slotCleanup, replicationSource);
     }
 
     /**
@@ -257,7 +264,7 @@ public record CaptureSettings(
     public CaptureSettings withHeartbeatInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
                 statusInterval, interval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
-                slotCleanup);
+                slotCleanup, replicationSource);
     }
 
     /**
@@ -272,7 +279,7 @@ public record CaptureSettings(
     public CaptureSettings withPublicationCheckInterval(Duration interval) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
                 statusInterval, heartbeatInterval, interval, minBackoff, maxBackoff, handoverCapacity,
-                slotCleanup);
+                slotCleanup, replicationSource);
     }
 
     /**
@@ -289,7 +296,77 @@ public record CaptureSettings(
     public CaptureSettings withSlotCleanup(SlotCleanup cleanup) {
         return new CaptureSettings(jdbcUrl, user, password, publication, slotName, temporarySlot, requiredTables,
                 statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff, handoverCapacity,
-                cleanup);
+                cleanup, replicationSource);
+    }
+
+    /**
+     * Reads the changes from another server than the database at {@link #jdbcUrl()}, as the same
+     * user with the same password: a hot standby of it (PostgreSQL 16+), which takes the decoding
+     * work off the primary. See {@link #withReplicationSource(String, String, String)}.
+     *
+     * @param jdbcUrl a {@code jdbc:postgresql:} URL of the standby, same database name
+     * @return a copy that streams from that server, otherwise as this one
+     * @throws IllegalArgumentException when the URL is not a PostgreSQL one
+     */
+    public CaptureSettings withReplicationSource(String jdbcUrl) {
+        return withReplicationSource(jdbcUrl, user, password);
+    }
+
+    /**
+     * Reads the changes from another server than the database at {@link #jdbcUrl()}: a hot standby
+     * of it (PostgreSQL 16+, logical decoding on a standby). The replication slot, the stream and the
+     * queries about the slot and its walsender go to that server; everything else (the preflight's
+     * publication checks, the heartbeat, which is a write, the WAL position marks) stays on the
+     * primary at {@link #jdbcUrl()}. Changes then arrive after the standby replayed them. The slot
+     * may be temporary (the default) or permanent, as on a primary.
+     * <p>
+     * The primary needs {@code wal_level = logical}; the standby too, and {@code hot_standby_feedback
+     * = on} (without it the primary may remove catalog rows the standby's slot still needs, and the
+     * slot is invalidated: LiveSync then makes a new one and the views reload). The preflight checks
+     * both. Creating a slot on a standby waits for the primary to log its running transactions;
+     * LiveSync asks the primary to do so at once ({@code pg_log_standby_snapshot()}, superuser or
+     * EXECUTE granted; else it waits for the primary's own, at most about 15 s while it writes).
+     *
+     * @param jdbcUrl  a {@code jdbc:postgresql:} URL of the standby, same database name
+     * @param user     the login user there; null for the URL's or the driver's default
+     * @param password the password there; null for none
+     * @return a copy that streams from that server, otherwise as this one
+     * @throws IllegalArgumentException when the URL is not a PostgreSQL one
+     */
+    public CaptureSettings withReplicationSource(String jdbcUrl, @Nullable String user, @Nullable String password) {
+        return new CaptureSettings(this.jdbcUrl, this.user, this.password, publication, slotName, temporarySlot,
+                requiredTables, statusInterval, heartbeatInterval, publicationCheckInterval, minBackoff, maxBackoff,
+                handoverCapacity, slotCleanup, new ReplicationSource(jdbcUrl, user, password));
+    }
+
+    /**
+     * The server a slot is created and streamed on when it is not the database itself: see {@link
+     * #withReplicationSource(String, String, String)}. Immutable; {@link #toString()} shows no
+     * password.
+     *
+     * @param jdbcUrl  a {@code jdbc:postgresql:} URL
+     * @param user     the login user; null for the URL's or the driver's default
+     * @param password the password; null for none
+     */
+    public record ReplicationSource(String jdbcUrl, @Nullable String user, @Nullable String password) {
+
+        /**
+         * Checks the URL.
+         *
+         * @throws IllegalArgumentException when the URL is not a PostgreSQL one
+         */
+        public ReplicationSource {
+            if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("The replication source needs a PostgreSQL JDBC URL "
+                        + "(jdbc:postgresql://standby-host:port/db), got: " + (jdbcUrl == null ? null : redacted(jdbcUrl)));
+            }
+        }
+
+        /** The URL {@linkplain CaptureSettings#redacted redacted} and the user; never the password. */
+        @Override
+        public String toString() {
+            return redacted(jdbcUrl) + " as " + user + (password == null ? "" : " (password ***)");
+        }
     }
 
     private static void requirePositive(Duration duration, String what) {
@@ -318,6 +395,7 @@ public record CaptureSettings(
                 + (requiredTables.isEmpty() ? "" : ", tables " + requiredTables)
                 + ", status every " + statusInterval + ", heartbeat every " + heartbeatInterval
                 + ", publication checked every " + publicationCheckInterval + ", reconnect backoff " + minBackoff
-                + " to " + maxBackoff + ", handover capacity " + handoverCapacity + ", " + slotCleanup + "]";
+                + " to " + maxBackoff + ", handover capacity " + handoverCapacity + ", " + slotCleanup
+                + (replicationSource == null ? "" : ", replication from " + replicationSource) + "]";
     }
 }

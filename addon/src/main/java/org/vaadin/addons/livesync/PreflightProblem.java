@@ -51,7 +51,12 @@ public record PreflightProblem(Kind kind, String message, String fix) implements
          * A warning: the slot is permanent and {@code max_slot_wal_keep_size} is unlimited, so a node
          * that is down (or far behind) makes the primary retain WAL without bound.
          */
-        SLOT_RETENTION_UNBOUNDED
+        SLOT_RETENTION_UNBOUNDED,
+        /**
+         * A warning: the slot is on a standby whose {@code hot_standby_feedback} is off, so the
+         * primary may remove catalog rows the slot still needs, and the slot is then invalidated.
+         */
+        STANDBY_FEEDBACK_OFF
     }
 
     @Override

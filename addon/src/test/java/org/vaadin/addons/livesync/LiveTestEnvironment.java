@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
@@ -30,6 +31,7 @@ final class LiveTestEnvironment implements AutoCloseable {
     final SessionFactory sessionFactory;
     final LiveSync liveSync;
     private final Tables extra;
+    private final UnaryOperator<CaptureSettings> capture;
 
     /**
      * More tables in {@code live_view_test} for a test class: created after {@code item}; the
@@ -49,7 +51,21 @@ final class LiveTestEnvironment implements AutoCloseable {
     }
 
     LiveTestEnvironment(TestDatabase db, String replicaIdentity, Tables extra) {
+        this(db, replicaIdentity, extra, UnaryOperator.identity());
+    }
+
+    /**
+     * The environment on another server, its own LiveSync made with {@code capture} applied to
+     * {@link #settings()} (e.g. to stream from a standby of that server).
+     */
+    LiveTestEnvironment(TestDatabase db, String replicaIdentity, UnaryOperator<CaptureSettings> capture) {
+        this(db, replicaIdentity, Tables.NONE, capture);
+    }
+
+    private LiveTestEnvironment(TestDatabase db, String replicaIdentity, Tables extra,
+                                UnaryOperator<CaptureSettings> capture) {
         this.db = db;
+        this.capture = capture;
         db.execute("DROP SCHEMA IF EXISTS live_view_test CASCADE", "CREATE SCHEMA live_view_test",
                 "CREATE TABLE live_view_test.item (id bigserial PRIMARY KEY, tenant bigint, title text NOT NULL, "
                         + "status text NOT NULL DEFAULT 'open', notes text)",
@@ -62,7 +78,7 @@ final class LiveTestEnvironment implements AutoCloseable {
         db.execute("CREATE PUBLICATION " + publication + " FOR TABLE " + tables);
         this.extra = extra;
         sessionFactory = newSessionFactory();
-        liveSync = LiveSync.create(sessionFactory, settings());
+        liveSync = LiveSync.create(sessionFactory, capture.apply(settings()));
         liveSync.start();
         awaitStreaming(liveSync);
     }

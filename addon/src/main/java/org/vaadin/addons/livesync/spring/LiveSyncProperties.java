@@ -72,6 +72,8 @@ public class LiveSyncProperties {
 
     private final Slot slot = new Slot();
 
+    private final Replication replication = new Replication();
+
     private final Reconnect reconnect = new Reconnect();
 
     private final Delivery delivery = new Delivery();
@@ -233,6 +235,11 @@ public class LiveSyncProperties {
         return slot;
     }
 
+    /** {@return where the slot and the stream are when not on the database itself, {@code livesync.replication.*}} */
+    public Replication getReplication() {
+        return replication;
+    }
+
     /** {@return the properties of reconnecting, {@code livesync.reconnect.*}} */
     public Reconnect getReconnect() {
         return reconnect;
@@ -301,6 +308,71 @@ public class LiveSyncProperties {
          */
         public void setTemporary(boolean temporary) {
             this.temporary = temporary;
+        }
+    }
+
+    /**
+     * The server the slot and the stream are on when it is not the database of {@code livesync.url}
+     * (a hot standby, PostgreSQL 16+), {@code livesync.replication.*}; unset: that database itself.
+     */
+    public static class Replication {
+
+        /**
+         * JDBC URL of a hot standby (PostgreSQL 16+) to create the replication slot on and stream the
+         * changes from, while the other queries go to livesync.url. Unset: the database itself.
+         */
+        private @Nullable String url;
+
+        /** Login user on the replication URL; needs the REPLICATION privilege. Defaults to livesync's user. */
+        private @Nullable String username;
+
+        /** Login password on the replication URL. Defaults to livesync's password. */
+        private @Nullable String password;
+
+        /** Properties with the defaults, onto which Spring Boot binds the {@code livesync.replication.*} values. */
+        public Replication() {
+        }
+
+        /** {@return the JDBC URL of the server to stream from; {@code null} or blank for the database itself} */
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        /**
+         * Sets {@code livesync.replication.url}.
+         *
+         * @param url the JDBC URL of a hot standby to stream from; {@code null} or blank for the database itself
+         */
+        public void setUrl(@Nullable String url) {
+            this.url = url;
+        }
+
+        /** {@return the login user on the replication URL; {@code null} for livesync's user} */
+        public @Nullable String getUsername() {
+            return username;
+        }
+
+        /**
+         * Sets {@code livesync.replication.username}.
+         *
+         * @param username the login user on the replication URL; {@code null} for livesync's user
+         */
+        public void setUsername(@Nullable String username) {
+            this.username = username;
+        }
+
+        /** {@return the login password on the replication URL; {@code null} for livesync's password} */
+        public @Nullable String getPassword() {
+            return password;
+        }
+
+        /**
+         * Sets {@code livesync.replication.password}.
+         *
+         * @param password the login password on the replication URL; {@code null} for livesync's password
+         */
+        public void setPassword(@Nullable String password) {
+            this.password = password;
         }
     }
 

@@ -33,6 +33,8 @@ final class PropertySettings {
     private static CaptureSettings capture(LiveSyncProperties p, DatabaseLogin login) {
         LiveSyncProperties.Reconnect reconnect = p.getReconnect();
         LiveSyncProperties.Cleanup cleanup = p.getSlot().getCleanup();
+        LiveSyncProperties.Replication replication = p.getReplication();
+        String replicationUrl = replication.getUrl();
         Duration min = reconnect.getMinBackoff();
         boolean minInvalid = min == null || min.isNegative() || min.isZero();
         Set<String> tables = p.getTables() == null ? Set.of() : new LinkedHashSet<>(p.getTables());
@@ -46,6 +48,11 @@ final class PropertySettings {
                         cleanup.isEnabled() ? SlotCleanup.of(prefix, SlotCleanup.DEFAULT.inactiveFor()) : SlotCleanup.OFF))
                 .then("livesync.slot.cleanup.inactive-for", cleanup.getInactiveFor(), (s, idle) -> cleanup.isEnabled()
                         ? s.withSlotCleanup(SlotCleanup.of(cleanup.getPrefix(), idle)) : s)
+                // the value named in a refusal is the URL redacted; the settings get the URL itself
+                .thenIfGiven("livesync.replication.url", replicationUrl == null ? null
+                        : CaptureSettings.redacted(replicationUrl), (s, shown) -> s.withReplicationSource(replicationUrl,
+                        replication.getUsername() != null ? replication.getUsername() : s.user(),
+                        replication.getPassword() != null ? replication.getPassword() : s.password()))
                 .then("livesync.tables", tables, CaptureSettings::withRequiredTables)
                 .then("livesync.status-interval", p.getStatusInterval(), CaptureSettings::withStatusInterval)
                 .then("livesync.heartbeat-interval", p.getHeartbeatInterval(), CaptureSettings::withHeartbeatInterval)

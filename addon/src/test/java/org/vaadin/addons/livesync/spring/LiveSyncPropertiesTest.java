@@ -49,6 +49,7 @@ class LiveSyncPropertiesTest {
             "livesync.password", "livesync.publication", "livesync.tables", "livesync.status-interval",
             "livesync.heartbeat-interval", "livesync.publication-check-interval", "livesync.handover-capacity",
             "livesync.slot.name", "livesync.slot.temporary", "livesync.slot.cleanup.enabled",
+            "livesync.replication.url", "livesync.replication.username", "livesync.replication.password",
             "livesync.slot.cleanup.prefix", "livesync.slot.cleanup.inactive-for", "livesync.reconnect.min-backoff",
             "livesync.reconnect.max-backoff", "livesync.delivery.max-pending",
             "livesync.delivery.max-changes-per-transaction", "livesync.delivery.lazy-refresh-window",
@@ -56,7 +57,8 @@ class LiveSyncPropertiesTest {
             "livesync.events.publish-application-events", "livesync.events.with-entity", "livesync.events.queue-size");
     /** The properties whose default is "not set" (the datasource's, generated, computed, the watched tables). */
     private static final Set<String> WITHOUT_DEFAULT = Set.of("livesync.url", "livesync.username", "livesync.password",
-            "livesync.tables", "livesync.slot.name", "livesync.delivery.ui-threads",
+            "livesync.tables", "livesync.slot.name", "livesync.delivery.ui-threads", "livesync.replication.url",
+            "livesync.replication.username", "livesync.replication.password",
             "livesync.delivery.max-concurrent-reloads");
 
     private final ApplicationContextRunner runner = APP.runner();
@@ -83,6 +85,10 @@ class LiveSyncPropertiesTest {
                     "livesync.slot.cleanup.enabled=true",
                     "livesync.slot.cleanup.prefix=livesync_props_",
                     "livesync.slot.cleanup.inactive-for=20m",
+                    // the same server at another URL: streams here (a standby is StandbyDecodingTest's)
+                    "livesync.replication.url=" + db.jdbcUrl(),
+                    "livesync.replication.username=" + db.user(),
+                    "livesync.replication.password=" + db.password(),
                     "livesync.reconnect.min-backoff=100ms",
                     "livesync.reconnect.max-backoff=2s",
                     "livesync.delivery.max-pending=77",
@@ -103,6 +109,7 @@ class LiveSyncPropertiesTest {
                         .withSlotName(slot)
                         .withTemporarySlot(false)
                         .withSlotCleanup(SlotCleanup.of("livesync_props_", Duration.ofMinutes(20)))
+                        .withReplicationSource(db.jdbcUrl(), db.user(), db.password())
                         .withReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
                 assertThat(liveSync.deliverySettings())
                         .isEqualTo(new DeliverySettings(77, 7777, Duration.ZERO, 3, Duration.ofSeconds(7), 2));
@@ -140,7 +147,8 @@ class LiveSyncPropertiesTest {
             "livesync.delivery.ui-threads                 | 0                         | must be at least 1",
             "livesync.delivery.sweep-interval             | 0s                        | sweep interval must be positive",
             "livesync.delivery.max-concurrent-reloads     | 0                         | concurrent reloads must be at least 1",
-            "livesync.url                                 | jdbc:mysql://localhost/db | needs a PostgreSQL JDBC URL"})
+            "livesync.url                                 | jdbc:mysql://localhost/db | needs a PostgreSQL JDBC URL",
+            "livesync.replication.url                     | jdbc:mysql://localhost/db | needs a PostgreSQL JDBC URL"})
     void aValueTheSettingsRefuseFailsTheStartNamingThePropertyAndWhy(String property, String value, String reason) {
         runner.withPropertyValues(property + "=" + value).run(context -> {
             assertThat(context).hasFailed();
@@ -161,6 +169,29 @@ class LiveSyncPropertiesTest {
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("livesync.url")
                     .hasMessageContaining("password=***").hasMessageNotContaining("hunter2");
         });
+    }
+
+    @Test
+    void aRefusedReplicationUrlIsShownWithoutItsPassword() {
+        runner.withPropertyValues("livesync.replication.url=jdbc:mysql://standby/db?password=hunter2").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("livesync.replication.url")
+                    .hasMessageContaining("password=***").hasMessageNotContaining("hunter2");
+        });
+    }
+
+    @Test
+    void theReplicationSourceTakesLivesyncsLoginUnlessItsOwnIsGiven() {
+        DatabaseLogin login = new DatabaseLogin("jdbc:postgresql://db/app", "app", "secret", "spring.datasource.url");
+        LiveSyncProperties properties = new LiveSyncProperties();
+        properties.getReplication().setUrl("jdbc:postgresql://standby/app");
+        assertThat(PropertySettings.of(properties, login).capture().replicationSource())
+                .isEqualTo(new CaptureSettings.ReplicationSource("jdbc:postgresql://standby/app", "app", "secret"));
+
+        properties.getReplication().setUsername("replicator");
+        properties.getReplication().setPassword("other");
+        assertThat(PropertySettings.of(properties, login).capture().replicationSource())
+                .isEqualTo(new CaptureSettings.ReplicationSource("jdbc:postgresql://standby/app", "replicator", "other"));
     }
 
     @Test

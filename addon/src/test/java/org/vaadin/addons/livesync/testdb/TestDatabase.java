@@ -41,7 +41,7 @@ public final class TestDatabase {
     private final String password;
     private final String origin;
 
-    private TestDatabase(String jdbcUrl, String user, String password, String origin) {
+    TestDatabase(String jdbcUrl, String user, String password, String origin) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;

@@ -17,10 +17,11 @@ final class BackgroundTask implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final OwnConnection connection;
 
-    BackgroundTask(String threadName, CaptureSettings settings) {
+    /** A task whose connection goes to {@code server} of the settings. */
+    BackgroundTask(String threadName, CaptureSettings settings, Connections.Server server) {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name(threadName).daemon().factory());
-        this.connection = new OwnConnection(settings);
+        this.connection = new OwnConnection(settings, server);
     }
 
     /** Runs {@code task} every {@code period}, starting one period from now. */

@@ -43,7 +43,8 @@ final class Heartbeat implements AutoCloseable {
     Heartbeat(CaptureSettings settings, BooleanSupplier active) {
         this.settings = settings;
         this.active = active;
-        this.task = new BackgroundTask("livesync-heartbeat-" + settings.slotName(), settings);
+        this.task = new BackgroundTask("livesync-heartbeat-" + settings.slotName(), settings,
+                Connections.Server.PRIMARY);
     }
 
     void start() {
@@ -110,7 +111,8 @@ final class Heartbeat implements AutoCloseable {
                         ? "As a superuser run GRANT EXECUTE ON FUNCTION " + FUNCTION + " TO " + Sql.quote(user) + ";"
                         : "25006".equals(e.getSQLState())
                                 ? "Connect LiveSync to the primary server: heartbeats cannot be written on a standby "
-                                        + "or a read-only connection."
+                                        + "or a read-only connection (to stream from a standby, set it as "
+                                        + "livesync.replication.url and keep livesync.url the primary's)."
                                 : "Make " + FUNCTION + " callable for " + user + ".");
         LOG.warn("{} Fix: {}", problem.message(), problem.fix());
     }

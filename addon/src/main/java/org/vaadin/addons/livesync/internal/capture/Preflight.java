@@ -45,7 +45,9 @@ public final class Preflight {
     }
 
     /**
-     * Runs every check on an open connection.
+     * Runs every check on an open connection, also those of the slot's side (with a {@linkplain
+     * CaptureSettings#withReplicationSource replication source} of its own, {@link #check(CaptureSettings)}
+     * runs those on that server).
      *
      * @param connection an open connection to the database
      * @param settings how LiveSync would read from the database
@@ -53,7 +55,7 @@ public final class Preflight {
      */
     public static List<PreflightProblem> check(Connection connection, CaptureSettings settings) {
         try {
-            return checkOrThrow(connection, settings, null);
+            return checkOrThrow(connection, connection, settings, null);
         } catch (SQLException e) {
             return List.of(unreachable(settings, e));
         }
@@ -62,23 +64,45 @@ public final class Preflight {
     /**
      * The problems found, whether they only say that the server is away (not reachable now,
      * starting or shutting down): worth retrying soon, unlike a problem a person must fix, and,
-     * when there are none, the warning that a permanent slot's WAL retention is unbounded (or null).
+     * when there are none, the warnings: a permanent slot's WAL retention unbounded, a standby
+     * without {@code hot_standby_feedback}.
      */
-    record Outcome(List<PreflightProblem> problems, boolean serverAway, PreflightProblem unboundedRetention) {
+    record Outcome(List<PreflightProblem> problems, boolean serverAway, List<PreflightProblem> warnings) {
     }
 
     /**
      * Runs every check for the listener with this instance id ({@code null}: none): its own stale
      * walsender does not count against {@code max_wal_senders}. When nothing is wrong, also looks
-     * at the retention of a permanent slot, on the same connection.
+     * at the retention of a permanent slot, on the same connection. With a {@linkplain
+     * CaptureSettings#withReplicationSource replication source} of its own, the checks of the slot
+     * (privilege, capacity, the standby's settings) run there, the others on the primary.
      */
     static Outcome run(CaptureSettings settings, String instanceId) {
         try (Connection connection = Connections.sql(settings)) {
-            List<PreflightProblem> problems = checkOrThrow(connection, settings, instanceId);
-            return new Outcome(problems, false, problems.isEmpty() ? unboundedRetention(connection, settings) : null);
+            if (!Connections.separateSource(settings)) {
+                List<PreflightProblem> problems = checkOrThrow(connection, connection, settings, instanceId);
+                return new Outcome(problems, false, problems.isEmpty()
+                        ? nonNull(unboundedRetention(connection, settings)) : List.of());
+            }
+            try (Connection source = Connections.sql(settings, Connections.Server.REPLICATION_SOURCE)) {
+                List<PreflightProblem> problems = checkOrThrow(connection, source, settings, instanceId);
+                if (!problems.isEmpty()) {
+                    return new Outcome(problems, false, List.of());
+                }
+                List<PreflightProblem> warnings = new ArrayList<>(nonNull(unboundedRetention(source, settings)));
+                warnings.addAll(nonNull(StandbyChecks.feedbackOff(source, settings)));
+                return new Outcome(problems, false, List.copyOf(warnings));
+            } catch (SQLException e) {
+                return new Outcome(List.of(unreachable(settings, Connections.Server.REPLICATION_SOURCE, e)),
+                        isServerAway(e), List.of());
+            }
         } catch (SQLException e) {
-            return new Outcome(List.of(unreachable(settings, e)), isServerAway(e), null);
+            return new Outcome(List.of(unreachable(settings, e)), isServerAway(e), List.of());
         }
+    }
+
+    private static List<PreflightProblem> nonNull(PreflightProblem problem) {
+        return problem == null ? List.of() : List.of(problem);
     }
 
     /** Whether a failure to connect means the server is away for now rather than misconfigured. */
@@ -87,8 +111,13 @@ public final class Preflight {
         return state == null || state.startsWith("08") || state.startsWith("57P") || "53300".equals(state);
     }
 
-    private static List<PreflightProblem> checkOrThrow(Connection connection, CaptureSettings settings,
-                                                       String instanceId) throws SQLException {
+    /**
+     * The checks; {@code source} is the connection to the server the slot goes on ({@code
+     * connection} itself unless a replication source of its own is set).
+     */
+    private static List<PreflightProblem> checkOrThrow(Connection connection, Connection source,
+                                                       CaptureSettings settings, String instanceId)
+            throws SQLException {
         List<PreflightProblem> problems = new ArrayList<>();
         int version = intQuery(connection, "SELECT current_setting('server_version_num')::int");
         if (version < MIN_SERVER_VERSION) {
@@ -106,9 +135,15 @@ public final class Preflight {
                             + "(and if needed ALTER SYSTEM SET max_replication_slots = '64'; "
                             + "ALTER SYSTEM SET max_wal_senders = '64';) then restart PostgreSQL."));
         }
-        checkPrivilege(connection, problems);
+        if (source != connection) {
+            problems.addAll(StandbyChecks.problems(source));
+            if (!problems.isEmpty()) {
+                return problems;
+            }
+        }
+        checkPrivilege(source, problems);
         problems.addAll(checkPublication(connection, settings));
-        checkCapacity(connection, settings, instanceId, problems);
+        checkCapacity(source, settings, instanceId, problems);
         return problems;
     }
 
@@ -233,11 +268,20 @@ public final class Preflight {
     }
 
     static PreflightProblem unreachable(CaptureSettings settings, SQLException e) {
+        return unreachable(settings, Connections.Server.PRIMARY, e);
+    }
+
+    /** The problem of a server that cannot be reached: its URL redacted, never a password. */
+    static PreflightProblem unreachable(CaptureSettings settings, Connections.Server server, SQLException e) {
         String message = String.valueOf(e.getMessage());
+        boolean source = server == Connections.Server.REPLICATION_SOURCE;
         return new PreflightProblem(Kind.DATABASE_UNREACHABLE,
-                "Cannot reach the database " + CaptureSettings.redacted(settings.jdbcUrl()) + " as " + settings.user()
-                        + ": " + message,
+                "Cannot reach " + (source ? "the replication source " : "the database ")
+                        + CaptureSettings.redacted(Connections.url(settings, server)) + " as "
+                        + Connections.user(settings, server) + ": " + message,
                 message.contains("pg_hba.conf") ? HbaAdvice.fix(settings, message)
+                        : source ? "Check that the standby runs and accepts connections at that address, and the user"
+                                + " name and password of livesync.replication (CaptureSettings.withReplicationSource)."
                         : "Check that PostgreSQL runs and accepts connections at that address, and the user name and password.");
     }
 
@@ -247,27 +291,28 @@ public final class Preflight {
      */
     static PreflightProblem fromReplicationFailure(CaptureSettings settings, SQLException e) {
         String message = String.valueOf(e.getMessage());
+        String user = String.valueOf(Connections.user(settings, Connections.Server.REPLICATION_SOURCE));
         if (message.contains("pg_hba.conf")) {
             return new PreflightProblem(Kind.REPLICATION_CONNECTION_REFUSED,
-                    "The server refuses the replication connection for " + settings.user() + ": " + message,
+                    "The server refuses the replication connection for " + user + ": " + message,
                     HbaAdvice.fix(settings, message));
         }
         if ("42501".equals(e.getSQLState())) {
             return new PreflightProblem(Kind.NO_REPLICATION_PRIVILEGE,
-                    "The role " + settings.user() + " may not open replication connections: " + message,
-                    "As a superuser run ALTER ROLE " + Sql.quote(String.valueOf(settings.user())) + " REPLICATION;");
+                    "The role " + user + " may not open replication connections: " + message,
+                    "As a superuser run ALTER ROLE " + Sql.quote(user) + " REPLICATION;");
         }
         return null;
     }
 
-    private static int intQuery(Connection connection, String sql) throws SQLException {
+    static int intQuery(Connection connection, String sql) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getInt(1);
         }
     }
 
-    private static String stringQuery(Connection connection, String sql) throws SQLException {
+    static String stringQuery(Connection connection, String sql) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getString(1);

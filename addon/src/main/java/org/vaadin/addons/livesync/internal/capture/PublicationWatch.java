@@ -30,7 +30,8 @@ final class PublicationWatch implements AutoCloseable {
     PublicationWatch(CaptureSettings settings, BooleanSupplier active) {
         this.settings = settings;
         this.active = active;
-        this.task = new BackgroundTask("livesync-publication-" + settings.slotName(), settings);
+        this.task = new BackgroundTask("livesync-publication-" + settings.slotName(), settings,
+                Connections.Server.PRIMARY);
     }
 
     void start() {

@@ -88,8 +88,8 @@ public final class ReplicationListener implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final PublicationWatch publicationWatch;
     private final SlotJanitor janitor;
-    /** The warning that a permanent slot's WAL retention is unbounded, or null; see {@link #noteRetention}. */
-    private volatile PreflightProblem retention;
+    /** The last preflight's warnings (retention unbounded, standby feedback off); see {@link #notePreflightWarnings}. */
+    private volatile List<PreflightProblem> preflightWarnings = List.of();
     private final String instanceId;
     private volatile boolean running;
     private Thread reader;
@@ -242,11 +242,12 @@ public final class ReplicationListener implements AutoCloseable {
     /**
      * What impairs the stream while it runs: heartbeats that cannot be written (stall detection is
      * off), a publication that no longer includes a watched table, a permanent slot whose WAL
-     * retention is unbounded. Empty when nothing; each entry goes away once fixed (the retention
-     * is checked again at each connect).
+     * retention is unbounded, a standby without {@code hot_standby_feedback}. Empty when nothing;
+     * each entry goes away once fixed (the last two are checked again at each connect).
      *
      * @return what impairs the stream while it runs: heartbeats that cannot be written (stall detection is off), a
-     *     publication that no longer includes a watched table, a permanent slot whose WAL retention is unbounded
+     *     publication that no longer includes a watched table, a permanent slot whose WAL retention is unbounded,
+     *     a standby without hot_standby_feedback
      */
     public List<PreflightProblem> warnings() {
         List<PreflightProblem> warnings = new ArrayList<>();
@@ -255,10 +256,7 @@ public final class ReplicationListener implements AutoCloseable {
             warnings.add(beat);
         }
         warnings.addAll(publicationWatch.problems());
-        PreflightProblem unbounded = retention;
-        if (unbounded != null) {
-            warnings.add(unbounded);
-        }
+        warnings.addAll(preflightWarnings);
         return List.copyOf(warnings);
     }
 
@@ -460,7 +458,7 @@ public final class ReplicationListener implements AutoCloseable {
             await(retry.next(preflight.serverAway() ? Retry.Cause.SERVER_AWAY : Retry.Cause.MISCONFIGURED));
             return null;
         }
-        noteRetention(preflight.unboundedRetention());
+        notePreflightWarnings(preflight.warnings());
         try {
             return ReplicationSession.open(settings, instanceId);
         } catch (SlotInUseException e) {
@@ -482,12 +480,14 @@ public final class ReplicationListener implements AutoCloseable {
         return null;
     }
 
-    /** Keeps the preflight's finding on a permanent slot's WAL retention; a new finding is logged once. */
-    private void noteRetention(PreflightProblem found) {
-        if (found != null && retention == null) {
-            LOG.warn("{}\nFix: {}", found.message(), found.fix());
+    /** Keeps the preflight's warnings; each new one is logged once. */
+    private void notePreflightWarnings(List<PreflightProblem> found) {
+        for (PreflightProblem warning : found) {
+            if (preflightWarnings.stream().noneMatch(w -> w.kind() == warning.kind())) {
+                LOG.warn("{}\nFix: {}", warning.message(), warning.fix());
+            }
         }
-        retention = found;
+        preflightWarnings = found;
     }
 
     /** Makes the session the current one unless stopped meanwhile. */

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.internal.decode.Lsn;
 
 /**
- * One replication connection's life: opens it, identifies the server, creates (or finds) the slot,
- * starts the pgoutput stream and reads it. The connection's {@code application_name} is
+ * One replication connection's life: opens it (to the {@linkplain Connections.Server#REPLICATION_SOURCE
+ * replication source}, where the slot and its queries go), identifies the server, creates (or
+ * finds) the slot, starts the pgoutput stream and reads it. The connection's {@code application_name} is
  * {@code livesync:<instance id>:<slot>} (at most 63 characters, the id first), so that the
  * listener can tell its own connections from anybody else's. pgjdbc's stream is not thread-safe:
  * only the reader thread calls this, except {@link #abort()}, which may come from any thread to
@@ -110,7 +111,7 @@ final class ReplicationSession implements AutoCloseable {
             Lsn start;
             boolean created;
             if (settings.temporarySlot()) {
-                start = createSlot(pg, settings, true);
+                start = createSlot(connection, settings, true);
                 created = true;
             } else {
                 Lsn existing = permanentSlotPosition(settings);
@@ -119,7 +120,7 @@ final class ReplicationSession implements AutoCloseable {
                     existing = null;
                 }
                 created = existing == null;
-                start = created ? createSlot(pg, settings, false) : existing;
+                start = created ? createSlot(connection, settings, false) : existing;
             }
             PGReplicationStream stream = pg.getReplicationAPI().replicationStream().logical()
                     .withSlotName(settings.slotName())
@@ -145,12 +146,30 @@ final class ReplicationSession implements AutoCloseable {
         }
     }
 
-    private static Lsn createSlot(PGConnection pg, CaptureSettings settings, boolean temporary) throws SQLException {
-        var builder = pg.getReplicationAPI().createReplicationSlot().logical()
+    /**
+     * Creates the slot. On a standby the creation waits for the primary's next record of its running
+     * transactions, which a {@link SnapshotNudge} asks for meanwhile, so that an idle primary does
+     * not keep it waiting.
+     */
+    private static Lsn createSlot(Connection connection, CaptureSettings settings, boolean temporary)
+            throws SQLException {
+        var builder = connection.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
                 .withSlotName(settings.slotName())
                 .withOutputPlugin("pgoutput");
-        ReplicationSlotInfo slot = (temporary ? builder.withTemporaryOption() : builder).make();
-        return Lsn.of(slot.getConsistentPoint());
+        if (!Connections.separateSource(settings) || !inRecovery(connection)) {
+            return Lsn.of((temporary ? builder.withTemporaryOption() : builder).make().getConsistentPoint());
+        }
+        try (SnapshotNudge nudge = SnapshotNudge.start(settings)) {
+            ReplicationSlotInfo slot = (temporary ? builder.withTemporaryOption() : builder).make();
+            return Lsn.of(slot.getConsistentPoint());
+        }
+    }
+
+    /** Whether the server of this replication connection is a standby (SQL runs on a logical one). */
+    private static boolean inRecovery(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     /**
@@ -159,7 +178,7 @@ final class ReplicationSession implements AutoCloseable {
      * {@code max_slot_wal_keep_size}) and it can never stream again.
      */
     private static Lsn permanentSlotPosition(CaptureSettings settings) throws SQLException {
-        try (Connection sql = Connections.sql(settings);
+        try (Connection sql = Connections.sql(settings, Connections.Server.REPLICATION_SOURCE);
              PreparedStatement s = sql.prepareStatement("SELECT confirmed_flush_lsn::text, wal_status"
                      + " FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
             s.setString(1, settings.slotName());
@@ -181,7 +200,7 @@ final class ReplicationSession implements AutoCloseable {
         LOG.warn("LiveSync replication slot {} was invalidated by the server (it fell behind by more than"
                 + " max_slot_wal_keep_size): dropping it and creating it again; open views reload",
                 settings.slotName());
-        try (Connection sql = Connections.sql(settings);
+        try (Connection sql = Connections.sql(settings, Connections.Server.REPLICATION_SOURCE);
              PreparedStatement s = sql.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
                      + " FROM pg_replication_slots WHERE slot_name = ? AND database = current_database() AND NOT active")) {
             s.setString(1, settings.slotName());

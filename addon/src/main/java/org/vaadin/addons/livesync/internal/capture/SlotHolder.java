@@ -23,7 +23,7 @@ record SlotHolder(int pid, String applicationName, String clientAddress) {
 
     /** The backend streaming {@code slot}, or null when none does (the slot is free or gone). */
     static SlotHolder find(CaptureSettings settings, String slot) throws SQLException {
-        try (Connection sql = Connections.sql(settings);
+        try (Connection sql = Connections.sql(settings, Connections.Server.REPLICATION_SOURCE);
              PreparedStatement s = sql.prepareStatement("""
                      SELECT s.active_pid, a.application_name, host(a.client_addr)
                        FROM pg_replication_slots s LEFT JOIN pg_stat_activity a ON a.pid = s.active_pid
@@ -42,7 +42,7 @@ record SlotHolder(int pid, String applicationName, String clientAddress) {
 
     /** Ends the walsender (waiting up to 5 s); returns whether it ended. */
     boolean terminate(CaptureSettings settings) throws SQLException {
-        try (Connection sql = Connections.sql(settings);
+        try (Connection sql = Connections.sql(settings, Connections.Server.REPLICATION_SOURCE);
              PreparedStatement s = sql.prepareStatement("SELECT pg_terminate_backend(?, 5000)")) {
             s.setInt(1, pid);
             try (ResultSet rs = s.executeQuery()) {

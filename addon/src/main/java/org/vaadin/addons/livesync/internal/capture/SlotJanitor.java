@@ -27,7 +27,8 @@ import org.vaadin.addons.livesync.internal.decode.Lsn;
  * janitor has seen it inactive, at the same confirmed position, for that long (a slot seen active
  * or moved starts over). The drop itself names the slot and requires it inactive in one
  * statement, and the server refuses to drop a slot a connection took up meanwhile: a slot in use
- * is never dropped. Runs on a daemon thread of its own with a connection of its own; thread-safe.
+ * is never dropped. Runs on a daemon thread of its own with a connection of its own to the server
+ * the slots are on (the replication source); thread-safe.
  */
 final class SlotJanitor implements AutoCloseable {
 
@@ -51,7 +52,8 @@ final class SlotJanitor implements AutoCloseable {
         this.settings = settings;
         this.cleanup = settings.slotCleanup();
         this.clock = clock;
-        this.task = new BackgroundTask("livesync-slot-janitor-" + settings.slotName(), settings);
+        this.task = new BackgroundTask("livesync-slot-janitor-" + settings.slotName(), settings,
+                Connections.Server.REPLICATION_SOURCE);
     }
 
     /** Starts looking, about twice per {@code inactiveFor}; does nothing when the cleanup is off. */
@@ -125,7 +127,7 @@ final class SlotJanitor implements AutoCloseable {
 
     private void drop(Connection connection, String slot) {
         try (PreparedStatement s = connection.prepareStatement("SELECT pg_drop_replication_slot(slot_name),"
-                + " pg_size_pretty(pg_current_wal_lsn() - restart_lsn) FROM pg_replication_slots"
+                + " pg_size_pretty(" + Sql.WAL_END + " - restart_lsn) FROM pg_replication_slots"
                 + " WHERE slot_name = ? AND NOT active AND NOT temporary")) {
             s.setString(1, slot);
             try (ResultSet rs = s.executeQuery()) {

@@ -6,6 +6,13 @@ import java.util.List;
 /** Identifier quoting for the SQL LiveSync writes. For internal use only. Stateless. */
 public final class Sql {
 
+    /**
+     * The end of the WAL this server has: flushed on a primary, replayed on a standby (where
+     * {@code pg_current_wal_flush_lsn()} fails), as a {@code pg_lsn} expression.
+     */
+    static final String WAL_END = "(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+            + " ELSE pg_current_wal_flush_lsn() END)";
+
     private Sql() {
     }
 

@@ -11,7 +11,8 @@ import org.vaadin.addons.livesync.internal.decode.Lsn;
 /**
  * Asks the server, on an ordinary SQL connection, what the walsender of a stream that has been
  * silent is doing: busy (decoding a large transaction, reading WAL) or idle although our heartbeat
- * was flushed — then the heartbeat was sent and never arrived, and the connection is dead. Uses
+ * was flushed (on a standby: replayed) — then the heartbeat was sent and never arrived, and the
+ * connection is dead. Asks the server the slot is on. Uses
  * {@code pg_stat_activity}, which shows a role its own backends in full (unlike
  * {@code pg_stat_replication}, whose positions only privileged roles see).
  * <p>
@@ -26,14 +27,14 @@ final class WalsenderProbe implements AutoCloseable {
     private final OwnConnection connection;
 
     WalsenderProbe(CaptureSettings settings) {
-        this.connection = new OwnConnection(settings);
+        this.connection = new OwnConnection(settings, Connections.Server.REPLICATION_SOURCE);
     }
 
     /** Asks about the walsender {@code pid}, which should have sent the heartbeat ending at {@code beat}. */
     Answer ask(int pid, Lsn beat) {
         try (PreparedStatement s = connection.get().prepareStatement("""
-                SELECT wait_event_type, wait_event, pg_current_wal_flush_lsn() >= ?::pg_lsn
-                  FROM pg_stat_activity WHERE pid = ?""")) {
+                SELECT wait_event_type, wait_event, %s >= ?::pg_lsn
+                  FROM pg_stat_activity WHERE pid = ?""".formatted(Sql.WAL_END))) {
             s.setQueryTimeout(5);
             s.setString(1, beat.toString());
             s.setInt(2, pid);
