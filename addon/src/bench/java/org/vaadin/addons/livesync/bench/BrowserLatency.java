@@ -32,7 +32,8 @@ import com.microsoft.playwright.options.AriaRole;
  * PostgreSQL and a free loopback port; alice (organization 1) signs in; then rows of her board are
  * inserted, retitled, moved away and deleted with plain SQL, one change at a time
  * ({@link BrowserChanges}: {@link Sizes#browserSamples()} / 2 rounds of five changes), each timed
- * until the Grid's DOM shows it.
+ * until the Grid's DOM shows it — after {@value #WARM_UP_CHANGES} changes written at a steady rate, so
+ * that the demo's server is measured warm, as a server in use is.
  */
 final class BrowserLatency {
 
@@ -40,8 +41,10 @@ final class BrowserLatency {
     private static final List<String> CHROMIUM_ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
-    /** Rounds (five changes each) before the counted ones. */
+    /** Rounds (five changes each, one at a time) before the counted ones. */
     private static final int WARM_UP = 3;
+    /** Changes written at a steady rate before those rounds, to warm the demo's server up ({@link BrowserChanges#warmUp}). */
+    private static final int WARM_UP_CHANGES = 2_000;
 
     private BrowserLatency() {
     }
@@ -106,6 +109,10 @@ final class BrowserLatency {
             results.put("latency_ms.browser_clock_offset_ms", offset);
             BrowserChanges changes = new BrowserChanges(page, sql, offset);
             int rounds = Math.max(5, sizes.browserSamples() / 2);
+            long warm0 = System.nanoTime();
+            changes.warmUp(WARM_UP_CHANGES);
+            System.out.printf("browser: %,d changes written to warm the server up in %.1f s%n",
+                    WARM_UP_CHANGES, (System.nanoTime() - warm0) / 1e9);
             changes.run(WARM_UP, rounds);
             changes.putInto(results);
             results.put("latency_ms.browser_rounds", rounds);
@@ -124,7 +131,8 @@ final class BrowserLatency {
     /**
      * The demo's own figure for the server's part: {@code livesync.delivery.latency} (commit, database
      * clock → applied in {@code UI.access}) from its Prometheus endpoint (open to loopback requests),
-     * over Micrometer's recent window — what is left of commit → push is writing the push.
+     * over Micrometer's recent window (the measured changes and the end of the warm-up) — what is left
+     * of commit → push is the Grid's flush and writing the push.
      */
     private static void serverSide(String base, Results results) {
         try {
