@@ -98,9 +98,10 @@ final class LazyGrid {
             heapAndViews(pipeline, probe, views, results);
 
             pipeline.counting.setCounting(false); // no proxies in the way of the latency
-            // a longer warm-up than elsewhere: compiling Hibernate's and Vaadin's paths takes most of a core for
-            // the first half minute of this traffic, a cost a running server has behind it
-            LazyWindow ui = new LazyWindow(LazyWindow.Mix.MIXED, RATE, 3 * sizes.warmSeconds(), sizes.latencySeconds(),
+            // a longer warm-up than elsewhere: the JIT compiles Hibernate's, Vaadin's and Jackson's paths for this
+            // traffic for most of a minute (a profile of a 6 s warm-up had the C2 compiler threads as busy as the
+            // UI threads through the measured window), a cost a running server has behind it
+            LazyWindow ui = new LazyWindow(LazyWindow.Mix.MIXED, RATE, 9 * sizes.warmSeconds(), sizes.latencySeconds(),
                     0);
             probe.current.set(ui);
             ui.run("lazy_grid", db, pipeline, top, true);
