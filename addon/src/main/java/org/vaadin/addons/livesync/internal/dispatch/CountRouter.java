@@ -1,5 +1,6 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.function.BiFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.internal.decode.ChangeKind;
 import org.vaadin.addons.livesync.internal.watch.EntityChange;
 
 /**
@@ -60,7 +62,7 @@ final class CountRouter {
      * Delivery thread: adds to {@code plan} what {@code change} does to each counting
      * subscription's count; {@code subscribers} gives the subscriptions of a (type, value).
      */
-    void route(EntityChange change, Plan plan, BiFunction<Class<?>, Object, Set<Subscription<?>>> subscribers) {
+    void route(EntityChange change, Plan plan, BiFunction<Class<?>, Object, Collection<Subscription<?>>> subscribers) {
         Class<?> type = change.type();
         if (!keeps(type)) {
             return;
@@ -86,7 +88,7 @@ final class CountRouter {
                     ofType.forEach(plan::countUnknown);
                     return;
                 }
-                boolean delete = change.kind() == org.vaadin.addons.livesync.internal.decode.ChangeKind.DELETE;
+                boolean delete = change.kind() == ChangeKind.DELETE;
                 if (!delete && !change.newKeyKnown()) {
                     ofType.forEach(plan::countUnknown);
                 } else if (delete || !Objects.equals(change.oldKey(), change.newKey())) {
@@ -99,7 +101,7 @@ final class CountRouter {
         }
     }
 
-    private void add(Plan plan, Set<Subscription<?>> ofValue, int change) {
+    private void add(Plan plan, Collection<Subscription<?>> ofValue, int change) {
         for (Subscription<?> s : ofValue) {
             if (counting.getOrDefault(s.entity().type(), Set.of()).contains(s)) {
                 plan.count(s, change);
