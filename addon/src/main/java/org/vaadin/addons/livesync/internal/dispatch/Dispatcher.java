@@ -69,10 +69,10 @@ public final class Dispatcher {
     private final XidVisibility visibility;
     private final Fence fence;
     private final int maxPendingPerSubscription;
-    /** entity type → subscription value → subscriptions. */
-    private final Map<Class<?>, Map<Object, Set<Subscription<?>>>> byValue = new ConcurrentHashMap<>();
-    /** entity type → id → subscriptions holding that row. */
-    private final Map<Class<?>, Map<Object, Set<Subscription<?>>>> byHeldId = new ConcurrentHashMap<>();
+    /** entity type → subscription value → subscriptions (each set changed inside its entry's compute). */
+    private final Map<Class<?>, Map<Object, SubscriptionSet>> byValue = new ConcurrentHashMap<>();
+    /** entity type → id → subscriptions holding that row (each set changed inside its entry's compute). */
+    private final Map<Class<?>, Map<Object, SubscriptionSet>> byHeldId = new ConcurrentHashMap<>();
     /** entity type → subscriptions whose first load is not done yet. */
     private final Map<Class<?>, Set<Subscription<?>>> loading = new ConcurrentHashMap<>();
     private final Map<UI, UiMailbox> mailboxes = new ConcurrentHashMap<>();
@@ -85,6 +85,8 @@ public final class Dispatcher {
     private volatile int lateCount;
 
     private final Executor uiExecutor;
+    /** Told when a UI went away with changes pending: one for every mailbox. */
+    private final Consumer<UiMailbox> onDetached = this::detached;
     private final PageCache pages = new PageCache();
 
     /** A transaction set aside: not visible yet, or its rows could not be loaded (then retried from {@code retryAt}). */
@@ -170,19 +172,21 @@ public final class Dispatcher {
         }
         Subscription<T> subscription = new Subscription<>(this, ui, entity, routed, sink, description);
         mailboxes.compute(ui, (u, mailbox) -> {
-            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, stats, this::detached);
-            box.subscriptions().add(subscription);
+            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, stats, onDetached);
+            box.subscribed(subscription);
             return box;
         });
         if (byValueToo) {
             loading.computeIfAbsent(entity.type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
-            Set<Subscription<?>> ofValue = byValue.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(routed, v -> ConcurrentHashMap.newKeySet());
-            if (ofValue.isEmpty()) {
+            boolean[] first = new boolean[1];
+            byValue.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>()).compute(routed, (v, set) -> {
+                first[0] = set == null;
+                return SubscriptionSet.with(set, subscription);
+            });
+            if (first[0]) {
                 // while nobody watched the value its changes were dropped unseen: shared pages are stale
                 pages.changed(entity.type(), routed);
             }
-            ofValue.add(subscription);
         }
         all.add(subscription);
         if (LOG.isDebugEnabled()) {
@@ -225,7 +229,7 @@ public final class Dispatcher {
     /** {@return entries in the held-id index, over all entity types} */
     public int heldIndexSize() {
         int sum = 0;
-        for (Map<Object, Set<Subscription<?>>> ids : byHeldId.values()) {
+        for (Map<Object, SubscriptionSet> ids : byHeldId.values()) {
             sum += ids.size();
         }
         return sum;
@@ -632,23 +636,23 @@ public final class Dispatcher {
         }
     }
 
-    private Set<Subscription<?>> subscribers(Class<?> type, Object value) {
+    private Collection<Subscription<?>> subscribers(Class<?> type, Object value) {
         if (value == null) {
             return Set.of();
         }
-        Map<Object, Set<Subscription<?>>> values = byValue.get(type);
-        Set<Subscription<?>> found = values == null ? null : values.get(value);
+        Map<Object, SubscriptionSet> values = byValue.get(type);
+        SubscriptionSet found = values == null ? null : values.get(value);
         return found == null ? Set.of() : found;
     }
 
-    private Set<Subscription<?>> holders(Class<?> type, Object id) {
-        Map<Object, Set<Subscription<?>>> ids = byHeldId.get(type);
-        Set<Subscription<?>> found = ids == null ? null : ids.get(id);
+    private Collection<Subscription<?>> holders(Class<?> type, Object id) {
+        Map<Object, SubscriptionSet> ids = byHeldId.get(type);
+        SubscriptionSet found = ids == null ? null : ids.get(id);
         return found == null ? Set.of() : found;
     }
 
     private List<Subscription<?>> allOf(Class<?> type) {
-        Map<Object, Set<Subscription<?>>> values = byValue.get(type);
+        Map<Object, SubscriptionSet> values = byValue.get(type);
         if (values == null) {
             return List.of();
         }
@@ -659,16 +663,13 @@ public final class Dispatcher {
 
     void indexHolder(Subscription<?> subscription, Object id) {
         byHeldId.computeIfAbsent(subscription.entity().type(), t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(id, i -> ConcurrentHashMap.newKeySet()).add(subscription);
+                .compute(id, (i, set) -> SubscriptionSet.with(set, subscription));
     }
 
     void unindexHolder(Subscription<?> subscription, Object id) {
-        Map<Object, Set<Subscription<?>>> ids = byHeldId.get(subscription.entity().type());
+        Map<Object, SubscriptionSet> ids = byHeldId.get(subscription.entity().type());
         if (ids != null) {
-            ids.computeIfPresent(id, (i, set) -> {
-                set.remove(subscription);
-                return set.isEmpty() ? null : set;
-            });
+            ids.computeIfPresent(id, (i, set) -> set.without(subscription));
         }
     }
 
@@ -690,25 +691,19 @@ public final class Dispatcher {
                     interest(subscription));
         }
         loaded(subscription);
-        Map<Object, Set<Subscription<?>>> values = byValue.get(subscription.entity().type());
+        Map<Object, SubscriptionSet> values = byValue.get(subscription.entity().type());
         if (values != null) {
-            values.computeIfPresent(subscription.value(), (v, set) -> {
-                set.remove(subscription);
-                return set.isEmpty() ? null : set;
-            });
+            values.computeIfPresent(subscription.value(), (v, set) -> set.without(subscription));
         }
         for (Object id : indexed) {
             unindexHolder(subscription, id);
         }
-        mailboxes.computeIfPresent(subscription.ui(), (ui, mailbox) -> {
-            mailbox.subscriptions().remove(subscription);
-            return mailbox.subscriptions().isEmpty() ? null : mailbox;
-        });
+        mailboxes.computeIfPresent(subscription.ui(), (ui, mailbox) -> mailbox.unsubscribed(subscription) ? null : mailbox);
     }
 
     private void detached(UiMailbox mailbox) {
         LOG.debug("UI {} detached with changes pending: dropping its subscriptions", mailbox.ui().getUIId());
-        for (Subscription<?> s : List.copyOf(mailbox.subscriptions())) {
+        for (Subscription<?> s : mailbox.subscriptions()) {
             s.close();
         }
         mailboxes.remove(mailbox.ui(), mailbox);

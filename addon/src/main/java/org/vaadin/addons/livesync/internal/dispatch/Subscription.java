@@ -3,7 +3,6 @@ package org.vaadin.addons.livesync.internal.dispatch;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -35,9 +34,12 @@ public final class Subscription<T> implements AutoCloseable {
     private final SubscriptionSink<T> sink;
     private final String description;
     /** Rows the view shows (guarded by this). */
-    private final Set<Object> held = new HashSet<>();
-    /** Rows whose put is queued for the UI, with how many such puts wait (guarded by this). */
-    private final Map<Object, Integer> pending = new HashMap<>();
+    private final IdSet held = new IdSet();
+    /**
+     * Rows whose put is queued for the UI, with how many such puts wait (guarded by this); null while
+     * none waits, which is most of the time.
+     */
+    private Map<Object, Integer> pending;
     private volatile boolean closed;
     /** 1 while a reload the pipeline asked for is still to run (see {@link #resyncDue()}); a field, not an object per view. */
     @SuppressWarnings("unused") // through RESYNC_DUE
@@ -97,7 +99,7 @@ public final class Subscription<T> implements AutoCloseable {
                 return;
             }
             for (Object id : ids) {
-                if (id != null && held.add(id) && !pending.containsKey(id)) {
+                if (id != null && held.add(id) && !isPending(id)) {
                     dispatcher.indexHolder(this, id);
                 }
             }
@@ -113,7 +115,7 @@ public final class Subscription<T> implements AutoCloseable {
     public void release(Collection<?> ids) {
         synchronized (this) {
             for (Object id : ids) {
-                if (id != null && held.remove(id) && !pending.containsKey(id)) {
+                if (id != null && held.remove(id) && !isPending(id)) {
                     dispatcher.unindexHolder(this, id);
                 }
             }
@@ -123,7 +125,7 @@ public final class Subscription<T> implements AutoCloseable {
     /** Records that the view shows none of its rows any more (pending puts stay routed, as in {@link #release}). */
     public void releaseAll() {
         synchronized (this) {
-            release(List.copyOf(held));
+            release(held.toList());
         }
     }
 
@@ -135,7 +137,7 @@ public final class Subscription<T> implements AutoCloseable {
      */
     public boolean holds(Object id) {
         synchronized (this) {
-            return held.contains(id) || pending.containsKey(id);
+            return held.contains(id) || isPending(id);
         }
     }
 
@@ -156,6 +158,9 @@ public final class Subscription<T> implements AutoCloseable {
             if (closed) {
                 return;
             }
+            if (pending == null) {
+                pending = new HashMap<>();
+            }
             if (pending.merge(id, 1, Integer::sum) == 1 && !held.contains(id)) {
                 dispatcher.indexHolder(this, id);
             }
@@ -168,7 +173,7 @@ public final class Subscription<T> implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            if (closed) {
+            if (closed || pending == null) {
                 return;
             }
             marks.forEach((id, count) -> {
@@ -177,6 +182,9 @@ public final class Subscription<T> implements AutoCloseable {
                     dispatcher.unindexHolder(this, id);
                 }
             });
+            if (pending.isEmpty()) {
+                pending = null;
+            }
         }
     }
 
@@ -229,6 +237,10 @@ public final class Subscription<T> implements AutoCloseable {
         dispatcher.loaded(this);
     }
 
+    private boolean isPending(Object id) {
+        return pending != null && pending.containsKey(id);
+    }
+
     SubscriptionSink<T> sink() {
         return sink;
     }
@@ -240,10 +252,12 @@ public final class Subscription<T> implements AutoCloseable {
     Set<Object> closeAndDrainIndexed() {
         synchronized (this) {
             closed = true;
-            Set<Object> indexed = new HashSet<>(held);
-            indexed.addAll(pending.keySet());
+            Set<Object> indexed = new HashSet<>(held.toList());
+            if (pending != null) {
+                indexed.addAll(pending.keySet());
+            }
             held.clear();
-            pending.clear();
+            pending = null;
             return indexed;
         }
     }
