@@ -238,8 +238,8 @@ public final class WatchedList<T> extends Watch {
         entity = pipeline.entity(key.type());
         value = subscriptionValue;
         subscription = ids != null
-                ? pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply, scope.describe(key))
-                : pipeline.dispatcher().subscribe(ui, entity, subscriptionValue, this::apply, scope.describe(key));
+                ? pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply, this)
+                : pipeline.dispatcher().subscribe(ui, entity, subscriptionValue, this::apply, this);
         load();
         subscription.loaded();
     }
@@ -250,6 +250,12 @@ public final class WatchedList<T> extends Watch {
             subscription.close();
             subscription = null;
         }
+    }
+
+    /** {@return its owner and key, as log lines name it (e.g. {@code TasksView/Task})} */
+    @Override
+    public String toString() {
+        return scope.describe(key);
     }
 
     private WatchedEntity<T> entity() {

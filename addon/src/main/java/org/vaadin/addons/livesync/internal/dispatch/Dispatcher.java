@@ -132,13 +132,13 @@ public final class Dispatcher {
      * @param entity the watched entity
      * @param value the view's subscription value
      * @param sink where the changes go
-     * @param description the view, as log messages name it
+     * @param description the view, as log messages name it (its {@code toString()}, called only when a line is logged)
      * @return the subscription (close it to unregister)
      * @throws IllegalArgumentException if the entity is keyed and the value is null or its type does
      *                                  not match the entity's key type
      */
     public <T> Subscription<T> subscribe(UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
-                                         String description) {
+                                         Object description) {
         return register(ui, entity, value, sink, description, true);
     }
 
@@ -152,16 +152,16 @@ public final class Dispatcher {
      * @param entity the watched entity
      * @param value the view's subscription value
      * @param sink where the changes go
-     * @param description the view, as log messages name it
+     * @param description the view, as log messages name it (its {@code toString()}, called only when a line is logged)
      * @return the subscription (close it to unregister)
      */
     public <T> Subscription<T> subscribeToHeldRows(UI ui, WatchedEntity<T> entity, Object value,
-                                                   SubscriptionSink<T> sink, String description) {
+                                                   SubscriptionSink<T> sink, Object description) {
         return register(ui, entity, value, sink, description, false);
     }
 
     private <T> Subscription<T> register(UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
-                                         String description, boolean byValueToo) {
+                                         Object description, boolean byValueToo) {
         Objects.requireNonNull(ui, "ui");
         Object routed = entity.subscriptionValueFor(value);
         if (!entity.keyType().isInstance(routed)) {

@@ -32,7 +32,8 @@ public final class Subscription<T> implements AutoCloseable {
     private final WatchedEntity<T> entity;
     private final Object value;
     private final SubscriptionSink<T> sink;
-    private final String description;
+    /** Names the view in log lines (its {@code toString()}, made only when a line is logged). */
+    private final Object description;
     /** Rows the view shows (guarded by this). */
     private final IdSet held = new IdSet();
     /**
@@ -49,7 +50,7 @@ public final class Subscription<T> implements AutoCloseable {
             AtomicIntegerFieldUpdater.newUpdater(Subscription.class, "resyncPending");
 
     Subscription(Dispatcher dispatcher, UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
-                 String description) {
+                 Object description) {
         this.dispatcher = dispatcher;
         this.ui = ui;
         this.entity = entity;
@@ -70,7 +71,7 @@ public final class Subscription<T> implements AutoCloseable {
 
     /** Who registered it, e.g. the view and its watch key (for logs). */
     String description() {
-        return description;
+        return String.valueOf(description);
     }
 
     /**
