@@ -35,8 +35,10 @@ import com.vaadin.flow.shared.Registration;
  * Session-aware routing: which attached views receive a change. Views register a
  * {@link Subscription} per (entity type, subscription value); a transaction's changes are routed
  * through two indexes — by subscription value (inserts, updates, and moves whose old key the WAL
- * carries) and by the ids each view holds (deletes and moves whose old key it does not) — so the
- * work per transaction grows with the views it matches, not with all views. Changed rows are loaded
+ * carries) and by the ids views hold (deletes and moves whose old key it does not: the
+ * {@link HeldIndex} names the values a row is held under, and the holders are found among those
+ * values' subscriptions) — so the work per transaction grows with the views it matches, not with
+ * all views. Changed rows are loaded
  * once per entity type and transaction ({@link RowLoader}), after the transaction is visible, and a
  * row is put into a view only if its current subscription key equals the view's value: otherwise
  * the view is told to remove it. (Every row of a {@link WatchedEntity#isGlobal() global} entity has
@@ -71,8 +73,10 @@ public final class Dispatcher {
     private final int maxPendingPerSubscription;
     /** entity type → subscription value → subscriptions (each set changed inside its entry's compute). */
     private final Map<Class<?>, Map<Object, SubscriptionSet>> byValue = new ConcurrentHashMap<>();
-    /** entity type → id → subscriptions holding that row (each set changed inside its entry's compute). */
-    private final Map<Class<?>, Map<Object, SubscriptionSet>> byHeldId = new ConcurrentHashMap<>();
+    /** entity type → subscription value → subscriptions that follow held rows only (as {@link #byValue}). */
+    private final Map<Class<?>, Map<Object, SubscriptionSet>> heldOnly = new ConcurrentHashMap<>();
+    /** entity type → id → the values under which views hold that row. */
+    private final HeldIndex held = new HeldIndex();
     /** entity type → subscriptions whose first load is not done yet. */
     private final Map<Class<?>, Set<Subscription<?>>> loading = new ConcurrentHashMap<>();
     private final Map<UI, UiMailbox> mailboxes = new ConcurrentHashMap<>();
@@ -187,6 +191,9 @@ public final class Dispatcher {
                 // while nobody watched the value its changes were dropped unseen: shared pages are stale
                 pages.changed(entity.type(), routed);
             }
+        } else {
+            heldOnly.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>())
+                    .compute(routed, (v, set) -> SubscriptionSet.with(set, subscription));
         }
         all.add(subscription);
         if (LOG.isDebugEnabled()) {
@@ -228,11 +235,7 @@ public final class Dispatcher {
 
     /** {@return entries in the held-id index, over all entity types} */
     public int heldIndexSize() {
-        int sum = 0;
-        for (Map<Object, SubscriptionSet> ids : byHeldId.values()) {
-            sum += ids.size();
-        }
-        return sum;
+        return held.size();
     }
 
     /** {@return database queries issued to load changed rows since start} */
@@ -620,7 +623,7 @@ public final class Dispatcher {
 
     /** Whether a view holds the row, or a put of it is queued for one. */
     boolean isHeld(Class<?> type, Object id) {
-        return !holders(type, id).isEmpty();
+        return held.isHeld(type, id);
     }
 
     /** Whether a view of the type is still loading for the first time. */
@@ -631,24 +634,43 @@ public final class Dispatcher {
 
     /** Adds the subscription values of the views holding the row to {@code values}. */
     void addHolderValues(Class<?> type, Object id, Set<Object> values) {
-        for (Subscription<?> s : holders(type, id)) {
-            values.add(s.value());
-        }
+        values.addAll(held.values(type, id));
     }
 
     private Collection<Subscription<?>> subscribers(Class<?> type, Object value) {
+        return of(byValue, type, value);
+    }
+
+    private static Collection<Subscription<?>> of(Map<Class<?>, Map<Object, SubscriptionSet>> index, Class<?> type,
+                                                  Object value) {
         if (value == null) {
             return Set.of();
         }
-        Map<Object, SubscriptionSet> values = byValue.get(type);
+        Map<Object, SubscriptionSet> values = index.get(type);
         SubscriptionSet found = values == null ? null : values.get(value);
         return found == null ? Set.of() : found;
     }
 
-    private Collection<Subscription<?>> holders(Class<?> type, Object id) {
-        Map<Object, SubscriptionSet> ids = byHeldId.get(type);
-        SubscriptionSet found = ids == null ? null : ids.get(id);
-        return found == null ? Set.of() : found;
+    /** The subscriptions that hold the row: among those of each value the held-id index names for it. */
+    private List<Subscription<?>> holders(Class<?> type, Object id) {
+        List<Object> values = held.values(type, id);
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        List<Subscription<?>> found = new ArrayList<>();
+        for (Object value : values) {
+            for (Subscription<?> s : subscribers(type, value)) {
+                if (s.holds(id)) {
+                    found.add(s);
+                }
+            }
+            for (Subscription<?> s : of(heldOnly, type, value)) {
+                if (s.holds(id)) {
+                    found.add(s);
+                }
+            }
+        }
+        return found;
     }
 
     private List<Subscription<?>> allOf(Class<?> type) {
@@ -661,16 +683,13 @@ public final class Dispatcher {
         return found;
     }
 
+    /** The subscription now holds the row: once until {@link #unindexHolder} (its lock keeps the balance). */
     void indexHolder(Subscription<?> subscription, Object id) {
-        byHeldId.computeIfAbsent(subscription.entity().type(), t -> new ConcurrentHashMap<>())
-                .compute(id, (i, set) -> SubscriptionSet.with(set, subscription));
+        held.add(subscription.entity().type(), id, subscription.value());
     }
 
     void unindexHolder(Subscription<?> subscription, Object id) {
-        Map<Object, SubscriptionSet> ids = byHeldId.get(subscription.entity().type());
-        if (ids != null) {
-            ids.computeIfPresent(id, (i, set) -> set.without(subscription));
-        }
+        held.remove(subscription.entity().type(), id, subscription.value());
     }
 
     void loaded(Subscription<?> subscription) {
@@ -691,9 +710,11 @@ public final class Dispatcher {
                     interest(subscription));
         }
         loaded(subscription);
-        Map<Object, SubscriptionSet> values = byValue.get(subscription.entity().type());
-        if (values != null) {
-            values.computeIfPresent(subscription.value(), (v, set) -> set.without(subscription));
+        for (Map<Class<?>, Map<Object, SubscriptionSet>> index : List.of(byValue, heldOnly)) {
+            Map<Object, SubscriptionSet> values = index.get(subscription.entity().type());
+            if (values != null) {
+                values.computeIfPresent(subscription.value(), (v, set) -> set.without(subscription));
+            }
         }
         for (Object id : indexed) {
             unindexHolder(subscription, id);

@@ -178,9 +178,17 @@ public final class Subscription<T> implements AutoCloseable {
                 return;
             }
             marks.forEach((id, count) -> {
-                Integer left = pending.computeIfPresent(id, (i, n) -> n > count ? n - count : null);
-                if (left == null && !held.contains(id)) {
-                    dispatcher.unindexHolder(this, id);
+                Integer waiting = pending.get(id);
+                if (waiting == null) {
+                    return; // not marked by this subscription: nothing of it is indexed
+                }
+                if (waiting > count) {
+                    pending.put(id, waiting - count);
+                } else {
+                    pending.remove(id);
+                    if (!held.contains(id)) {
+                        dispatcher.unindexHolder(this, id);
+                    }
                 }
             });
             if (pending.isEmpty()) {
