@@ -525,7 +525,9 @@ public final class Dispatcher {
                 }
                 addOldSide(change, targets);
                 if (change.oldId() != null) {
-                    for (Subscription<?> s : holders(type, change.oldId())) {
+                    Set<Subscription<?>> oldHolders = new LinkedHashSet<>();
+                    addHolders(type, change.oldId(), oldHolders);
+                    for (Subscription<?> s : oldHolders) {
                         plan.add(s, new Plan.Op(ChangeKind.DELETE, change.oldId()));
                     }
                 }
@@ -566,7 +568,7 @@ public final class Dispatcher {
             targets.addAll(subscribers(type, change.oldKey()));
         }
         if (change.id() != null) {
-            targets.addAll(holders(type, change.id()));
+            addHolders(type, change.id(), targets);
         }
         if (!change.oldKeyKnown()) {
             // a view still loading may be about to show the row: the removal is applied after its load
@@ -651,26 +653,21 @@ public final class Dispatcher {
         return found == null ? Set.of() : found;
     }
 
-    /** The subscriptions that hold the row: among those of each value the held-id index names for it. */
-    private List<Subscription<?>> holders(Class<?> type, Object id) {
-        List<Object> values = held.values(type, id);
-        if (values.isEmpty()) {
-            return List.of();
-        }
-        List<Subscription<?>> found = new ArrayList<>();
-        for (Object value : values) {
-            for (Subscription<?> s : subscribers(type, value)) {
-                if (s.holds(id)) {
-                    found.add(s);
-                }
-            }
-            for (Subscription<?> s : of(heldOnly, type, value)) {
-                if (s.holds(id)) {
-                    found.add(s);
+    /**
+     * Adds the subscriptions that hold the row to {@code into}: among those of each value the held-id
+     * index names for it, asking only those not in {@code into} yet (an update's targets by its new
+     * key are usually every holder already).
+     */
+    private void addHolders(Class<?> type, Object id, Set<Subscription<?>> into) {
+        for (Object value : held.values(type, id)) {
+            for (Collection<Subscription<?>> candidates : List.of(subscribers(type, value), of(heldOnly, type, value))) {
+                for (Subscription<?> s : candidates) {
+                    if (!into.contains(s) && s.holds(id)) {
+                        into.add(s);
+                    }
                 }
             }
         }
-        return found;
     }
 
     private List<Subscription<?>> allOf(Class<?> type) {
