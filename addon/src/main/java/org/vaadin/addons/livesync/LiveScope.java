@@ -2,10 +2,7 @@ package org.vaadin.addons.livesync;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
@@ -57,12 +54,15 @@ public final class LiveScope<S> implements Serializable {
         <T> List<T> sync(WatchKey<T> key, List<T> rows);
     }
 
+    /** A watched list or bean under its key: a list and a bean may share a key (a Grid and its form). */
+    private record Entry(WatchKey<?> key, Watch watch, boolean bean) implements Serializable {
+    }
+
     private final Component owner;
-    /** The watched lists and beans by key: a list and a bean may share a key (a Grid and its form). */
-    private final Map<WatchKey<?>, Watch> lists = new LinkedHashMap<>();
-    /** Made on the first bean (most scopes watch lists only); reads and removals work on the empty one. */
-    private Map<WatchKey<?>, Watch> beans = Collections.emptyMap();
-    private final List<Registration> ownerListeners = new ArrayList<>();
+    /** The watched lists and beans in the order they were added: a scope has a few, so a list, not a map. */
+    private final List<Entry> watches = new ArrayList<>(2);
+    private Registration onAttach;
+    private Registration onDetach;
     private S subscriptionValue;
     private DefaultSync defaultSync;
     private transient LiveSync liveSync;
@@ -72,8 +72,8 @@ public final class LiveScope<S> implements Serializable {
         this.owner = Objects.requireNonNull(owner, "owner");
         this.subscriptionValue = requireValue(subscriptionValue);
         this.liveSync = liveSync;
-        ownerListeners.add(owner.addAttachListener(event -> activate(event.getUI())));
-        ownerListeners.add(owner.addDetachListener(event -> deactivate()));
+        onAttach = owner.addAttachListener(event -> activate(event.getUI()));
+        onDetach = owner.addDetachListener(event -> deactivate());
         owner.getUI().ifPresent(this::activate);
     }
 
@@ -159,9 +159,9 @@ public final class LiveScope<S> implements Serializable {
      */
     public <T> WatchedList<T> list(WatchKey<T> key, SerializableFunction<S, List<T>> loader) {
         Objects.requireNonNull(loader, "loader");
-        @SuppressWarnings("unchecked") // the value is always the scope's S
-        SerializableFunction<Object, List<T>> untyped = value -> loader.apply((S) value);
-        return add(lists, key, new WatchedList<>(this, key, untyped));
+        @SuppressWarnings("unchecked") // the value it is applied to is always the scope's S
+        SerializableFunction<Object, List<T>> untyped = (SerializableFunction<Object, List<T>>) (SerializableFunction<?, List<T>>) loader;
+        return add(false, key, new WatchedList<>(this, key, untyped));
     }
 
     /**
@@ -179,7 +179,7 @@ public final class LiveScope<S> implements Serializable {
      */
     public <T> WatchedList<T> ids(WatchKey<T> key, java.util.Collection<?> ids) {
         Objects.requireNonNull(ids, "ids");
-        return add(lists, key, new WatchedList<>(this, key, ids));
+        return add(false, key, new WatchedList<>(this, key, ids));
     }
 
     /**
@@ -238,7 +238,7 @@ public final class LiveScope<S> implements Serializable {
         LiveCount<Object, T, F> untypedCount = (value, query) -> count.count((S) value, query);
         LiveDataProvider<T, F> provider = new LiveDataProvider<>(this, key, untypedFetch, untypedCount,
                 fetch.getClass(), count.getClass());
-        add(lists, key, provider.watch());
+        add(false, key, provider.watch());
         return provider;
     }
 
@@ -265,10 +265,7 @@ public final class LiveScope<S> implements Serializable {
      * @return the watched bean
      */
     public <T> WatchedBean<T> bean(WatchKey<T> key, Binder<T> binder) {
-        if (beans.isEmpty()) {
-            beans = new LinkedHashMap<>();
-        }
-        return add(beans, key, new WatchedBean<>(this, key, Objects.requireNonNull(binder, "binder")));
+        return add(true, key, new WatchedBean<>(this, key, Objects.requireNonNull(binder, "binder")));
     }
 
     /**
@@ -278,7 +275,7 @@ public final class LiveScope<S> implements Serializable {
      * @return whether a list or a bean is watched under {@code key}
      */
     public boolean isWatching(WatchKey<?> key) {
-        return lists.containsKey(key) || beans.containsKey(key);
+        return watches.stream().anyMatch(e -> e.key().equals(key));
     }
 
     /**
@@ -287,10 +284,11 @@ public final class LiveScope<S> implements Serializable {
      * @param key the watch key
      */
     public void cancel(WatchKey<?> key) {
-        for (Map<WatchKey<?>, Watch> watches : List.of(lists, beans)) {
-            Watch watch = watches.remove(key);
-            if (watch != null) {
-                watch.detach();
+        for (boolean bean : new boolean[] {false, true}) {
+            Entry entry = find(bean, key);
+            if (entry != null) {
+                watches.remove(entry);
+                entry.watch().detach();
             }
         }
     }
@@ -299,10 +297,13 @@ public final class LiveScope<S> implements Serializable {
     public void cancel() {
         deactivate();
         all().forEach(Watch::detach);
-        lists.clear();
-        beans.clear();
-        ownerListeners.forEach(Registration::remove);
-        ownerListeners.clear();
+        watches.clear();
+        if (onAttach != null) {
+            onAttach.remove();
+            onDetach.remove();
+            onAttach = null;
+            onDetach = null;
+        }
         ui = null;
     }
 
@@ -338,23 +339,38 @@ public final class LiveScope<S> implements Serializable {
     }
 
     void forget(WatchKey<?> key, Watch watch) {
-        lists.remove(key, watch);
-        beans.remove(key, watch);
+        watches.removeIf(e -> e.watch() == watch && e.key().equals(key));
     }
 
     /** Lists first, then beans, each in the order they were added. */
     private List<Watch> all() {
-        List<Watch> all = new ArrayList<>(lists.values());
-        all.addAll(beans.values());
+        List<Watch> all = new ArrayList<>(watches.size());
+        for (boolean bean : new boolean[] {false, true}) {
+            for (Entry entry : watches) {
+                if (entry.bean() == bean) {
+                    all.add(entry.watch());
+                }
+            }
+        }
         return all;
     }
 
-    private <W extends Watch> W add(Map<WatchKey<?>, Watch> watches, WatchKey<?> key, W watch) {
-        if (watches.containsKey(key)) {
+    /** The list ({@code bean} false) or the bean under {@code key}, or null. */
+    private Entry find(boolean bean, WatchKey<?> key) {
+        for (Entry entry : watches) {
+            if (entry.bean() == bean && entry.key().equals(key)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private <W extends Watch> W add(boolean bean, WatchKey<?> key, W watch) {
+        if (find(bean, key) != null) {
             throw new IllegalStateException("This scope already watches " + key + ": give the second one a key of its "
                     + "own (WatchKey.of(\"name\", " + key.type().getSimpleName() + ".class)), or cancel the first");
         }
-        watches.put(key, watch);
+        watches.add(new Entry(key, watch, bean));
         if (ui != null) {
             watch.attach(pipeline(), ui, subscriptionValue);
         }

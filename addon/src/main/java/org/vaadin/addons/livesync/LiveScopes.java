@@ -2,9 +2,7 @@ package org.vaadin.addons.livesync;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import com.vaadin.flow.server.VaadinSession;
 
@@ -17,7 +15,8 @@ import com.vaadin.flow.server.VaadinSession;
  */
 final class LiveScopes implements Serializable {
 
-    private final Set<LiveScope<?>> scopes = new LinkedHashSet<>();
+    /** Each scope once, in the order they became active: a session has a few, so a list, not a set. */
+    private final List<LiveScope<?>> scopes = new ArrayList<>(2);
     /** False after deserialization: the scopes are not registered until revived. */
     private transient boolean live = true;
 
@@ -32,7 +31,9 @@ final class LiveScopes implements Serializable {
     }
 
     void add(LiveScope<?> scope) {
-        scopes.add(scope);
+        if (!scopes.contains(scope)) {
+            scopes.add(scope);
+        }
     }
 
     void remove(LiveScope<?> scope) {

@@ -361,8 +361,7 @@ public final class WatchedBean<T> extends Watch {
         this.pipeline = pipeline;
         this.entity = pipeline.entity(key.type());
         this.value = subscriptionValue;
-        this.subscription = pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply,
-                scope.describe(key));
+        this.subscription = pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply, this);
         load();
     }
 
@@ -470,5 +469,11 @@ public final class WatchedBean<T> extends Watch {
             throw new IllegalStateException("The form of " + scope.describe(key) + " is not attached: a watched bean "
                     + "saves only while its owner is attached");
         }
+    }
+
+    /** {@return its owner and key, as log lines name it (e.g. {@code TasksView/Task})} */
+    @Override
+    public String toString() {
+        return scope.describe(key);
     }
 }

@@ -2,7 +2,7 @@ package org.vaadin.addons.livesync;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +49,15 @@ public final class WatchedList<T> extends Watch {
     private final SerializableFunction<Object, List<T>> loader;
     /** For a list of chosen rows: their ids (converted), watched individually; null for all rows of the value. */
     private final List<Object> ids;
-    private final LinkedHashMap<Object, T> rows = new LinkedHashMap<>();
-    private final List<T> backing = new ArrayList<>();
-    private final List<SerializableConsumer<ListChange<T>>> listeners = new ArrayList<>();
+    /**
+     * Every row of the subscription value as loaded and updated, in order, one per id: a plain list
+     * (no entry object per row); a change finds its rows by id through an index made for it.
+     */
+    private final List<T> rows = new ArrayList<>();
+    /** What the data provider shows (made with it): the provider reads it, {@link GridUpdate} changes it. */
+    private List<T> backing;
+    /** Replaced, never changed, on every add and remove (a list has few listeners, most none). */
+    private List<SerializableConsumer<ListChange<T>>> listeners = List.of();
     private SyncHook<T> hook;
     private List<T> shown = List.of();
     private ListDataProvider<T> provider;
@@ -110,7 +116,7 @@ public final class WatchedList<T> extends Watch {
 
     /** {@return every row of the subscription value as loaded and updated, before the sync hook} */
     public List<T> rows() {
-        return List.copyOf(rows.values());
+        return List.copyOf(rows);
     }
 
     /**
@@ -122,6 +128,7 @@ public final class WatchedList<T> extends Watch {
      */
     public ListDataProvider<T> dataProvider() {
         if (provider == null) {
+            backing = new ArrayList<>(shown.size());
             provider = new ListDataProvider<>(backing) {
                 @Override
                 public Object getId(T item) {
@@ -156,8 +163,15 @@ public final class WatchedList<T> extends Watch {
      */
     public Registration addChangeListener(SerializableConsumer<ListChange<T>> listener) {
         Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        List<SerializableConsumer<ListChange<T>>> more = new ArrayList<>(listeners);
+        more.add(listener);
+        listeners = List.copyOf(more);
+        return () -> {
+            List<SerializableConsumer<ListChange<T>>> fewer = new ArrayList<>(listeners);
+            if (fewer.remove(listener)) {
+                listeners = List.copyOf(fewer);
+            }
+        };
     }
 
     /**
@@ -188,12 +202,13 @@ public final class WatchedList<T> extends Watch {
         subscription.beforeLoad();
         List<T> loaded = ids != null ? pipeline.findAll(entity, ids, value) : loader.apply(value);
         rows.clear();
+        Map<Object, Integer> positions = new HashMap<>();
         for (T row : loaded == null ? List.<T>of() : loaded) {
-            rows.put(Objects.requireNonNull(entity.idOf(row), "a loaded row has no id"), row);
+            put(positions, Objects.requireNonNull(entity.idOf(row), "a loaded row has no id"), row);
         }
         if (ids == null) {
             subscription.releaseAll();
-            subscription.hold(rows.keySet());
+            subscription.hold(positions.keySet());
         }
         show(new ListChange<>(List.of(), Set.of(), Set.of(), false, true));
     }
@@ -223,8 +238,8 @@ public final class WatchedList<T> extends Watch {
         entity = pipeline.entity(key.type());
         value = subscriptionValue;
         subscription = ids != null
-                ? pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply, scope.describe(key))
-                : pipeline.dispatcher().subscribe(ui, entity, subscriptionValue, this::apply, scope.describe(key));
+                ? pipeline.dispatcher().subscribeToHeldRows(ui, entity, subscriptionValue, this::apply, this)
+                : pipeline.dispatcher().subscribe(ui, entity, subscriptionValue, this::apply, this);
         load();
         subscription.loaded();
     }
@@ -235,6 +250,12 @@ public final class WatchedList<T> extends Watch {
             subscription.close();
             subscription = null;
         }
+    }
+
+    /** {@return its owner and key, as log lines name it (e.g. {@code TasksView/Task})} */
+    @Override
+    public String toString() {
+        return scope.describe(key);
     }
 
     private WatchedEntity<T> entity() {
@@ -258,22 +279,43 @@ public final class WatchedList<T> extends Watch {
             }
             rows.clear();
         }
-        for (Object id : delta.removals()) {
-            rows.remove(id);
+        Set<Object> removals = delta.removals();
+        if (!removals.isEmpty()) {
+            rows.removeIf(row -> removals.contains(entity.idOf(row)));
         }
         if (ids == null) {
-            subscription.release(delta.removals()); // a list of chosen ids keeps them watched: they may come back
+            subscription.release(removals); // a list of chosen ids keeps them watched: they may come back
         }
-        for (Map.Entry<Object, T> put : delta.puts().entrySet()) {
-            rows.put(put.getKey(), put.getValue());
+        if (!delta.puts().isEmpty()) {
+            Map<Object, Integer> positions = positions();
+            delta.puts().forEach((id, row) -> put(positions, id, row));
         }
         subscription.hold(delta.puts().keySet());
         show(new ListChange<>(List.copyOf(delta.puts().values()), new LinkedHashSet<>(delta.puts().keySet()),
                 Set.copyOf(delta.removals()), delta.cleared(), false));
     }
 
+    /** Where each row is in {@link #rows}, by id: made for one change, not kept. */
+    private Map<Object, Integer> positions() {
+        Map<Object, Integer> positions = HashMap.newHashMap(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            positions.put(entity.idOf(rows.get(i)), i);
+        }
+        return positions;
+    }
+
+    /** A new version of a row takes the old one's place; a new row goes last. */
+    private void put(Map<Object, Integer> positions, Object id, T row) {
+        Integer at = positions.putIfAbsent(id, rows.size());
+        if (at == null) {
+            rows.add(row);
+        } else {
+            rows.set(at, row);
+        }
+    }
+
     private void show(ListChange<T> change) {
-        List<T> updated = new ArrayList<>(rows.values());
+        List<T> updated = new ArrayList<>(rows);
         List<T> result;
         try {
             result = hook != null ? hook.sync(updated) : scope.defaultSync(key, updated);
@@ -286,7 +328,7 @@ public final class WatchedList<T> extends Watch {
             GridUpdate.apply(provider, backing, shown);
         }
         if (change != null) {
-            for (SerializableConsumer<ListChange<T>> listener : List.copyOf(listeners)) {
+            for (SerializableConsumer<ListChange<T>> listener : listeners) {
                 try {
                     listener.accept(change);
                 } catch (RuntimeException e) {

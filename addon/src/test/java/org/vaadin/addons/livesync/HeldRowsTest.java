@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,29 @@ class HeldRowsTest extends LivePipelineTest {
 
         assertThat(acme.titles()).as("tenant 1 keeps no row that now belongs to tenant 2").isEmpty();
         assertThat(globex.titles()).containsExactly("hidden move");
+    }
+
+    @Test
+    void aDeleteStillReachesTheViewThatKeepsARowAnotherViewOfTheTenantLetGo() {
+        long id = env.insert(1, "shared row");
+        env.catchUp(); // routed before any view watched: both views get the row from their load only
+        ItemsView keeps = open(1);
+        AtomicBoolean hide = new AtomicBoolean();
+        ItemsView letsGo = new ItemsView(env.liveSync, 1L,
+                tenant -> env.load(tenant).stream().filter(i -> !hide.get()).toList());
+        UI.getCurrent().add(letsGo);
+        Dispatcher dispatcher = env.liveSync.pipeline().dispatcher();
+        assertThat(dispatcher.heldIndexSize()).as("one entry for the row both views hold").isEqualTo(1);
+
+        hide.set(true);
+        letsGo.reload(); // releases the row; the other view still holds it
+        assertThat(dispatcher.heldIndexSize()).as("the row is still held by the other view").isEqualTo(1);
+        env.db.execute("DELETE FROM live_view_test.item WHERE id = " + id); // the WAL carries the id only
+        env.quiesce();
+
+        assertThat(keeps.titles()).as("the view that kept the row is told it was deleted").isEmpty();
+        assertThat(letsGo.titles()).isEmpty();
+        assertThat(dispatcher.heldIndexSize()).as("no view holds the deleted row").isZero();
     }
 
     @Test

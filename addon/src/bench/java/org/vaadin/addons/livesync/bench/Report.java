@@ -132,8 +132,8 @@ final class Report {
                 : qDiff <= 0.05 * Math.max(q10, q10k)));
         targets.add(atLeast("write_tps_ratio", "write throughput with LiveSync ≥ 0.95 × nothing attached",
                 ratio(num(m, "write_tps.livesync"), num(m, "write_tps.none")), 0.95, "≥ 0.95"));
-        targets.add(atMost("heap_per_view", "heap per attached view ≤ 4 KB", num(m, "heap_bytes_per_view"), 4096.0,
-                "≤ 4,096 B"));
+        targets.add(atMost("heap_per_view", "heap per attached view ≤ 2 KB", num(m, "heap_bytes_per_view"), 2048.0,
+                "≤ 2,048 B"));
         targets.add(atMost("lazy_first_load", "lazy Grid: first load ≤ 1 s at 100,000 rows",
                 num(m, "lazy.first_load_ms"), 1000.0, "≤ 1,000 ms"));
         targets.add(atMost("lazy_heap_per_view", "lazy Grid: heap per view ≤ 256 KB (row data included)",
@@ -208,7 +208,7 @@ final class Report {
                 {"write_tps.none", "tx/s", ""}, {"write_tps.livesync", "tx/s", "≥ 0.95 × none"},
                 {"write_tps.trigger_notify", "tx/s", ""},
                 {"write_tps.raw_slot", "tx/s", "(a bare slot, for comparison)"},
-                {"heap_bytes_per_view", "bytes", "≤ 4,096"},
+                {"heap_bytes_per_view", "bytes", "≤ 2,048"},
                 {"lazy.rows", "rows", "100,000"}, {"lazy.first_load_ms", "ms", "≤ 1,000 ms"},
                 {"lazy.first_load_shared_p50_ms", "ms", "(another view shows the same page)"},
                 {"lazy.heap_bytes_per_view", "bytes", "≤ 262,144"},

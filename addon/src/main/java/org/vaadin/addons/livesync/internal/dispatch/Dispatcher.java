@@ -35,8 +35,10 @@ import com.vaadin.flow.shared.Registration;
  * Session-aware routing: which attached views receive a change. Views register a
  * {@link Subscription} per (entity type, subscription value); a transaction's changes are routed
  * through two indexes — by subscription value (inserts, updates, and moves whose old key the WAL
- * carries) and by the ids each view holds (deletes and moves whose old key it does not) — so the
- * work per transaction grows with the views it matches, not with all views. Changed rows are loaded
+ * carries) and by the ids views hold (deletes and moves whose old key it does not: the
+ * {@link HeldIndex} names the values a row is held under, and the holders are found among those
+ * values' subscriptions) — so the work per transaction grows with the views it matches, not with
+ * all views. Changed rows are loaded
  * once per entity type and transaction ({@link RowLoader}), after the transaction is visible, and a
  * row is put into a view only if its current subscription key equals the view's value: otherwise
  * the view is told to remove it. (Every row of a {@link WatchedEntity#isGlobal() global} entity has
@@ -69,10 +71,12 @@ public final class Dispatcher {
     private final XidVisibility visibility;
     private final Fence fence;
     private final int maxPendingPerSubscription;
-    /** entity type → subscription value → subscriptions. */
-    private final Map<Class<?>, Map<Object, Set<Subscription<?>>>> byValue = new ConcurrentHashMap<>();
-    /** entity type → id → subscriptions holding that row. */
-    private final Map<Class<?>, Map<Object, Set<Subscription<?>>>> byHeldId = new ConcurrentHashMap<>();
+    /** entity type → subscription value → subscriptions (each set changed inside its entry's compute). */
+    private final Map<Class<?>, Map<Object, SubscriptionSet>> byValue = new ConcurrentHashMap<>();
+    /** entity type → subscription value → subscriptions that follow held rows only (as {@link #byValue}). */
+    private final Map<Class<?>, Map<Object, SubscriptionSet>> heldOnly = new ConcurrentHashMap<>();
+    /** entity type → id → the values under which views hold that row. */
+    private final HeldIndex held = new HeldIndex();
     /** entity type → subscriptions whose first load is not done yet. */
     private final Map<Class<?>, Set<Subscription<?>>> loading = new ConcurrentHashMap<>();
     private final Map<UI, UiMailbox> mailboxes = new ConcurrentHashMap<>();
@@ -85,6 +89,8 @@ public final class Dispatcher {
     private volatile int lateCount;
 
     private final Executor uiExecutor;
+    /** Told when a UI went away with changes pending: one for every mailbox. */
+    private final Consumer<UiMailbox> onDetached = this::detached;
     private final PageCache pages = new PageCache();
     private final CountRouter counts = new CountRouter();
 
@@ -131,13 +137,13 @@ public final class Dispatcher {
      * @param entity the watched entity
      * @param value the view's subscription value
      * @param sink where the changes go
-     * @param description the view, as log messages name it
+     * @param description the view, as log messages name it (its {@code toString()}, called only when a line is logged)
      * @return the subscription (close it to unregister)
      * @throws IllegalArgumentException if the entity is keyed and the value is null or its type does
      *                                  not match the entity's key type
      */
     public <T> Subscription<T> subscribe(UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
-                                         String description) {
+                                         Object description) {
         return register(ui, entity, value, sink, description, true);
     }
 
@@ -151,16 +157,16 @@ public final class Dispatcher {
      * @param entity the watched entity
      * @param value the view's subscription value
      * @param sink where the changes go
-     * @param description the view, as log messages name it
+     * @param description the view, as log messages name it (its {@code toString()}, called only when a line is logged)
      * @return the subscription (close it to unregister)
      */
     public <T> Subscription<T> subscribeToHeldRows(UI ui, WatchedEntity<T> entity, Object value,
-                                                   SubscriptionSink<T> sink, String description) {
+                                                   SubscriptionSink<T> sink, Object description) {
         return register(ui, entity, value, sink, description, false);
     }
 
     private <T> Subscription<T> register(UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
-                                         String description, boolean byValueToo) {
+                                         Object description, boolean byValueToo) {
         Objects.requireNonNull(ui, "ui");
         Object routed = entity.subscriptionValueFor(value);
         if (!entity.keyType().isInstance(routed)) {
@@ -171,19 +177,24 @@ public final class Dispatcher {
         }
         Subscription<T> subscription = new Subscription<>(this, ui, entity, routed, sink, description);
         mailboxes.compute(ui, (u, mailbox) -> {
-            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, stats, this::detached);
-            box.subscriptions().add(subscription);
+            UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, stats, onDetached);
+            box.subscribed(subscription);
             return box;
         });
         if (byValueToo) {
             loading.computeIfAbsent(entity.type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
-            Set<Subscription<?>> ofValue = byValue.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(routed, v -> ConcurrentHashMap.newKeySet());
-            if (ofValue.isEmpty()) {
+            boolean[] first = new boolean[1];
+            byValue.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>()).compute(routed, (v, set) -> {
+                first[0] = set == null;
+                return SubscriptionSet.with(set, subscription);
+            });
+            if (first[0]) {
                 // while nobody watched the value its changes were dropped unseen: shared pages are stale
                 pages.changed(entity.type(), routed);
             }
-            ofValue.add(subscription);
+        } else {
+            heldOnly.computeIfAbsent(entity.type(), t -> new ConcurrentHashMap<>())
+                    .compute(routed, (v, set) -> SubscriptionSet.with(set, subscription));
         }
         all.add(subscription);
         if (LOG.isDebugEnabled()) {
@@ -254,11 +265,7 @@ public final class Dispatcher {
 
     /** {@return entries in the held-id index, over all entity types} */
     public int heldIndexSize() {
-        int sum = 0;
-        for (Map<Object, Set<Subscription<?>>> ids : byHeldId.values()) {
-            sum += ids.size();
-        }
-        return sum;
+        return held.size();
     }
 
     /** {@return database queries issued to load changed rows since start} */
@@ -561,7 +568,9 @@ public final class Dispatcher {
                 }
                 addOldSide(change, targets);
                 if (change.oldId() != null) {
-                    for (Subscription<?> s : holders(type, change.oldId())) {
+                    Set<Subscription<?>> oldHolders = new LinkedHashSet<>();
+                    addHolders(type, change.oldId(), oldHolders);
+                    for (Subscription<?> s : oldHolders) {
                         plan.add(s, new Plan.Op(ChangeKind.DELETE, change.oldId()));
                     }
                 }
@@ -602,7 +611,7 @@ public final class Dispatcher {
             targets.addAll(subscribers(type, change.oldKey()));
         }
         if (change.id() != null) {
-            targets.addAll(holders(type, change.id()));
+            addHolders(type, change.id(), targets);
         }
         if (!change.oldKeyKnown()) {
             // a view still loading may be about to show the row: the removal is applied after its load
@@ -659,7 +668,7 @@ public final class Dispatcher {
 
     /** Whether a view holds the row, or a put of it is queued for one. */
     boolean isHeld(Class<?> type, Object id) {
-        return !holders(type, id).isEmpty();
+        return held.isHeld(type, id);
     }
 
     /** Whether a view of the type is still loading for the first time. */
@@ -670,28 +679,42 @@ public final class Dispatcher {
 
     /** Adds the subscription values of the views holding the row to {@code values}. */
     void addHolderValues(Class<?> type, Object id, Set<Object> values) {
-        for (Subscription<?> s : holders(type, id)) {
-            values.add(s.value());
-        }
+        values.addAll(held.values(type, id));
     }
 
-    private Set<Subscription<?>> subscribers(Class<?> type, Object value) {
+    private Collection<Subscription<?>> subscribers(Class<?> type, Object value) {
+        return of(byValue, type, value);
+    }
+
+    private static Collection<Subscription<?>> of(Map<Class<?>, Map<Object, SubscriptionSet>> index, Class<?> type,
+                                                  Object value) {
         if (value == null) {
             return Set.of();
         }
-        Map<Object, Set<Subscription<?>>> values = byValue.get(type);
-        Set<Subscription<?>> found = values == null ? null : values.get(value);
+        Map<Object, SubscriptionSet> values = index.get(type);
+        SubscriptionSet found = values == null ? null : values.get(value);
         return found == null ? Set.of() : found;
     }
 
-    private Set<Subscription<?>> holders(Class<?> type, Object id) {
-        Map<Object, Set<Subscription<?>>> ids = byHeldId.get(type);
-        Set<Subscription<?>> found = ids == null ? null : ids.get(id);
-        return found == null ? Set.of() : found;
+    /**
+     * Adds the subscriptions that hold the row to {@code into}: among those of each value the held-id
+     * index names for it, asking only those not in {@code into} yet (an update's targets by its new
+     * key are usually every holder already).
+     */
+    private void addHolders(Class<?> type, Object id, Set<Subscription<?>> into) {
+        for (Object value : held.values(type, id)) {
+            for (Collection<Subscription<?>> candidates : List.of(subscribers(type, value), of(heldOnly, type, value))) {
+                for (Subscription<?> s : candidates) {
+                    if (!into.contains(s) && s.holds(id)) {
+                        into.add(s);
+                    }
+                }
+            }
+        }
     }
 
     private List<Subscription<?>> allOf(Class<?> type) {
-        Map<Object, Set<Subscription<?>>> values = byValue.get(type);
+        Map<Object, SubscriptionSet> values = byValue.get(type);
         if (values == null) {
             return List.of();
         }
@@ -700,19 +723,13 @@ public final class Dispatcher {
         return found;
     }
 
+    /** The subscription now holds the row: once until {@link #unindexHolder} (its lock keeps the balance). */
     void indexHolder(Subscription<?> subscription, Object id) {
-        byHeldId.computeIfAbsent(subscription.entity().type(), t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(id, i -> ConcurrentHashMap.newKeySet()).add(subscription);
+        held.add(subscription.entity().type(), id, subscription.value());
     }
 
     void unindexHolder(Subscription<?> subscription, Object id) {
-        Map<Object, Set<Subscription<?>>> ids = byHeldId.get(subscription.entity().type());
-        if (ids != null) {
-            ids.computeIfPresent(id, (i, set) -> {
-                set.remove(subscription);
-                return set.isEmpty() ? null : set;
-            });
-        }
+        held.remove(subscription.entity().type(), id, subscription.value());
     }
 
     void loaded(Subscription<?> subscription) {
@@ -734,25 +751,21 @@ public final class Dispatcher {
         }
         loaded(subscription);
         counts.remove(subscription);
-        Map<Object, Set<Subscription<?>>> values = byValue.get(subscription.entity().type());
-        if (values != null) {
-            values.computeIfPresent(subscription.value(), (v, set) -> {
-                set.remove(subscription);
-                return set.isEmpty() ? null : set;
-            });
+        for (Map<Class<?>, Map<Object, SubscriptionSet>> index : List.of(byValue, heldOnly)) {
+            Map<Object, SubscriptionSet> values = index.get(subscription.entity().type());
+            if (values != null) {
+                values.computeIfPresent(subscription.value(), (v, set) -> set.without(subscription));
+            }
         }
         for (Object id : indexed) {
             unindexHolder(subscription, id);
         }
-        mailboxes.computeIfPresent(subscription.ui(), (ui, mailbox) -> {
-            mailbox.subscriptions().remove(subscription);
-            return mailbox.subscriptions().isEmpty() ? null : mailbox;
-        });
+        mailboxes.computeIfPresent(subscription.ui(), (ui, mailbox) -> mailbox.unsubscribed(subscription) ? null : mailbox);
     }
 
     private void detached(UiMailbox mailbox) {
         LOG.debug("UI {} detached with changes pending: dropping its subscriptions", mailbox.ui().getUIId());
-        for (Subscription<?> s : List.copyOf(mailbox.subscriptions())) {
+        for (Subscription<?> s : mailbox.subscriptions()) {
             s.close();
         }
         mailboxes.remove(mailbox.ui(), mailbox);

@@ -3,7 +3,6 @@ package org.vaadin.addons.livesync.internal.dispatch;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -33,11 +32,15 @@ public final class Subscription<T> implements AutoCloseable {
     private final WatchedEntity<T> entity;
     private final Object value;
     private final SubscriptionSink<T> sink;
-    private final String description;
+    /** Names the view in log lines (its {@code toString()}, made only when a line is logged). */
+    private final Object description;
     /** Rows the view shows (guarded by this). */
-    private final Set<Object> held = new HashSet<>();
-    /** Rows whose put is queued for the UI, with how many such puts wait (guarded by this). */
-    private final Map<Object, Integer> pending = new HashMap<>();
+    private final IdSet held = new IdSet();
+    /**
+     * Rows whose put is queued for the UI, with how many such puts wait (guarded by this); null while
+     * none waits, which is most of the time.
+     */
+    private Map<Object, Integer> pending;
     private volatile boolean closed;
     /** 1 while a reload the pipeline asked for is still to run (see {@link #resyncDue()}); a field, not an object per view. */
     @SuppressWarnings("unused") // through RESYNC_DUE
@@ -47,7 +50,7 @@ public final class Subscription<T> implements AutoCloseable {
             AtomicIntegerFieldUpdater.newUpdater(Subscription.class, "resyncPending");
 
     Subscription(Dispatcher dispatcher, UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
-                 String description) {
+                 Object description) {
         this.dispatcher = dispatcher;
         this.ui = ui;
         this.entity = entity;
@@ -68,7 +71,7 @@ public final class Subscription<T> implements AutoCloseable {
 
     /** Who registered it, e.g. the view and its watch key (for logs). */
     String description() {
-        return description;
+        return String.valueOf(description);
     }
 
     /**
@@ -97,7 +100,7 @@ public final class Subscription<T> implements AutoCloseable {
                 return;
             }
             for (Object id : ids) {
-                if (id != null && held.add(id) && !pending.containsKey(id)) {
+                if (id != null && held.add(id) && !isPending(id)) {
                     dispatcher.indexHolder(this, id);
                 }
             }
@@ -113,7 +116,7 @@ public final class Subscription<T> implements AutoCloseable {
     public void release(Collection<?> ids) {
         synchronized (this) {
             for (Object id : ids) {
-                if (id != null && held.remove(id) && !pending.containsKey(id)) {
+                if (id != null && held.remove(id) && !isPending(id)) {
                     dispatcher.unindexHolder(this, id);
                 }
             }
@@ -123,7 +126,7 @@ public final class Subscription<T> implements AutoCloseable {
     /** Records that the view shows none of its rows any more (pending puts stay routed, as in {@link #release}). */
     public void releaseAll() {
         synchronized (this) {
-            release(List.copyOf(held));
+            release(held.toList());
         }
     }
 
@@ -135,7 +138,7 @@ public final class Subscription<T> implements AutoCloseable {
      */
     public boolean holds(Object id) {
         synchronized (this) {
-            return held.contains(id) || pending.containsKey(id);
+            return held.contains(id) || isPending(id);
         }
     }
 
@@ -156,6 +159,9 @@ public final class Subscription<T> implements AutoCloseable {
             if (closed) {
                 return;
             }
+            if (pending == null) {
+                pending = new HashMap<>();
+            }
             if (pending.merge(id, 1, Integer::sum) == 1 && !held.contains(id)) {
                 dispatcher.indexHolder(this, id);
             }
@@ -168,15 +174,26 @@ public final class Subscription<T> implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            if (closed) {
+            if (closed || pending == null) {
                 return;
             }
             marks.forEach((id, count) -> {
-                Integer left = pending.computeIfPresent(id, (i, n) -> n > count ? n - count : null);
-                if (left == null && !held.contains(id)) {
-                    dispatcher.unindexHolder(this, id);
+                Integer waiting = pending.get(id);
+                if (waiting == null) {
+                    return; // not marked by this subscription: nothing of it is indexed
+                }
+                if (waiting > count) {
+                    pending.put(id, waiting - count);
+                } else {
+                    pending.remove(id);
+                    if (!held.contains(id)) {
+                        dispatcher.unindexHolder(this, id);
+                    }
                 }
             });
+            if (pending.isEmpty()) {
+                pending = null;
+            }
         }
     }
 
@@ -229,6 +246,10 @@ public final class Subscription<T> implements AutoCloseable {
         dispatcher.loaded(this);
     }
 
+    private boolean isPending(Object id) {
+        return pending != null && pending.containsKey(id);
+    }
+
     SubscriptionSink<T> sink() {
         return sink;
     }
@@ -240,10 +261,12 @@ public final class Subscription<T> implements AutoCloseable {
     Set<Object> closeAndDrainIndexed() {
         synchronized (this) {
             closed = true;
-            Set<Object> indexed = new HashSet<>(held);
-            indexed.addAll(pending.keySet());
+            Set<Object> indexed = new HashSet<>(held.toList());
+            if (pending != null) {
+                indexed.addAll(pending.keySet());
+            }
             held.clear();
-            pending.clear();
+            pending = null;
             return indexed;
         }
     }

@@ -1,11 +1,11 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -37,8 +37,10 @@ final class UiMailbox {
 
     private final UI ui;
     private final int maxPending;
-    private final SerializableRunnable trigger;
-    private final Set<Subscription<?>> subscriptions = ConcurrentHashMap.newKeySet();
+    /** The {@code UI.access} that drains it: made when something first arrives (guarded by this). */
+    private SerializableRunnable trigger;
+    /** The UI's open subscriptions: null when none (changed only inside the dispatcher's compute of this UI). */
+    private volatile SubscriptionSet subscriptions;
     /** What waits for the UI; an empty map until something arrives (most UIs wait for nothing most of the time). */
     private Map<Subscription<?>, Delta<?>> pending = Collections.emptyMap();
     private boolean scheduled;
@@ -46,20 +48,14 @@ final class UiMailbox {
 
     private final Executor executor;
     private final DeliveryStats stats;
-    private final SerializableRunnable probe;
+    private final Consumer<UiMailbox> onDetached;
 
     UiMailbox(UI ui, int maxPending, Executor executor, DeliveryStats stats, Consumer<UiMailbox> onDetached) {
         this.ui = ui;
         this.maxPending = maxPending;
         this.executor = executor;
         this.stats = stats;
-        this.trigger = ui.accessLater(this::drain, () -> onDetached.accept(this));
-        this.probe = ui.accessLater(() -> {
-            if (isAbandoned(ui)) {
-                LOG.debug("UI {} is closed or abandoned: dropping its subscriptions", ui.getUIId());
-                onDetached.accept(this);
-            }
-        }, () -> onDetached.accept(this));
+        this.onDetached = onDetached;
     }
 
     /**
@@ -68,6 +64,12 @@ final class UiMailbox {
      * detach never came. A UI that is gone entirely is dropped by the access's detach handler.
      */
     void sweep() {
+        SerializableRunnable probe = ui.accessLater(() -> {
+            if (isAbandoned(ui)) {
+                LOG.debug("UI {} is closed or abandoned: dropping its subscriptions", ui.getUIId());
+                onDetached.accept(this);
+            }
+        }, () -> onDetached.accept(this));
         try {
             executor.execute(probe);
         } catch (RejectedExecutionException e) {
@@ -90,25 +92,43 @@ final class UiMailbox {
         return ui;
     }
 
-    /** The UI's open subscriptions (the dispatcher maintains it). */
-    Set<Subscription<?>> subscriptions() {
-        return subscriptions;
+    /** {@return the UI's open subscriptions, as they are now} */
+    Collection<Subscription<?>> subscriptions() {
+        SubscriptionSet now = subscriptions;
+        return now == null ? List.of() : now;
+    }
+
+    /** A subscription of the UI opened: inside the dispatcher's compute of this UI. */
+    void subscribed(Subscription<?> subscription) {
+        subscriptions = SubscriptionSet.with(subscriptions, subscription);
+    }
+
+    /** {@return whether the UI has no subscription left}: inside the dispatcher's compute of this UI. */
+    boolean unsubscribed(Subscription<?> subscription) {
+        SubscriptionSet now = subscriptions;
+        subscriptions = now == null ? null : now.without(subscription);
+        return subscriptions == null;
     }
 
     /** Merges one transaction's deltas and makes sure a {@code UI.access} will apply them. */
     void post(Map<Subscription<?>, Delta<?>> batch) {
         boolean schedule;
+        SerializableRunnable access;
         synchronized (this) {
             batch.forEach(this::merge);
             schedule = !scheduled && !pending.isEmpty();
             scheduled |= schedule;
+            if (schedule && trigger == null) {
+                trigger = ui.accessLater(this::drain, () -> onDetached.accept(this));
+            }
+            access = trigger;
         }
         if (schedule) {
             LOG.trace("UI {}: scheduling an access", ui.getUIId());
             try {
                 // UI.access runs the command at once when the session is free: on a UI thread of
                 // ours, so that one UI's work (sync hooks, push) never holds up the delivery thread
-                executor.execute(trigger);
+                executor.execute(access);
             } catch (RejectedExecutionException e) {
                 LOG.debug("UI {}: not delivered, LiveSync is stopping", ui.getUIId());
             }
