@@ -39,7 +39,8 @@ import com.github.mvysny.kaributesting.v10.MockVaadin;
  * lies below the range (the page was queried after it committed, unless its commit took longer
  * than those 40 later ones together). Latency from the statement being sent until every view has
  * applied it. The views' data provider has the default refresh window
- * ({@value #REFRESH_WINDOW_MS} ms: at most one range refresh per window while changes keep coming).
+ * ({@value #REFRESH_WINDOW_MS} ms: at most one range refresh per window while changes keep coming;
+ * {@code -Dlivesync.bench.lazy.refresh-window-ms=} in {@code LIVESYNC_BENCH_JAVA_OPTS} tries another).
  * The statements are not counted meanwhile (no proxies in their way); the page cache counts the
  * page and count queries.</li>
  * <li><b>Queries per transaction</b>: statements through the application's pool (counted at the
@@ -62,7 +63,8 @@ final class LazyGrid {
     static final double RATE = 200;
     static final double QUERY_RATE = 20;
     static final long REFRESH_WINDOW_MS = 50;
-    static final Duration REFRESH_WINDOW = Duration.ofMillis(REFRESH_WINDOW_MS);
+    static final Duration REFRESH_WINDOW = Duration.ofMillis(
+            Long.getLong("livesync.bench.lazy.refresh-window-ms", REFRESH_WINDOW_MS));
     /** LiveSync's threads (a refresh delayed to the end of its window runs on a UI thread; the maintenance thread times it). */
     static final List<String> THREADS = List.of("livesync-reader", "livesync-delivery", "livesync-ui",
             "livesync-maintenance");

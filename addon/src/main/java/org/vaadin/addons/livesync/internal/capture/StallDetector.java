@@ -14,8 +14,11 @@ import org.slf4j.LoggerFactory;
  * stream is suspect, and the server is asked ({@link WalsenderProbe}): a walsender still busy —
  * decoding a large transaction of unpublished tables sends nothing for as long as it takes — is
  * alive, and asked again an interval later; a walsender that is gone, or idle although it had our
- * heartbeat to send, means the connection is dead. Without heartbeats (they cannot be written)
- * nothing is ever suspect.
+ * heartbeat to send, twice in a row an interval apart with nothing arriving in between, means the
+ * connection is dead. (Once is not enough: a walsender that has just read the end of a large
+ * transaction waits for WAL for a moment before it sends what follows — the server said "idle" in
+ * that moment once, and a live stream was taken for dead.) Without heartbeats (they cannot be
+ * written) nothing is ever suspect.
  * <p>
  * Not thread-safe: the reader thread's own.
  */
@@ -29,6 +32,8 @@ final class StallDetector {
     private long lastArrival = System.nanoTime();
     private Heartbeat.Beat unanswered;
     private long nextProbe;
+    /** Whether the last answer said stalled: one more such answer, an interval later, and it is. */
+    private boolean stalledOnce;
 
     StallDetector(Duration heartbeatInterval, Supplier<Heartbeat.Beat> beats) {
         this.interval = heartbeatInterval.toNanos();
@@ -40,6 +45,7 @@ final class StallDetector {
     void arrived() {
         lastArrival = System.nanoTime();
         unanswered = null;
+        stalledOnce = false;
     }
 
     /**
@@ -60,10 +66,11 @@ final class StallDetector {
         WalsenderProbe.Answer answer = probe.ask(session.backendPid(), unanswered.lsn());
         String silence = "nothing arrived for " + (now - lastArrival) / 1_000_000 + " ms although a heartbeat was written "
                 + (now - unanswered.nanos()) / 1_000_000 + " ms ago, and " + answer.why();
-        if (answer.stalled()) {
+        if (answer.stalled() && stalledOnce) {
             throw new StalledStreamException(silence);
         }
-        LOG.debug("LiveSync stream {} alive: {}", session, silence);
+        stalledOnce = answer.stalled();
+        LOG.debug("LiveSync stream {} {}: {}", session, stalledOnce ? "suspect, asking again" : "alive", silence);
         nextProbe = now + interval;
     }
 
