@@ -56,13 +56,13 @@ public record DeliverySettings(
     /**
      * The defaults: {@value #DEFAULT_MAX_PENDING} pending row operations per view,
      * {@value #DEFAULT_MAX_CHANGES_PER_TRANSACTION} row changes per transaction, a lazy refresh
-     * window of 50 ms, {@link #defaultUiThreads()} UI threads, a sweep every 30 s,
+     * window of 10 ms, {@link #defaultUiThreads()} UI threads, a sweep every 30 s,
      * {@value #DEFAULT_MAX_CONCURRENT_RELOADS} concurrent reloads.
      *
      * @return the delivery settings with every value at its default
      */
     public static DeliverySettings defaults() {
-        return new DeliverySettings(DEFAULT_MAX_PENDING, DEFAULT_MAX_CHANGES_PER_TRANSACTION, Duration.ofMillis(50),
+        return new DeliverySettings(DEFAULT_MAX_PENDING, DEFAULT_MAX_CHANGES_PER_TRANSACTION, Duration.ofMillis(10),
                 defaultUiThreads(), Duration.ofSeconds(30), DEFAULT_MAX_CONCURRENT_RELOADS);
     }
 
@@ -101,7 +101,7 @@ public record DeliverySettings(
 
     /**
      * The shortest time between two refreshes of a lazy Grid's visible range while changes keep
-     * coming (default 50 ms), for every {@link LiveDataProvider} that does not set its own with
+     * coming (default 10 ms), for every {@link LiveDataProvider} that does not set its own with
      * {@link LiveDataProvider#withRefreshWindow}; {@link Duration#ZERO} refreshes at once for every
      * delivered batch.
      *

@@ -45,7 +45,7 @@ import com.vaadin.flow.shared.Registration;
  * {@link #withLiveCount()} and no filter, the count is kept by the changes instead of counted
  * again;</li>
  * <li>refreshes are coalesced: at most one per delivered batch of transactions, and at most one per
- * {@link #withRefreshWindow refresh window} (50 ms by default) while changes keep coming;</li>
+ * {@link #withRefreshWindow refresh window} (10 ms by default) while changes keep coming;</li>
  * <li>views of the same subscription value that show the same page (sort, filter, range) of the
  * same query share one query result per change, so database work grows with the distinct
  * viewports, not with the views. The same query: the same {@link #key() key} and the same fetch
@@ -194,7 +194,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
     /**
      * The shortest time between two refreshes of the visible range while changes keep coming
-     * (default: the LiveSync's {@link DeliverySettings#lazyRefreshWindow()}, 50 ms unless configured);
+     * (default: the LiveSync's {@link DeliverySettings#lazyRefreshWindow()}, 10 ms unless configured);
      * {@link Duration#ZERO} refreshes at once for every delivered batch.
      *
      * @param window the shortest time between two refreshes

@@ -62,7 +62,7 @@ final class LazyGrid {
     static final int FIRST_LOAD_SAMPLES = 20;
     static final double RATE = 200;
     static final double QUERY_RATE = 20;
-    static final long REFRESH_WINDOW_MS = 50;
+    static final long REFRESH_WINDOW_MS = 10;
     static final Duration REFRESH_WINDOW = Duration.ofMillis(
             Long.getLong("livesync.bench.lazy.refresh-window-ms", REFRESH_WINDOW_MS));
     /** LiveSync's threads (a refresh delayed to the end of its window runs on a UI thread; the maintenance thread times it). */

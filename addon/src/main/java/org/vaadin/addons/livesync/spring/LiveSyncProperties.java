@@ -505,7 +505,7 @@ public class LiveSyncProperties {
          * Shortest time between two refreshes of a lazy Grid's visible range while changes keep
          * coming, for providers that set no window of their own; 0 refreshes for every delivery.
          */
-        private Duration lazyRefreshWindow = Duration.ofMillis(50);
+        private Duration lazyRefreshWindow = Duration.ofMillis(10);
 
         /**
          * Threads that run UI.access for sessions whose lock is free. Defaults to twice the number
