@@ -85,8 +85,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private record KeptCountKey(Source source) {
     }
 
-    /** A count with the snapshots taken right before and right after it ran. */
+    /** A count, with the snapshots taken right before and right after its query ran. */
     private record KeptCount(int count, Snapshot before, Snapshot after) {
+
+        KeptCount plus(int change) {
+            return new KeptCount(count + change, before, after);
+        }
     }
 
     /**
@@ -123,11 +127,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient boolean fenceDue;
     private transient long lastRefreshNanos;
     private transient boolean refreshScheduled;
-    /** With {@link #withLiveCount()}: the unfiltered count, kept by the changes; null until counted (again). */
-    private transient Integer keptCount;
-    /** What the database's snapshots right before and right after that count saw. */
-    private transient Snapshot countedBefore;
-    private transient Snapshot countedAfter;
+    /** With {@link #withLiveCount()}: the unfiltered count as kept by the changes since its query; null until counted (again). */
+    private transient KeptCount kept;
 
     /**
      * A provider for {@code scope}, watched under {@code key}.
@@ -273,17 +274,14 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         Object subscriptionValue = subscriptionValue();
         awaitFence();
         if (keepsCount() && query.getFilter().isEmpty()) {
-            if (keptCount == null) {
-                KeptCount counted = pages().get(key.type(), subscriptionValue, new KeptCountKey(source), () -> {
+            if (kept == null) {
+                kept = pages().get(key.type(), subscriptionValue, new KeptCountKey(source), () -> {
                     Snapshot before = engine().snapshot();
                     int rows = count.count(subscriptionValue, query);
                     return new KeptCount(rows, before, engine().snapshot());
                 }).value();
-                keptCount = counted.count();
-                countedBefore = counted.before();
-                countedAfter = counted.after();
             }
-            return keptCount;
+            return kept.count();
         }
         return pages().get(key.type(), subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
                 () -> count.count(subscriptionValue, query)).value();
@@ -307,27 +305,29 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      * runs again). Returns whether the count changed or must be counted again.
      */
     private boolean keepCount(Delta<T> delta) {
-        if (keptCount == null) {
+        if (kept == null) {
             return false;
         }
         if (delta.reload() || delta.countUnknown() || !keepsCount()) {
-            keptCount = null;
+            kept = null;
             return true;
         }
-        int before = keptCount;
-        int kept = before;
+        int change = 0;
         for (Delta.CountStep step : delta.countSteps()) {
-            if (countedBefore.sees(step.xid())) {
+            if (kept.before().sees(step.xid())) {
                 continue; // committed before the count began: counted
             }
-            if (countedAfter.sees(step.xid())) {
-                keptCount = null; // committed while the count ran: it may or may not be in it
+            if (kept.after().sees(step.xid())) {
+                kept = null; // committed while the count ran: it may or may not be in it
                 return true;
             }
-            kept += step.change();
+            change += step.change();
         }
-        keptCount = kept < 0 ? null : kept;
-        return kept != before;
+        if (change == 0) {
+            return false;
+        }
+        kept = kept.count() + change < 0 ? null : kept.plus(change);
+        return true;
     }
 
     private List<T> privateCopies(List<T> rows) {
@@ -528,7 +528,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             if (liveCount) {
                 engine.dispatcher().countChanges(subscription);
             }
-            keptCount = null; // counted at the next size request
+            kept = null; // counted at the next size request
             subscription.hold(held.keySet());
             subscription.loaded();
             fenceDue = true;
@@ -555,7 +555,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             if (subscription != null) {
                 pipeline.dispatcher().reloadRequested();
             }
-            keptCount = null;
+            kept = null;
             fenceDue = true;
             refreshAll();
         }

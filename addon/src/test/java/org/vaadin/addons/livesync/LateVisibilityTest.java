@@ -21,7 +21,6 @@ import org.vaadin.addons.livesync.testdb.TestDatabase;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.VaadinService;
 
 /**
  * Commits that the walsender sends before they are visible, for as long as synchronous
@@ -51,10 +50,7 @@ class LateVisibilityTest {
 
     @BeforeEach
     void setUpVaadin() {
-        env.db.execute("DELETE FROM live_view_test.item");
-        MockVaadin.setup();
-        env.liveSync.install(VaadinService.getCurrent().getContext());
-        env.quiesce();
+        env.freshUi();
     }
 
     @AfterEach

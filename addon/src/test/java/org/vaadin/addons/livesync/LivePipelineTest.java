@@ -16,7 +16,6 @@ import org.opentest4j.TestAbortedException;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.VaadinService;
 
 /**
  * Base of the view tests: one real pipeline ({@link LiveTestEnvironment}, REPLICA IDENTITY DEFAULT;
@@ -64,10 +63,7 @@ abstract class LivePipelineTest {
     @BeforeEach
     void setUpVaadin() {
         Assumptions.assumeTrue(skipped == null, skipped);
-        env.db.execute("DELETE FROM live_view_test.item", "DELETE FROM live_view_test.gadget");
-        MockVaadin.setup();
-        env.liveSync.install(VaadinService.getCurrent().getContext());
-        env.quiesce();
+        env.freshUi();
     }
 
     @AfterEach

@@ -16,6 +16,7 @@ import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.server.VaadinService;
 
 /**
  * The real pipeline for view tests: a schema of its own with the {@link Item} table (and any
@@ -186,6 +187,17 @@ final class LiveTestEnvironment implements AutoCloseable {
     private static List<Item> load(SessionFactory sessionFactory, Long tenant) {
         return sessionFactory.fromSession(s -> s.createSelectionQuery("from Item where tenant = :t order by id", Item.class)
                 .setParameter("t", tenant).getResultList());
+    }
+
+    /**
+     * Per test: empty tables, a fresh Karibu UI with this environment's LiveSync installed, and a
+     * quiet pipeline (tear down with {@code MockVaadin.tearDown()}).
+     */
+    void freshUi() {
+        db.execute("DELETE FROM live_view_test.item", "DELETE FROM live_view_test.gadget");
+        MockVaadin.setup();
+        liveSync.install(VaadinService.getCurrent().getContext());
+        quiesce();
     }
 
     /** Awaits a condition on the UI, running pending UI.access tasks in the test thread meanwhile. */

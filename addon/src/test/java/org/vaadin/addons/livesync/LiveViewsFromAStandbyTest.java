@@ -15,7 +15,6 @@ import org.vaadin.addons.livesync.testdb.StandbyPair;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.shared.Registration;
 
 /**
@@ -46,10 +45,7 @@ class LiveViewsFromAStandbyTest {
 
     @BeforeEach
     void setUpVaadin() {
-        env.db.execute("DELETE FROM live_view_test.item");
-        MockVaadin.setup();
-        env.liveSync.install(VaadinService.getCurrent().getContext());
-        env.quiesce();
+        env.freshUi();
     }
 
     @AfterEach

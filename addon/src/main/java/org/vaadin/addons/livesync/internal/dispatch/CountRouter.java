@@ -54,8 +54,13 @@ final class CountRouter {
 
     /** Whether subscriptions of the type keep a count by the changes (and the type still allows it). */
     boolean keeps(Class<?> type) {
+        return countingOf(type) != null;
+    }
+
+    /** The subscriptions of the type that keep a count by the changes, or null for none (or an uncountable type). */
+    private Set<Subscription<?>> countingOf(Class<?> type) {
         Set<Subscription<?>> ofType = counting.get(type);
-        return ofType != null && !ofType.isEmpty() && !uncountable.contains(type);
+        return ofType == null || ofType.isEmpty() || uncountable.contains(type) ? null : ofType;
     }
 
     /**
@@ -64,17 +69,17 @@ final class CountRouter {
      */
     void route(EntityChange change, Plan plan, BiFunction<Class<?>, Object, Collection<Subscription<?>>> subscribers) {
         Class<?> type = change.type();
-        if (!keeps(type)) {
+        Set<Subscription<?>> ofType = countingOf(type); // once: the last one may unregister meanwhile
+        if (ofType == null) {
             return;
         }
-        Set<Subscription<?>> ofType = counting.get(type);
         switch (change.kind()) {
             case TRUNCATE -> ofType.forEach(plan::countUnknown);
             case INSERT -> {
                 if (!change.newKeyKnown()) {
                     ofType.forEach(plan::countUnknown);
                 } else {
-                    add(plan, subscribers.apply(type, change.newKey()), +1);
+                    add(plan, ofType, subscribers.apply(type, change.newKey()), +1);
                 }
             }
             case UPDATE, DELETE -> {
@@ -92,18 +97,19 @@ final class CountRouter {
                 if (!delete && !change.newKeyKnown()) {
                     ofType.forEach(plan::countUnknown);
                 } else if (delete || !Objects.equals(change.oldKey(), change.newKey())) {
-                    add(plan, subscribers.apply(type, change.oldKey()), -1);
+                    add(plan, ofType, subscribers.apply(type, change.oldKey()), -1);
                     if (!delete) {
-                        add(plan, subscribers.apply(type, change.newKey()), +1);
+                        add(plan, ofType, subscribers.apply(type, change.newKey()), +1);
                     }
                 }
             }
         }
     }
 
-    private void add(Plan plan, Collection<Subscription<?>> ofValue, int change) {
+    /** Counts {@code change} for each subscription of the value that is one of the type's counting ones. */
+    private static void add(Plan plan, Set<Subscription<?>> counting, Collection<Subscription<?>> ofValue, int change) {
         for (Subscription<?> s : ofValue) {
-            if (counting.getOrDefault(s.entity().type(), Set.of()).contains(s)) {
+            if (counting.contains(s)) {
                 plan.count(s, change);
             }
         }

@@ -517,16 +517,10 @@ public final class Dispatcher {
         });
         Map<Subscription<?>, Delta<?>> deltas = new LinkedHashMap<>();
         plan.ops().forEach((subscription, ops) -> deltas.put(subscription, resolve(subscription, ops, fetched)));
-        plan.counts().forEach((subscription, change) -> {
-            if (!plan.reloads().containsKey(subscription)) {
-                deltas.computeIfAbsent(subscription, s -> new Delta<>()).counted(xid, change);
-            }
-        });
-        for (Subscription<?> subscription : plan.countsUnknown()) {
-            if (!plan.reloads().containsKey(subscription)) {
-                deltas.computeIfAbsent(subscription, s -> new Delta<>()).markCountUnknown();
-            }
-        }
+        plan.counts().forEach((subscription, change) ->
+                deltas.computeIfAbsent(subscription, s -> new Delta<>()).counted(xid, change));
+        plan.countsUnknown().forEach(subscription ->
+                deltas.computeIfAbsent(subscription, s -> new Delta<>()).markCountUnknown());
         deltas.forEach((subscription, delta) -> {
             delta.committedAt(plan.commitTime());
             addTo(byUi, subscription, delta);

@@ -55,17 +55,23 @@ final class Plan {
     /** The subscription reloads instead (for the first cause given, when several are). */
     void reload(Subscription<?> subscription, ReloadCause cause) {
         ops.remove(subscription);
+        counts.remove(subscription); // a reload counts again
+        countsUnknown.remove(subscription);
         reloads.putIfAbsent(subscription, cause);
     }
 
     /** A row of the counting subscription's value was added ({@code +1}) or removed ({@code -1}). */
     void count(Subscription<?> subscription, int change) {
-        counts.merge(subscription, change, Integer::sum);
+        if (!reloads.containsKey(subscription)) {
+            counts.merge(subscription, change, Integer::sum);
+        }
     }
 
     /** What the transaction did to the counting subscription's row count is not known. */
     void countUnknown(Subscription<?> subscription) {
-        countsUnknown.add(subscription);
+        if (!reloads.containsKey(subscription)) {
+            countsUnknown.add(subscription);
+        }
     }
 
     /** {@return whether it tells a counting subscription anything about its count} */
