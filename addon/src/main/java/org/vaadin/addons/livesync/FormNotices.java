@@ -25,6 +25,9 @@ final class FormNotices implements Serializable {
         SAVE_CONFLICT("livesync.save-conflict", "This record was changed by someone else since you opened it. "
                 + "Your edits are still in the form; nothing was saved."),
         SAVE_REMOVED("livesync.save-removed", "This record was deleted or moved elsewhere, so nothing was saved."),
+        SAVE_IDENTITY_CHANGED("livesync.save-identity-changed", "Nothing was saved: saving would have changed "
+                + "this record's identifier or moved it to another owner, which is not allowed. Your edits are still "
+                + "in the form; restore the identifier and owner to save the rest."),
         SHOW_NEWEST("livesync.show-newest", "Show newest"),
         KEEP_EDITS("livesync.keep-edits-on-newest", "Apply my edits to newest"),
         KEEP_EDITING("livesync.keep-editing", "Keep editing"),

@@ -22,6 +22,14 @@ public enum SaveResult {
     /** The row was deleted, or moved to another subscription value: nothing was written. */
     REMOVED,
 
+    /**
+     * The save would write another record or move this one to another subscription value: the
+     * form's values (an id or subscription key bound in the form and edited), or the saver, changed
+     * the record's id or subscription key, or the row was in another subscription value after the
+     * saver's write. Nothing was written (the saver's write was rolled back).
+     */
+    IDENTITY_CHANGED,
+
     /** No record is shown in the form: nothing was written. */
     NO_RECORD;
 

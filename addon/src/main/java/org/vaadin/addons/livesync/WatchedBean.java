@@ -36,11 +36,13 @@ import jakarta.persistence.EntityManager;
  * {@link #show(Object)} works before the scope's owner is attached (from {@code setParameter} or
  * {@code beforeEnter}): the record is loaded at once and kept live from the attach on.
  * <p>
- * {@link #save()} writes the form only over the row exactly as the form loaded it: in one
- * transaction it locks the row and checks that it still exists, still belongs to the subscription
- * value and has not been changed by anyone (any writer, plain SQL included) since the form read it;
- * otherwise nothing is written, the {@link #addSaveRefusedListener save-refused listeners} are told
- * (by default a notice) and the form keeps the user's edits.
+ * {@link #save()} writes the form only over the row exactly as the form loaded it, and only as
+ * that row in the view's subscription value: in one transaction it locks the row and checks that it
+ * still exists, still belongs to the subscription value and has not been changed by anyone (any
+ * writer, plain SQL included) since the form read it, and that the form's values (and after the
+ * write, the bean and the row) keep the row's id and subscription key; otherwise nothing is
+ * written, the {@link #addSaveRefusedListener save-refused listeners} are told (by default a
+ * notice) and the form keeps the user's edits.
  * <p>
  * Not thread-safe: used only on the UI thread.
  *
@@ -184,7 +186,8 @@ public final class WatchedBean<T> extends Watch {
 
     /**
      * Tells {@code listener} when a save wrote nothing because the row changed elsewhere or was
-     * removed (the form keeps the edits). While any is registered, the default notice is not
+     * removed, or the save would have changed the record's id or subscription key (the form keeps
+     * the edits). While any is registered, the default notice is not
      * shown. UI thread.
      *
      * @param listener told on the UI thread when a save was refused
@@ -210,10 +213,12 @@ public final class WatchedBean<T> extends Watch {
      * Saves the form's edits: if the row is still exactly as the form loaded it, in the view's
      * subscription value, writes the form's values into a copy of the bean and merges it, in one
      * transaction that holds the row's lock (see {@link SaveGuard}). The change then comes back
-     * through the database like any other. When the row was changed elsewhere, deleted or moved, or
-     * the input is invalid, nothing is written, the form keeps the edits, and for a changed or
-     * removed row the {@link #addSaveRefusedListener save-refused listeners} are told (by default
-     * a notice tells the user).
+     * through the database like any other. When the row was changed elsewhere, deleted or moved,
+     * the form's values change the record's id or subscription key (fields bound to them and
+     * edited: {@link SaveResult#IDENTITY_CHANGED}), or the input is invalid, nothing is written, the
+     * form keeps the edits, and except for invalid input the
+     * {@link #addSaveRefusedListener save-refused listeners} are told (by default a notice tells
+     * the user).
      *
      * @return what was done
      * @throws IllegalStateException if the view was never attached
@@ -231,7 +236,9 @@ public final class WatchedBean<T> extends Watch {
      * add-on opened ({@link org.vaadin.addons.livesync.TransactionRunner#of}), which
      * {@code saver} cannot reach: use {@link #save()} there, or install a runner of your own with
      * {@link LiveSync#useTransactions}. A saver must not write in a transaction of
-     * its own: on another connection it would wait for the row lock this save holds.
+     * its own: on another connection it would wait for the row lock this save holds. A saver that
+     * changes the bean's id or subscription key, or whose write leaves the row in another
+     * subscription value (or without it), is rolled back: {@link SaveResult#IDENTITY_CHANGED}.
      *
      * @param saver writes the bean, in the transaction the save runs in (e.g. {@code repository::save})
      * @return what was done
@@ -252,19 +259,19 @@ public final class WatchedBean<T> extends Watch {
         SaveGuard guard = pipeline.saveGuard();
         T draft = guard.copy(entity, bean);
         List<HasValue<?, ?>> edited = editedFields();
-        SaveGuard.Outcome outcome = guard.save(entity, id, value, loaded, entityManager -> {
-            if (!binder.writeBeanIfValid(draft)) { // bean-level validators run here
+        SaveGuard.Outcome outcome = guard.save(entity, id, value, loaded, draft, filled -> {
+            if (!binder.writeBeanIfValid(filled)) { // bean-level validators run here
                 return false;
             }
             writtenEdits = edited; // the binder no longer counts them as changes; until saved, they are
-            writer.accept(entityManager, draft);
             return true;
-        });
+        }, writer);
         return switch (outcome) {
             case WRITTEN -> saved(draft);
             case DECLINED -> SaveResult.INVALID;
             case CHANGED -> refused(SaveResult.CHANGED_ELSEWHERE);
             case REMOVED -> refused(SaveResult.REMOVED);
+            case IDENTITY_CHANGED -> refused(SaveResult.IDENTITY_CHANGED);
         };
     }
 
@@ -272,7 +279,7 @@ public final class WatchedBean<T> extends Watch {
     private SaveResult saved(T draft) {
         T stored = pipeline.find(entity, id, value);
         latest = null;
-        read(stored != null ? stored : draft); // null: moved by the save itself; its removal is on its way
+        read(stored != null ? stored : draft); // null: deleted or moved since the save committed; on its way
         return SaveResult.SAVED;
     }
 
@@ -290,6 +297,9 @@ public final class WatchedBean<T> extends Watch {
     void defaultSaveRefusedNotice(SaveResult result) {
         if (result == SaveResult.CHANGED_ELSEWHERE) {
             notices.show(scope.owner(), "livesync-save-conflict", FormNotices.Text.SAVE_CONFLICT, this, true);
+        } else if (result == SaveResult.IDENTITY_CHANGED) {
+            notices.show(scope.owner(), "livesync-save-identity-changed", FormNotices.Text.SAVE_IDENTITY_CHANGED,
+                    this, false);
         } else {
             notices.show(scope.owner(), "livesync-save-removed", FormNotices.Text.SAVE_REMOVED, this, false);
         }

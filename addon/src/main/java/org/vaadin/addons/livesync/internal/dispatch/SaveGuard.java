@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 import org.hibernate.Session;
@@ -27,8 +28,8 @@ import jakarta.persistence.EntityManager;
 
 /**
  * Lets a form's save write one watched row only while that row is still the version the form
- * loaded, in the form's subscription value. In one transaction (run by the installed
- * {@link TransactionRunner}) a save
+ * loaded, in the form's subscription value, and only as that row in that value. In one transaction
+ * (run by the installed {@link TransactionRunner}) a save
  * <ol>
  * <li>locks the row ({@code SELECT ... FOR NO KEY UPDATE}: every other writer of the row waits until
  * the transaction ends) and then reads it, past any persistence context,</li>
@@ -36,11 +37,18 @@ import jakarta.persistence.EntityManager;
  * every column equals the {@link RowState} the form loaded (so a change by any writer is caught,
  * including plain SQL that bumps no {@code @Version}; the version column is one of the compared
  * columns, and Hibernate's merge checks it again),</li>
- * <li>and only then runs the write (the form's values into a copy of its bean, merged or handed
- * to the application's saver) and commits.</li>
+ * <li>writes the form's values into the draft (a copy of its bean) and checks that the draft is
+ * still that row in that value: its id and primary key are the row's, its subscription key the
+ * view's value (a form may bind them, and the user edit them),</li>
+ * <li>runs the write (the draft merged or handed to the application's saver), flushes, and checks
+ * again: the draft's id and key, and the row read anew, which must still exist in the view's
+ * value. A failure here rolls the whole transaction back,</li>
+ * <li>and commits.</li>
  * </ol>
  * A failed check writes nothing and is reported as an {@link Outcome}, not as an exception; the
- * row lock is released when the transaction ends.
+ * row lock is released when the transaction ends. A save whose runner joins a transaction of the
+ * caller's (Spring's propagation REQUIRED) and is rolled back by the last check marks that
+ * transaction rollback-only: the caller's commit then fails rather than write anything.
  * <p>
  * Thread-safe.
  */
@@ -57,7 +65,12 @@ public final class SaveGuard {
         /** The row differs from the state the form loaded: nothing was written. */
         CHANGED,
         /** The row was deleted, or its subscription key is no longer the view's value: nothing was written. */
-        REMOVED
+        REMOVED,
+        /**
+         * The draft or the write would change the row's id or subscription key (write another row, or
+         * move this one to another value): nothing was written, or what was is rolled back.
+         */
+        IDENTITY_CHANGED
     }
 
     private final SessionFactoryImplementor sessionFactory;
@@ -119,30 +132,42 @@ public final class SaveGuard {
 
     /**
      * Saves the row {@code id} if it is still as {@code loaded} and belongs to {@code subscriptionValue}
-     * ({@link WatchedEntity#belongsTo}: any row of a global entity does):
-     * locks and checks it in a transaction, then runs {@code write} in that transaction, with its
-     * EntityManager. {@code write} returns false to write nothing (the transaction then ends without
-     * a change). Exceptions of the runner or of {@code write} propagate (the transaction is rolled
-     * back).
+     * ({@link WatchedEntity#belongsTo}: any row of a global entity does), as that row in that value:
+     * locks and checks it in a transaction, then has {@code fill} write the form into {@code draft}
+     * (false: write nothing), checks that the draft still has the row's id and the value as its
+     * subscription key, and runs {@code write} with the transaction's EntityManager; after it the
+     * draft and the row are checked again and the transaction is rolled back if either no longer
+     * is the row in that value. Other exceptions of the runner, of {@code fill} or of {@code write}
+     * propagate (the transaction is rolled back).
      *
      * @param <T> the entity type
      * @param entity the watched entity
      * @param id the row's id
      * @param subscriptionValue the subscription value (e.g. the user's organization)
      * @param loaded the row's state as the form loaded it
-     * @param write writes the row, with the transaction's EntityManager
+     * @param draft a detached copy of the row ({@link #copy}) that {@code fill} writes the form into
+     * @param fill writes the form's values into the draft; false to write nothing (e.g. invalid input)
+     * @param write writes the draft, with the transaction's EntityManager
      * @return whether it was saved, and if not why
      */
-    public <T> Outcome save(WatchedEntity<T> entity, Object id, Object subscriptionValue, RowState loaded,
-                            Predicate<EntityManager> write) {
+    public <T> Outcome save(WatchedEntity<T> entity, Object id, Object subscriptionValue, RowState loaded, T draft,
+                            Predicate<T> fill, BiConsumer<EntityManager, T> write) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(loaded, "loaded");
+        Objects.requireNonNull(draft, "draft");
         if (loaded.type() != entity.type()) {
             throw new IllegalArgumentException(loaded + " is not a state of " + entity.type().getName());
         }
         Outcome[] outcome = new Outcome[1];
-        transactions.inTransaction(entityManager -> outcome[0] = checkAndWrite(entityManager.unwrap(Session.class),
-                entity, id, subscriptionValue, loaded, write));
+        try {
+            transactions.inTransaction(entityManager -> outcome[0] = checkAndWrite(
+                    entityManager.unwrap(Session.class), entity, id, subscriptionValue, loaded, draft, fill, write));
+        } catch (RuntimeException e) {
+            if (!RolledBack.isCause(e)) {
+                throw e;
+            }
+            return Outcome.IDENTITY_CHANGED;
+        }
         if (outcome[0] == null) {
             throw new IllegalStateException("The TransactionRunner " + transactions + " did not run the save");
         }
@@ -150,7 +175,7 @@ public final class SaveGuard {
     }
 
     private <T> Outcome checkAndWrite(Session session, WatchedEntity<T> entity, Object id, Object subscriptionValue,
-                                      RowState loaded, Predicate<EntityManager> write) {
+                                      RowState loaded, T draft, Predicate<T> fill, BiConsumer<EntityManager, T> write) {
         T current = lockAndRead(session, entity, id);
         if (current == null || !entity.belongsTo(current, subscriptionValue)) {
             LOG.debug("Save of {} {} refused: the row was deleted or moved away from {}", entity.entityName(), id,
@@ -162,12 +187,69 @@ public final class SaveGuard {
             LOG.debug("Save of {} {} refused: {} changed since the form loaded it", entity.entityName(), id, changed);
             return Outcome.CHANGED;
         }
-        refreshManagedCopy(session, entity, current);
-        if (!write.test(session)) {
+        if (!fill.test(draft)) {
             return Outcome.DECLINED;
         }
+        String moved = identityChange(session, entity, draft, current, id, subscriptionValue);
+        if (moved != null) {
+            LOG.debug("Save of {} {} refused: the form's values change its {}", entity.entityName(), id, moved);
+            return Outcome.IDENTITY_CHANGED;
+        }
+        refreshManagedCopy(session, entity, current);
+        write.accept(session, draft);
         session.flush();
+        T written = lockAndRead(session, entity, id);
+        String changedBean = identityChange(session, entity, draft, current, id, subscriptionValue);
+        moved = written == null ? "the row's " + entity.idAttribute() + " (no row " + id + " is left)"
+                : !entity.belongsTo(written, subscriptionValue) ? "the row's " + entity.keyAttribute()
+                : changedBean == null ? null : "the bean's " + changedBean;
+        if (moved != null) {
+            LOG.warn("Save of {} {} rolled back: the save's write changed {}; a saver must write the bean it is "
+                    + "given as that row, in the view's subscription value {}", entity.entityName(), id, moved,
+                    subscriptionValue);
+            throw new RolledBack();
+        }
         return Outcome.WRITTEN;
+    }
+
+    /**
+     * What makes {@code draft} no longer the row {@code current} in {@code subscriptionValue}: its id,
+     * primary key or subscription key, named with the change for the log (e.g. {@code "tenant (1 to
+     * 2)"}); null when it still is.
+     */
+    private <T> String identityChange(Session session, WatchedEntity<T> entity, T draft, T current, Object id,
+                                      Object subscriptionValue) {
+        if (!Objects.equals(entity.idOf(draft), id)) {
+            return entity.idAttribute() + " (" + id + " to " + entity.idOf(draft) + ")";
+        }
+        EntityPersister persister = persister(entity);
+        SessionImplementor implementor = session.unwrap(SessionImplementor.class);
+        Object primaryKey = persister.getIdentifier(current, implementor);
+        Object draftKey = persister.getIdentifier(draft, implementor);
+        if (!persister.getIdentifierType().isEqual(primaryKey, draftKey, sessionFactory)) {
+            return persister.getIdentifierPropertyName() + " (" + primaryKey + " to " + draftKey + ")";
+        }
+        if (!entity.belongsTo(draft, subscriptionValue)) {
+            return entity.keyAttribute() + " (" + subscriptionValue + " to " + entity.keyOf(draft) + ")";
+        }
+        return null;
+    }
+
+    /** Thrown into the runner to roll a save's transaction back after its write; never leaves this class. */
+    private static final class RolledBack extends RuntimeException {
+        RolledBack() {
+            super("the save's write changed the row's id or subscription key", null, false, false);
+        }
+
+        /** Whether {@code e} is one, or was caused by one (a runner may wrap what it rethrows). */
+        static boolean isCause(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof RolledBack) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**
