@@ -37,20 +37,7 @@ class DurableResumeTest extends LivePipelineTest {
             int loadsBefore = view.loads.get();
             long reconnectsBefore = node.liveSync.metrics().reconnects();
 
-            List<Long> inserted = new CopyOnWriteArrayList<>();
-            Thread writer = Thread.ofPlatform().name("durable-resume-writer").start(() -> {
-                for (int i = 0; i < ROWS; i++) {
-                    inserted.add(env.insert(1, "row " + i));
-                }
-            });
-            for (int kill = 1; kill <= 2; kill++) {
-                int after = kill * ROWS / 3;
-                await().atMost(LiveTestEnvironment.WAIT).until(() -> inserted.size() >= after);
-                long reconnects = node.liveSync.metrics().reconnects();
-                terminateWalsender(slot);
-                await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.metrics().reconnects() > reconnects);
-            }
-            writer.join(LiveTestEnvironment.WAIT.toMillis());
+            List<Long> inserted = insertWhileKillingTheWalsenderTwice(node, slot);
             assertThat(inserted).hasSize(ROWS);
 
             await().atMost(LiveTestEnvironment.WAIT)
@@ -64,6 +51,28 @@ class DurableResumeTest extends LivePipelineTest {
             assertThat(recorder.events.stream().map(event -> event.id(Long.class)).toList())
                     .as("every insert delivered once, in commit order").isEqualTo(inserted);
             assertThat(recorder.missed).as("nothing reported missed").isEmpty();
+        } finally {
+            dropPermanentSlot(slot);
+        }
+    }
+
+    @Test
+    void transactionsSkippedOnResumeLeaveNoRowCountedInFlight() throws Exception {
+        String slot = TestDatabase.uniqueName("livesync_skipped");
+        try (LiveTestEnvironment.Node node = env.node(env.settings().withSlotName(slot).withTemporarySlot(false))) {
+            await().atMost(LiveTestEnvironment.WAIT).until(node.liveSync::isLive);
+            ItemsView view = TestSessions.openInNewSession(() -> new ItemsView(node.liveSync, 1L, node::load));
+            long skippedBefore = TestAccess.pipeline(node.liveSync).listener().transactionsSkipped();
+
+            insertWhileKillingTheWalsenderTwice(node, slot);
+            await().atMost(LiveTestEnvironment.WAIT)
+                    .until(() -> TestSessions.read(view, view::titles).size() == ROWS);
+            node.quiesce();
+
+            assertThat(TestAccess.pipeline(node.liveSync).listener().transactionsSkipped())
+                    .as("the resumed streams sent again transactions delivered before").isGreaterThan(skippedBefore);
+            assertThat(TestAccess.pipeline(node.liveSync).interestEntries())
+                    .as("what the interest filter holds at quiescence").isZero();
         } finally {
             dropPermanentSlot(slot);
         }
@@ -113,6 +122,30 @@ class DurableResumeTest extends LivePipelineTest {
             env.db.execute("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
             dropPermanentSlot(slot);
         }
+    }
+
+    /**
+     * Inserts {@link #ROWS} rows of tenant 1 on a thread of its own and meanwhile terminates the
+     * node's walsender twice (after a third and two thirds of them), each time until the node
+     * reconnected; returns the ids inserted, in commit order.
+     */
+    private static List<Long> insertWhileKillingTheWalsenderTwice(LiveTestEnvironment.Node node, String slot)
+            throws Exception {
+        List<Long> inserted = new CopyOnWriteArrayList<>();
+        Thread writer = Thread.ofPlatform().name("durable-resume-writer").start(() -> {
+            for (int i = 0; i < ROWS; i++) {
+                inserted.add(env.insert(1, "row " + i));
+            }
+        });
+        for (int kill = 1; kill <= 2; kill++) {
+            int after = kill * ROWS / 3;
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> inserted.size() >= after);
+            long reconnects = node.liveSync.metrics().reconnects();
+            terminateWalsender(slot);
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.metrics().reconnects() > reconnects);
+        }
+        writer.join(LiveTestEnvironment.WAIT.toMillis());
+        return inserted;
     }
 
     /**

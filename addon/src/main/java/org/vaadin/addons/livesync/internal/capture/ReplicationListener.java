@@ -35,8 +35,11 @@ import org.vaadin.addons.livesync.internal.decode.TransactionAssembler;
  * queue is full it stops reading but keeps the connection alive); the <em>delivery</em> thread
  * calls the consumer. A transaction's end LSN is confirmed to the server only after the consumer
  * returned from it (and once more when the listener stops, so that a permanent slot resumes right
- * after it). While nothing is pending, the reader confirms the server's WAL end so that writes to
- * unpublished tables do not make the slot retain WAL. An idle connection gets a status update every
+ * after it), and never past the commit of the oldest transaction the consumer has not finished
+ * with ({@link TransactionConsumer#oldestUnfinished()}, e.g. set aside until it is visible): a
+ * permanent slot sends that one again after a stop or crash. While nothing is pending or waiting,
+ * the reader confirms the server's WAL end so that writes to unpublished tables do not make the
+ * slot retain WAL. An idle connection gets a status update every
  * second, which is how a connection the server closed is noticed.
  * <p>
  * Before starting, and before each reconnect, a {@link Preflight} runs; its problems are logged
@@ -75,12 +78,20 @@ public final class ReplicationListener implements AutoCloseable {
     private final AtomicReference<ReplicationSession> session = new AtomicReference<>();
     /** The end LSN of the last transaction the consumer returned from (delivery thread writes). */
     private final AtomicLong handled = new AtomicLong();
+    /**
+     * What may be confirmed: {@link #handled}, but not past the consumer's oldest unfinished
+     * transaction (delivery thread writes).
+     */
+    private final AtomicLong confirmable = new AtomicLong();
+    /** The consumer's oldest unfinished transaction's commit, or {@link Lsn#INVALID} (delivery thread writes). */
+    private volatile Lsn unfinished = Lsn.INVALID;
     /** A position before which every change was delivered (reader writes, when idle). */
     private final AtomicLong caughtUp = new AtomicLong();
     /** Items (gaps and transactions) the reader put into the handover, and those the delivery thread finished. */
     private final AtomicLong itemsPut = new AtomicLong();
     private final AtomicLong itemsDone = new AtomicLong();
     private final AtomicLong transactionsDelivered = new AtomicLong();
+    private final AtomicLong transactionsSkipped = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     /** The last transaction the consumer returned from (delivery thread writes). */
     private volatile Commit lastCommit;
@@ -268,6 +279,14 @@ public final class ReplicationListener implements AutoCloseable {
     /** {@return transactions handed to the consumer so far} */
     public long transactionsDelivered() {
         return transactionsDelivered.get();
+    }
+
+    /**
+     * {@return transactions a resumed stream sent again and the listener skipped, as delivered by an
+     *     earlier stream, so far}
+     */
+    public long transactionsSkipped() {
+        return transactionsSkipped.get();
     }
 
     /** {@return how many times the stream was re-established after an interruption} */
@@ -533,11 +552,14 @@ public final class ReplicationListener implements AutoCloseable {
                 stall.arrived(); // a keep-alive that reported progress
                 lastReceived = received;
             }
-            Lsn confirmed = handledInThisStream(gapItem);
+            Lsn confirmed = confirmableInThisStream(gapItem);
             if (!assembler.inTransaction() && itemsDone.get() == itemsPut.get()) {
-                // Everything read was handled: the server's WAL end can be confirmed too (heartbeat).
-                confirmed = Lsn.max(confirmed, received);
-                caughtUp.accumulateAndGet(confirmed.asLong(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+                // Everything read was handled (the delivery thread wrote `unfinished` before counting it done)
+                Lsn all = Lsn.max(handledInThisStream(gapItem), received);
+                caughtUp.accumulateAndGet(all.asLong(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+                if (!unfinished.isValid()) {
+                    confirmed = all; // and nothing waits: the server's WAL end can be confirmed too (heartbeat)
+                }
             }
             long now = System.nanoTime();
             if (confirmed.isAfter(current.flushed()) && now - lastConfirm >= CONFIRM_EVERY.toNanos()) {
@@ -558,10 +580,17 @@ public final class ReplicationListener implements AutoCloseable {
         return itemsDone.get() >= gapItem ? Lsn.ofLong(handled.get()) : Lsn.INVALID;
     }
 
-    /** Stopping: confirms what was handled, so that a permanent slot resumes right after it. */
+    private Lsn confirmableInThisStream(long gapItem) {
+        return itemsDone.get() >= gapItem ? Lsn.ofLong(confirmable.get()) : Lsn.INVALID;
+    }
+
+    /**
+     * Stopping: confirms what was handled, so that a permanent slot resumes right after it (or at
+     * the oldest transaction the consumer has not finished with).
+     */
     private void confirmHandled(ReplicationSession current, long gapItem) {
         try {
-            current.confirm(handledInThisStream(gapItem), true);
+            current.confirm(confirmableInThisStream(gapItem), true);
         } catch (SQLException | RuntimeException e) {
             LOG.debug("LiveSync could not confirm the last position on stop: {}", e.toString());
         }
@@ -621,6 +650,10 @@ public final class ReplicationListener implements AutoCloseable {
             } else if (item instanceof Handover.TransactionItem(Transaction tx)) {
                 if (skipThrough.isValid() && !tx.endLsn().isAfter(skipThrough)) {
                     LOG.debug("Skipping transaction {} at {}: already delivered", tx.xid(), tx.endLsn());
+                    transactionsSkipped.incrementAndGet();
+                    if (!tx.isEmpty()) {
+                        call(() -> consumer.onSkipped(tx), "onSkipped(xid " + tx.xid() + ")");
+                    }
                 } else {
                     if (!tx.isEmpty()) {
                         call(() -> consumer.onTransaction(tx), "onTransaction(xid " + tx.xid() + ")");
@@ -631,10 +664,24 @@ public final class ReplicationListener implements AutoCloseable {
                     lastCommit = new Commit(tx.commitLsn(), tx.commitTime());
                 }
             }
+            noteUnfinished(); // before the item counts as done: the reader reads both
             if (item != null) {
                 itemsDone.incrementAndGet();
             }
         }
+    }
+
+    /** Delivery thread: what may be confirmed, after a call of the consumer. */
+    private void noteUnfinished() {
+        Lsn oldest = Lsn.INVALID;
+        try {
+            oldest = Objects.requireNonNullElse(consumer.oldestUnfinished(), Lsn.INVALID);
+        } catch (RuntimeException e) {
+            LOG.error("LiveSync consumer failed in oldestUnfinished(); confirming as if none waited", e);
+        }
+        long done = handled.get();
+        unfinished = oldest;
+        confirmable.set(oldest.isValid() && Lsn.ofLong(done).isAfter(oldest) ? oldest.asLong() : done);
     }
 
     private void call(Runnable action, String what) {

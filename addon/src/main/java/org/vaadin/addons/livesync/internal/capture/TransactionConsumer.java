@@ -1,5 +1,6 @@
 package org.vaadin.addons.livesync.internal.capture;
 
+import org.vaadin.addons.livesync.internal.decode.Lsn;
 import org.vaadin.addons.livesync.internal.decode.Transaction;
 import org.vaadin.addons.livesync.internal.decode.TransactionAssembler;
 
@@ -17,6 +18,31 @@ public interface TransactionConsumer {
      * @param transaction the transaction
      */
     void onTransaction(Transaction transaction);
+
+    /**
+     * A transaction that a resumed stream read again and the listener skips, because an earlier
+     * stream of the same history handed it to {@link #onTransaction} already. Called instead of
+     * {@link #onTransaction}, in stream order, for each such transaction that is not
+     * {@linkplain Transaction#isEmpty() empty}, so that what its reading recorded (e.g. in the
+     * assembler's {@link org.vaadin.addons.livesync.internal.decode.ChangeFilter}) can be let go.
+     *
+     * @param transaction the transaction read again
+     */
+    default void onSkipped(Transaction transaction) {
+    }
+
+    /**
+     * The commit position of the oldest transaction the consumer returned from but has not finished
+     * with (e.g. set aside until it is visible), or {@link Lsn#INVALID} when none waits. The
+     * listener never confirms a position past it to the server, so that a permanent slot sends the
+     * transaction again after a stop or crash. Called on the delivery thread after each call of the
+     * consumer; must be cheap.
+     *
+     * @return the oldest unfinished transaction's commit position, or {@link Lsn#INVALID}
+     */
+    default Lsn oldestUnfinished() {
+        return Lsn.INVALID;
+    }
 
     /**
      * The stream (re)started and changes may have been missed: reload what you show. Comes before

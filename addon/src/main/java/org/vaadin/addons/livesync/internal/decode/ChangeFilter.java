@@ -66,6 +66,27 @@ public interface ChangeFilter {
     RowChange retain(RowChange change);
 
     /**
+     * The assembler keeps the change {@link #retain} returned last: it is part of the transaction
+     * it hands over. Called right after {@link #retain} (and {@link #group}); a filter that tracks
+     * what transactions carry records it here, so that what it records is bounded by the
+     * assembler's limits.
+     *
+     * @param retained the change as the filter kept it
+     */
+    default void kept(RowChange retained) {
+    }
+
+    /**
+     * The assembler drops the change {@link #retain} returned last, because the transaction went
+     * past a limit: the transaction's {@link Overflow} lists its group or table instead. Called for
+     * every such change (possibly millions): it must be cheap and must not keep the change.
+     *
+     * @param retained the change as the filter kept it
+     */
+    default void dropped(RowChange retained) {
+    }
+
+    /**
      * The group a kept change counts against (e.g. the tenant it routes to). When one transaction
      * keeps more than the assembler's per-group limit, the group's further changes are dropped and
      * the transaction lists the group as {@link Overflow#groups() overflowed} instead. {@code null}

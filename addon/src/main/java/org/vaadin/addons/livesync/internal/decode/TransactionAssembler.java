@@ -32,7 +32,9 @@ import org.vaadin.addons.livesync.internal.decode.PgOutputMessage.Update;
  * filter does not watch, and changes it drops, take no memory past their decoding. A transaction
  * keeps at most {@code maxPerGroup} changes of one {@link ChangeFilter#group group} and at most
  * {@code maxTotal} in all; what it drops beyond is summarised in its {@link Overflow}, so one
- * transaction's memory is bounded whatever its size. It also keeps what the server sends only once
+ * transaction's memory is bounded whatever its size. The filter hears which of the changes it
+ * retained are kept ({@link ChangeFilter#kept}) and which are dropped for the limits
+ * ({@link ChangeFilter#dropped}), so that what it records per transaction is bounded too. It also keeps what the server sends only once
  * per session: the {@link Relation}s by OID (a later
  * Relation message for the same OID, e.g. after {@code ALTER TABLE}, replaces the cached one for
  * the changes that follow) and the names of non-built-in types from Type messages (resolved into
@@ -244,22 +246,28 @@ public final class TransactionAssembler {
         if (!overflowedRelations.isEmpty() && overflowedRelations.contains(retained.relation())
                 || changes.size() >= maxTotal) {
             overflowedRelations.add(retained.relation());
-            droppedForLimits++;
+            drop(retained);
             return;
         }
         Object group = filter.group(retained);
         if (group != null) {
             if (overflowedGroups.contains(group)) {
-                droppedForLimits++;
+                drop(retained);
                 return;
             }
             if (groupCounts.merge(group, 1, Integer::sum) > maxPerGroup) {
                 overflowedGroups.add(group);
-                droppedForLimits++;
+                drop(retained);
                 return;
             }
         }
         changes.add(retained);
+        filter.kept(retained);
+    }
+
+    private void drop(RowChange retained) {
+        droppedForLimits++;
+        filter.dropped(retained);
     }
 
     private Relation relationForChange(String what, int oid) {

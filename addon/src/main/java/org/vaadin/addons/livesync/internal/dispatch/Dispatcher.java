@@ -368,15 +368,15 @@ public final class Dispatcher {
             onDelivered.run();
             return;
         }
-        if (!plan.toFetch().isEmpty() || !events.isEmpty() || plan.hasCounts()) {
-            // a count step, too, must be visible when applied: a count that follows it must see it
-            if (!awaitVisible(xid)) {
-                // delivered after later transactions, so as "load the rows and show what they are now"
-                setAside(new Late(xid, plan.reconciled(), events, onDelivered, false, 0, 0));
-                return;
-            }
-            fence.verified(xid);
+        // Every plan waits until the transaction is visible, one that only removes rows or reloads too: a view
+        // queries right after it is applied (a lazy Grid's refresh, a reload, a count), and a query before the
+        // commit is visible would show the rows as they were, and share them through the page cache.
+        if (!awaitVisible(xid)) {
+            // delivered after later transactions, so as "load the rows and show what they are now"
+            setAside(new Late(xid, plan.reconciled(), events, onDelivered, false, 0, 0));
+            return;
         }
+        fence.verified(xid);
         deliver(new Late(xid, plan, events, onDelivered, true, 0, 0));
     }
 

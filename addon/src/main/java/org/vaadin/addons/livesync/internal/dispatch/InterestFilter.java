@@ -1,11 +1,14 @@
 package org.vaadin.addons.livesync.internal.dispatch;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.vaadin.addons.livesync.internal.decode.ChangeFilter;
@@ -42,8 +45,17 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
  * that value, else by (table, any value), so that the assembler's per-group limit turns a flood of
  * one tenant's changes into a reload of exactly that tenant's views.
  * <p>
- * Thread-safe: the reader thread filters; the delivery thread reports when a transaction's rows
- * have reached their views ({@link #done}).
+ * Rows are counted as on their way to a view only for the changes the assembler keeps ({@link #kept}),
+ * so what a transaction counts is bounded by the assembler's limits whatever its size; for the
+ * changes it drops past a limit only their entity type is noted ({@link #dropped}), and until that
+ * transaction is delivered a change of the type whose old key is not known is kept, as while a view
+ * of the type loads (the views concerned reload, and the row may be in what they load). A transaction
+ * that a resumed stream reads again is counted once per reading: each reading that kept a change
+ * is {@linkplain #claim claimed} by the delivery thread in stream order, whether it is delivered or
+ * skipped, and released when its rows reached their views.
+ * <p>
+ * Thread-safe: the reader thread filters; the delivery thread claims each transaction and releases
+ * it when its rows have reached their views.
  */
 final class InterestFilter implements ChangeFilter {
 
@@ -62,19 +74,29 @@ final class InterestFilter implements ChangeFilter {
     private record Row(Class<?> type, Object id) {
     }
 
+    /** What one reading of a transaction counts: its kept rows, and the types of which it dropped changes. */
+    private static final class Reading {
+        final List<Row> rows = new ArrayList<>();
+        final Set<Class<?>> overflowed = new HashSet<>(2);
+    }
+
     private final WatchRegistry registry;
     private final Dispatcher dispatcher;
     private final Fence fence;
     private final EventBus events;
     /** Rows kept by transactions not yet delivered, with how many such changes are in flight. */
     private final Map<Row, Integer> inFlight = new ConcurrentHashMap<>();
-    /** xid → the rows counted in {@link #inFlight} for it. */
-    private final Map<Long, List<Row>> byTransaction = new ConcurrentHashMap<>();
+    /** Entity types of which transactions not yet delivered dropped changes past a limit, with how many such. */
+    private final Map<Class<?>, Integer> overflowing = new ConcurrentHashMap<>();
+    /** xid → its readings not yet claimed, oldest first (each deque changed inside its entry's compute). */
+    private final Map<Long, Deque<Reading>> unclaimed = new ConcurrentHashMap<>();
     /** Row changes of watched tables offered to {@link #retain}, kept or not. */
     private final LongAdder received = new LongAdder();
-    /** Reader thread only: the transaction being filtered, and the last change's entity changes. */
+    /** Reader thread only: the transaction being filtered, its reading (null until it kept or dropped a change), and the last retained change's group and entity changes. */
     private long currentXid;
+    private Reading current;
     private Object lastGroup;
+    private List<EntityChange> lastChanges = List.of();
 
     InterestFilter(WatchRegistry registry, Dispatcher dispatcher, Fence fence, EventBus events) {
         this.registry = registry;
@@ -91,6 +113,7 @@ final class InterestFilter implements ChangeFilter {
     @Override
     public void begin(long xid) {
         currentXid = xid;
+        current = null;
         fence.add(xid);
     }
 
@@ -102,6 +125,7 @@ final class InterestFilter implements ChangeFilter {
             changes = registry.changesOf(change);
         } catch (IllegalArgumentException e) {
             lastGroup = null;
+            lastChanges = List.of();
             return change; // kept whole: the delivery thread reports what cannot be read
         }
         boolean wanted = false;
@@ -111,13 +135,9 @@ final class InterestFilter implements ChangeFilter {
         if (!wanted) {
             return null;
         }
-        // the group before this change counts as in flight itself
         lastGroup = change.kind() == ChangeKind.TRUNCATE ? null : new Group(change.relation().qualifiedName(),
                 changes.size() == 1 ? valueOf(changes.get(0)) : ANY);
-        for (EntityChange entityChange : changes) {
-            countInFlight(entityChange.type(), entityChange.id());
-            countInFlight(entityChange.type(), entityChange.oldId());
-        }
+        lastChanges = changes;
         return change.kind() == ChangeKind.TRUNCATE ? change : reduce(change, changes);
     }
 
@@ -127,19 +147,90 @@ final class InterestFilter implements ChangeFilter {
         return lastGroup;
     }
 
+    /** The assembler keeps the change: its rows are on their way to a view until its transaction is released. */
     @Override
-    public void abandoned(long xid) {
-        done(xid);
+    public void kept(RowChange retained) {
+        Reading reading = reading();
+        for (EntityChange entityChange : lastChanges) {
+            countInFlight(reading, entityChange.type(), entityChange.id());
+            countInFlight(reading, entityChange.type(), entityChange.oldId());
+        }
     }
 
-    /** Delivery thread: the rows of transaction {@code xid} reached their views (or never will). */
-    void done(long xid) {
-        List<Row> rows = byTransaction.remove(xid);
-        if (rows != null) {
-            for (Row row : rows) {
-                inFlight.computeIfPresent(row, (r, n) -> n > 1 ? n - 1 : null);
+    /** The assembler drops the change past a limit: only its types are noted, once per transaction. */
+    @Override
+    public void dropped(RowChange retained) {
+        Reading reading = reading();
+        for (EntityChange entityChange : lastChanges) {
+            if (reading.overflowed.add(entityChange.type())) {
+                overflowing.merge(entityChange.type(), 1, Integer::sum);
             }
         }
+    }
+
+    /** Reader thread: this reading of the current transaction will not be completed; what it counted is released. */
+    @Override
+    public void abandoned(long xid) {
+        Reading reading = current;
+        current = null;
+        if (reading != null && xid == currentXid) {
+            unclaimed.computeIfPresent(xid, (x, readings) -> {
+                readings.removeLastOccurrence(reading);
+                return readings.isEmpty() ? null : readings;
+            });
+            release(reading);
+        }
+    }
+
+    /**
+     * Delivery thread, for each transaction that kept or dropped a change (one that is not
+     * {@linkplain org.vaadin.addons.livesync.internal.decode.Transaction#isEmpty() empty}), in
+     * stream order, whether it is delivered or skipped: takes what its reading counts, and returns
+     * what releases it, to run once its rows reached their views (or never will). Runs nothing more
+     * than once.
+     *
+     * @param xid the transaction's id
+     * @return releases what the transaction counts (idempotent)
+     */
+    Runnable claim(long xid) {
+        Reading[] claimed = new Reading[1];
+        unclaimed.computeIfPresent(xid, (x, readings) -> {
+            claimed[0] = readings.pollFirst();
+            return readings.isEmpty() ? null : readings;
+        });
+        Reading reading = claimed[0];
+        if (reading == null) {
+            return () -> { };
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                release(reading);
+            }
+        };
+    }
+
+    private void release(Reading reading) {
+        for (Row row : reading.rows) {
+            inFlight.computeIfPresent(row, (r, n) -> n > 1 ? n - 1 : null);
+        }
+        for (Class<?> type : reading.overflowed) {
+            overflowing.computeIfPresent(type, (t, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    /** The current transaction's reading, made and indexed when it keeps or drops its first change. */
+    private Reading reading() {
+        if (current == null) {
+            Reading reading = new Reading();
+            unclaimed.compute(currentXid, (x, readings) -> {
+                Deque<Reading> list = readings != null ? readings : new ArrayDeque<>(1);
+                list.addLast(reading);
+                return list;
+            });
+            current = reading;
+        }
+        return current;
     }
 
     /** Row changes of watched tables received since start (a truncate once per table), kept or not. */
@@ -147,9 +238,13 @@ final class InterestFilter implements ChangeFilter {
         return received.sum();
     }
 
-    /** Rows counted as in flight: zero once every kept change was delivered. */
-    int inFlight() {
-        return inFlight.size();
+    /**
+     * What the filter holds for transactions not yet delivered: rows counted in flight, entity
+     * types noted as overflowing, and transactions read but not yet claimed. Zero once every
+     * transaction read was delivered or skipped.
+     */
+    int entries() {
+        return inFlight.size() + overflowing.size() + unclaimed.size();
     }
 
     private boolean concerns(EntityChange change) {
@@ -175,7 +270,7 @@ final class InterestFilter implements ChangeFilter {
         }
         // in flight before held: the delivery thread marks the row held before it stops counting it in flight
         return inFlight.containsKey(new Row(type, id)) || dispatcher.isHeld(type, id)
-                || orLoading && dispatcher.isLoading(type);
+                || orLoading && (dispatcher.isLoading(type) || overflowing.containsKey(type));
     }
 
     /** The one subscription value every view this change may concern has, or {@link #ANY}. */
@@ -188,7 +283,8 @@ final class InterestFilter implements ChangeFilter {
         if (change.oldKeyKnown()) {
             values.add(change.oldKey());
         } else if (change.kind() != ChangeKind.INSERT) {
-            if (change.id() != null && inFlight.containsKey(new Row(type, change.id())) || dispatcher.isLoading(type)) {
+            if (change.id() != null && inFlight.containsKey(new Row(type, change.id())) || dispatcher.isLoading(type)
+                    || overflowing.containsKey(type)) {
                 return ANY;
             }
             if (change.id() != null) {
@@ -198,11 +294,11 @@ final class InterestFilter implements ChangeFilter {
         return values.size() == 1 ? values.iterator().next() : ANY;
     }
 
-    private void countInFlight(Class<?> type, Object id) {
+    private void countInFlight(Reading reading, Class<?> type, Object id) {
         if (id != null) {
             Row row = new Row(type, id);
             inFlight.merge(row, 1, Integer::sum);
-            byTransaction.computeIfAbsent(currentXid, x -> new ArrayList<>()).add(row);
+            reading.rows.add(row);
         }
     }
 

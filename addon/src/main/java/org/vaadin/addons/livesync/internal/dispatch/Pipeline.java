@@ -24,6 +24,7 @@ import org.vaadin.addons.livesync.ReloadCause;
 import org.vaadin.addons.livesync.internal.capture.Gap;
 import org.vaadin.addons.livesync.internal.capture.ReplicationListener;
 import org.vaadin.addons.livesync.internal.capture.TransactionConsumer;
+import org.vaadin.addons.livesync.internal.decode.Lsn;
 import org.vaadin.addons.livesync.internal.decode.Overflow;
 import org.vaadin.addons.livesync.internal.decode.Relation;
 import org.vaadin.addons.livesync.internal.decode.RowChange;
@@ -159,6 +160,14 @@ public final class Pipeline implements AutoCloseable {
     /** {@return row changes of watched tables received from the stream since start, before any was filtered out} */
     public long rowsReceived() {
         return interest.received();
+    }
+
+    /**
+     * {@return what the interest filter holds for transactions read but not yet delivered (rows on their way to a
+     *     view, and the like): zero once every transaction read was delivered or skipped}
+     */
+    public int interestEntries() {
+        return interest.entries();
     }
 
     /** {@return the replication listener: state, problems and counters} */
@@ -320,6 +329,9 @@ public final class Pipeline implements AutoCloseable {
     /** Delivery-thread adapter from the listener to the dispatcher. */
     private final class Consumer implements TransactionConsumer {
 
+        /** Delivery thread only: transactions handed to the dispatcher and not yet delivered (set aside), oldest first. */
+        private final Set<Unfinished> unfinished = new LinkedHashSet<>();
+
         @Override
         public TransactionAssembler newAssembler() {
             // a group is one (table, subscription value): past maxPending changes its views reload anyway
@@ -328,6 +340,13 @@ public final class Pipeline implements AutoCloseable {
 
         @Override
         public void onTransaction(Transaction transaction) {
+            Unfinished waiting = new Unfinished(transaction.commitLsn());
+            Runnable release = interest.claim(transaction.xid());
+            Runnable delivered = () -> {
+                unfinished.remove(waiting);
+                release.run();
+            };
+            unfinished.add(waiting);
             try {
                 dispatcher.retryLate();
                 List<EntityChange> changes = new ArrayList<>(transaction.changes().size());
@@ -340,9 +359,9 @@ public final class Pipeline implements AutoCloseable {
                 }
                 dispatcher.dispatch(changes, overflowed(transaction.overflow()), transaction.xid(),
                         transaction.commitTime(), events.select(changes, transaction.commitTime(), typesOf(transaction.overflow())),
-                        () -> interest.done(transaction.xid()));
+                        delivered);
             } catch (RuntimeException e) {
-                interest.done(transaction.xid());
+                delivered.run();
                 events.interrupted();
                 LOG.error("Pipeline could not route transaction {} (xid {}); every view reloads to stay correct",
                         transaction.commitLsn(), transaction.xid(), e);
@@ -391,6 +410,16 @@ public final class Pipeline implements AutoCloseable {
         }
 
         @Override
+        public void onSkipped(Transaction transaction) {
+            interest.claim(transaction.xid()).run();
+        }
+
+        @Override
+        public Lsn oldestUnfinished() {
+            return unfinished.isEmpty() ? Lsn.INVALID : unfinished.iterator().next().commit();
+        }
+
+        @Override
         public boolean hasPendingWork() {
             return dispatcher.hasLateWork();
         }
@@ -414,6 +443,19 @@ public final class Pipeline implements AutoCloseable {
             if (!gap.initial()) {
                 events.interrupted();
             }
+        }
+    }
+
+    /** A transaction handed to the dispatcher and not yet delivered; compared by identity (a stream may read one again). */
+    private static final class Unfinished {
+        private final Lsn commit;
+
+        Unfinished(Lsn commit) {
+            this.commit = commit;
+        }
+
+        Lsn commit() {
+            return commit;
         }
     }
 }

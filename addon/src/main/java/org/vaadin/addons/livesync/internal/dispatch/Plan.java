@@ -74,11 +74,6 @@ final class Plan {
         }
     }
 
-    /** {@return whether it tells a counting subscription anything about its count} */
-    boolean hasCounts() {
-        return !counts.isEmpty() || !countsUnknown.isEmpty();
-    }
-
     /** {@return the net count change per counting subscription} */
     Map<Subscription<?>, Integer> counts() {
         return counts;

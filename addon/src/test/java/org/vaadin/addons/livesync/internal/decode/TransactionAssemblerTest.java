@@ -489,10 +489,22 @@ class TransactionAssemblerTest {
         assertThat(relation.remaining()).isEqualTo(remaining);
     }
 
-    /** Keeps orders only, reduced to their id, grouped by their note; counts what it was offered. */
+    /** Keeps orders only, reduced to their id, grouped by their note; counts what it was offered, kept and dropped. */
     private static final class OrdersById implements ChangeFilter {
         int offered;
         long begun;
+        final List<String> kept = new java.util.ArrayList<>();
+        final List<String> dropped = new java.util.ArrayList<>();
+
+        @Override
+        public void kept(RowChange retained) {
+            kept.add(retained.newRow().text("id"));
+        }
+
+        @Override
+        public void dropped(RowChange retained) {
+            dropped.add(retained.newRow().text("id"));
+        }
 
         @Override
         public boolean watches(Relation relation) {
@@ -558,6 +570,25 @@ class TransactionAssemblerTest {
         assertThat(tx.overflow().relations()).isEmpty();
         assertThat(tx.overflow().dropped()).isEqualTo(3);
         assertThat(tx.isEmpty()).isFalse();
+    }
+
+    @Test
+    void theFilterHearsWhichRetainedChangesAreKeptAndWhichAreDroppedForTheLimits() {
+        OrdersById filter = new OrdersById();
+        TransactionAssembler limited = new TransactionAssembler(filter, 2, 4);
+        limited.accept(ordersRelation());
+        limited.accept(beginTx());
+        for (int i = 1; i <= 4; i++) {
+            limited.accept(insert(ORDERS, String.valueOf(i), "big", "1.00"));
+        }
+        for (int i = 5; i <= 8; i++) {
+            limited.accept(insert(ORDERS, String.valueOf(i), "note " + i, "1.00"));
+        }
+        Transaction tx = limited.accept(commitTx());
+
+        assertThat(filter.kept).as("what the transaction carries").containsExactly("1", "2", "5", "6")
+                .isEqualTo(tx.changes().stream().map(c -> c.newRow().text("id")).toList());
+        assertThat(filter.dropped).as("past the group's and then the total limit").containsExactly("3", "4", "7", "8");
     }
 
     @Test
