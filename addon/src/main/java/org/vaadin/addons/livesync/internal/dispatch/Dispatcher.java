@@ -268,6 +268,15 @@ public final class Dispatcher {
         return held.size();
     }
 
+    /** {@return subscriptions loading right now (a first load, a reload, a lazy page): zero when none is} */
+    public int loadingViews() {
+        int sum = 0;
+        for (Set<Subscription<?>> ofType : loading.values()) {
+            sum += ofType.size();
+        }
+        return sum;
+    }
+
     /** {@return database queries issued to load changed rows since start} */
     public long queries() {
         return queries;
