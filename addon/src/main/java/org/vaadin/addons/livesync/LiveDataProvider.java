@@ -251,8 +251,32 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         return entity().idOf(item);
     }
 
+    /**
+     * Fetches a page (through the page cache) and holds its rows. The view counts as loading from
+     * before the query until its rows are held, so that a delete committed meanwhile of a row the
+     * page shows still reaches it. A fetch that throws is retried after a backoff (the view counting
+     * as resyncing meanwhile) and rethrown to the Grid.
+     */
     @Override
     protected Stream<T> fetchFromBackEnd(Query<T, F> query) {
+        Subscription<T> fetching = subscription;
+        if (fetching == null) {
+            return fetchPage(query).stream(); // not live: a plain lazy provider
+        }
+        fetching.loading();
+        try {
+            List<T> rows = fetchPage(query);
+            fetching.succeeded();
+            return rows.stream();
+        } catch (RuntimeException e) {
+            fetching.failed(e);
+            throw e;
+        } finally {
+            fetching.loaded();
+        }
+    }
+
+    private List<T> fetchPage(Query<T, F> query) {
         Object subscriptionValue = subscriptionValue();
         awaitFence();
         sortedBy = sortAttributes(query.getSortOrders());
@@ -266,7 +290,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             rows = hook.sync(new ArrayList<>(rows));
         }
         hold(rows);
-        return rows.stream();
+        return rows;
     }
 
     @Override
@@ -529,12 +553,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                 engine.dispatcher().countChanges(subscription);
             }
             kept = null; // counted at the next size request
+            if (valueChanged) {
+                held.clear(); // the former value's rows: before holding, or the new value's views would route them here
+            }
             subscription.hold(held.keySet());
             subscription.loaded();
             fenceDue = true;
-            if (valueChanged) {
-                held.clear();
-            }
             if (attachedBefore) {
                 refreshAll(); // changes while it was detached did not reach it
             }

@@ -26,7 +26,12 @@ public enum ReloadCause {
     /** Routing a transaction failed: every view reloads to stay correct (the log says why). */
     ERROR("error"),
     /** The application asked for it ({@code reload()} of a list, a bean, a scope or a view). */
-    REQUESTED("requested");
+    REQUESTED("requested"),
+    /**
+     * A load of the view failed (its loader threw: the database away a moment): it is tried again,
+     * after a backoff, until one succeeds.
+     */
+    RETRY("retry");
 
     private final String tag;
 

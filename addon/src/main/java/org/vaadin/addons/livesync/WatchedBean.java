@@ -395,11 +395,17 @@ public final class WatchedBean<T> extends Watch {
         load();
     }
 
-    /** Loads the record: first, on request, or when a change cannot be applied one by one. */
+    /**
+     * Loads the record: first, on request, or when a change cannot be applied one by one (a failure
+     * is retried: {@link Subscription#load}).
+     */
     private void load() {
-        if (subscription == null) {
-            return;
+        if (subscription != null) {
+            subscription.load(this::fill);
         }
+    }
+
+    private void fill() {
         if (hasChanges()) {
             subscription.hold(List.of(id));
             subscription.beforeLoad();

@@ -182,7 +182,12 @@ public final class WatchedList<T> extends Watch {
         show(null);
     }
 
-    /** Loads the list again through its loader (e.g. after the loader's own criteria changed). */
+    /**
+     * Loads the list again through its loader (e.g. after the loader's own criteria changed). If the
+     * loader throws, the list keeps what it shows, the failure is logged, and the load is tried
+     * again after a backoff until it succeeds (the {@link LiveSync#liveState() live state} counts
+     * the list as resyncing meanwhile).
+     */
     @Override
     public void reload() {
         if (subscription != null) {
@@ -191,11 +196,18 @@ public final class WatchedList<T> extends Watch {
         load();
     }
 
-    /** Loads it through its loader: first, on request, or when a change cannot be applied one by one. */
+    /**
+     * Loads it through its loader: first, on request, or when a change cannot be applied one by one
+     * (a failure is retried: {@link Subscription#load}).
+     */
     private void load() {
-        if (subscription == null) {
-            return;
+        if (subscription != null && subscription.load(this::fill)) {
+            show(new ListChange<>(List.of(), Set.of(), Set.of(), false, true));
         }
+    }
+
+    /** Loads the rows and holds them (the list counts as loading meanwhile); on failure, {@link #rows} stay. */
+    private void fill() {
         if (ids != null) {
             subscription.hold(ids); // before the load: a change that follows must find this list
         }
@@ -210,7 +222,6 @@ public final class WatchedList<T> extends Watch {
             subscription.releaseAll();
             subscription.hold(positions.keySet());
         }
-        show(new ListChange<>(List.of(), Set.of(), Set.of(), false, true));
     }
 
     /** Stops keeping it live (it keeps what it shows) and removes it from its scope. */

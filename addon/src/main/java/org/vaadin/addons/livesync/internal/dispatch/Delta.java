@@ -8,12 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 import org.vaadin.addons.livesync.ReloadCause;
 
 /**
  * What changed for one subscription since it was last applied: rows to put (by id, the latest
- * state, each instance this subscription's own), ids to remove, whether the whole list was
+ * state, each instance this subscription's own), ids to remove, ids to remove only if the view
+ * holds them when the delta is applied ({@link #settleRemovals}), whether the whole list was
  * emptied first (TRUNCATE), or whether it must reload from scratch (a gap in the stream, or more
  * pending changes than are worth keeping). Several transactions' deltas merge into one, latest
  * wins, so a slow UI converges to the latest state with bounded memory.
@@ -37,6 +39,11 @@ public final class Delta<T> {
 
     private final Map<Object, T> puts = new LinkedHashMap<>();
     private final Map<Object, Boolean> removals = new LinkedHashMap<>();
+    /**
+     * Rows to remove only if the view holds them when it applies the delta: a row it may be about to
+     * show (it was loading) or one whose tenant was not known. Never handed to the view as such.
+     */
+    private final Map<Object, Boolean> removalsIfHeld = new LinkedHashMap<>();
     /** Rows marked as pending on the subscription for this delta's puts: settled once it is applied. */
     private final Map<Object, Integer> marks = new HashMap<>();
     private List<CountStep> countSteps = List.of();
@@ -85,18 +92,20 @@ public final class Delta<T> {
 
     /** {@return whether nothing is in it} */
     public boolean isEmpty() {
-        return !reload && !cleared && puts.isEmpty() && removals.isEmpty() && countSteps.isEmpty() && !countUnknown;
+        return !reload && !cleared && puts.isEmpty() && removals.isEmpty() && removalsIfHeld.isEmpty()
+                && countSteps.isEmpty() && !countUnknown;
     }
 
     /** How many row operations it holds: the measure for coalescing. */
     int size() {
-        return puts.size() + removals.size();
+        return puts.size() + removals.size() + removalsIfHeld.size();
     }
 
     void put(Object id, T entity) {
         Objects.requireNonNull(id, "id");
         if (!reload) {
             removals.remove(id);
+            removalsIfHeld.remove(id);
             puts.put(id, entity);
         }
     }
@@ -104,8 +113,31 @@ public final class Delta<T> {
     void remove(Object id) {
         if (!reload && id != null) {
             puts.remove(id);
+            removalsIfHeld.remove(id);
             removals.put(id, Boolean.TRUE);
         }
+    }
+
+    /** Removes the row if the view holds it when it applies the delta (see {@link #settleRemovals}). */
+    void removeIfHeld(Object id) {
+        if (!reload && id != null && !removals.containsKey(id)) {
+            puts.remove(id);
+            removalsIfHeld.put(id, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * UI thread, right before the view applies the delta (after any load it was running): the rows
+     * to remove only if held become removals when {@code holds} says the view holds them, and are
+     * dropped otherwise, unseen by the view.
+     */
+    void settleRemovals(Predicate<Object> holds) {
+        removalsIfHeld.keySet().forEach(id -> {
+            if (holds.test(id)) {
+                removals.put(id, Boolean.TRUE);
+            }
+        });
+        removalsIfHeld.clear();
     }
 
     /** Records what transaction {@code xid} did to the subscription's row count. */
@@ -129,6 +161,7 @@ public final class Delta<T> {
         if (!reload) {
             puts.clear();
             removals.clear();
+            removalsIfHeld.clear();
             cleared = true;
         }
     }
@@ -143,6 +176,7 @@ public final class Delta<T> {
         cleared = false;
         puts.clear();
         removals.clear();
+        removalsIfHeld.clear();
         countSteps = List.of();
         countUnknown = false;
     }
@@ -190,12 +224,13 @@ public final class Delta<T> {
             markCountUnknown();
         }
         later.removals.keySet().forEach(this::remove);
+        later.removalsIfHeld.keySet().forEach(this::removeIfHeld);
         later.puts.forEach(this::put);
     }
 
     @Override
     public String toString() {
         return reload ? "Delta[reload]" : "Delta[" + (cleared ? "cleared, " : "") + "puts " + puts.keySet()
-                + ", removals " + removals.keySet() + "]";
+                + ", removals " + removals.keySet() + ", if held " + removalsIfHeld.keySet() + "]";
     }
 }

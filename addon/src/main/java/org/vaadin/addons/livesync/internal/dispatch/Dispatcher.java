@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -45,6 +46,12 @@ import com.vaadin.flow.shared.Registration;
  * the one key {@link WatchedEntity#GLOBAL} that all its subscriptions register under.) All of one
  * transaction's changes for a UI travel in one {@code UI.access}.
  * <p>
+ * A view never hears of another tenant's row, not even its id: views that may not show a row — those
+ * {@linkplain Subscription#load loading} when a delete or move without its old key comes, and all
+ * views of the type when an update's key is an unchanged TOAST value — are told to remove it only
+ * if they hold it when they apply the change ({@link Delta#settleRemovals}). A view whose load
+ * failed is reloaded after a backoff ({@link #retryLoad}).
+ * <p>
  * Bounds: a subscription that a transaction gives more than {@code maxPending} row operations
  * reloads instead (no rows are loaded or copied for it). A transaction that is not visible yet
  * (synchronous replication waiting on a standby) is set aside and delivered once it is, without
@@ -64,6 +71,8 @@ public final class Dispatcher {
     /** Transactions set aside at most; past it the delivery thread waits for the oldest. */
     static final int MAX_LATE = 1_000;
     private static final long VISIBLE_WAIT_NANOS = 20_000_000L;
+    /** The longest wait before a failed load is tried again. */
+    private static final long MAX_RETRY_MILLIS = 10_000L;
 
     private final EntityFetcher fetcher;
     private final ReloadGate reloadGate;
@@ -77,7 +86,11 @@ public final class Dispatcher {
     private final Map<Class<?>, Map<Object, SubscriptionSet>> heldOnly = new ConcurrentHashMap<>();
     /** entity type → id → the values under which views hold that row. */
     private final HeldIndex held = new HeldIndex();
-    /** entity type → subscriptions whose first load is not done yet. */
+    /**
+     * entity type → subscriptions loading right now: registered and not loaded yet, or running a
+     * load (a reload, a lazy page). A delete or move whose old key the WAL lacks reaches them too,
+     * as a removal applied only if they hold the row once loaded.
+     */
     private final Map<Class<?>, Set<Subscription<?>>> loading = new ConcurrentHashMap<>();
     private final Map<UI, UiMailbox> mailboxes = new ConcurrentHashMap<>();
     private final Set<Subscription<?>> all = ConcurrentHashMap.newKeySet();
@@ -89,6 +102,8 @@ public final class Dispatcher {
     private volatile int lateCount;
 
     private final Executor uiExecutor;
+    /** Runs a task after a delay, off the delivery thread: the retries of failed loads. */
+    private final BiConsumer<Duration, Runnable> later;
     /** Told when a UI went away with changes pending: one for every mailbox. */
     private final Consumer<UiMailbox> onDetached = this::detached;
     private final PageCache pages = new PageCache();
@@ -100,7 +115,7 @@ public final class Dispatcher {
     }
 
     Dispatcher(EntityFetcher fetcher, XidVisibility visibility, BadRows badRows, int maxPendingPerSubscription,
-               Executor uiExecutor, int maxConcurrentReloads) {
+               Executor uiExecutor, int maxConcurrentReloads, BiConsumer<Duration, Runnable> later) {
         this.reloadGate = new ReloadGate(maxConcurrentReloads);
         this.fetcher = fetcher;
         this.visibility = visibility;
@@ -108,6 +123,7 @@ public final class Dispatcher {
         this.loader = new RowLoader(fetcher, badRows);
         this.maxPendingPerSubscription = maxPendingPerSubscription;
         this.uiExecutor = uiExecutor;
+        this.later = later;
     }
 
     Fence fence() {
@@ -175,7 +191,7 @@ public final class Dispatcher {
                     + entity.keyAttribute() + " is a " + entity.keyType().getSimpleName()
                     + ": pass a value of that type, or no row would ever match");
         }
-        Subscription<T> subscription = new Subscription<>(this, ui, entity, routed, sink, description);
+        Subscription<T> subscription = new Subscription<>(this, ui, entity, routed, sink, description, byValueToo);
         mailboxes.compute(ui, (u, mailbox) -> {
             UiMailbox box = mailbox != null ? mailbox : new UiMailbox(u, maxPendingPerSubscription, uiExecutor, stats, onDetached);
             box.subscribed(subscription);
@@ -266,6 +282,15 @@ public final class Dispatcher {
     /** {@return entries in the held-id index, over all entity types} */
     public int heldIndexSize() {
         return held.size();
+    }
+
+    /** {@return subscriptions loading right now (a first load, a reload, a lazy page): zero when none is} */
+    public int loadingViews() {
+        int sum = 0;
+        for (Set<Subscription<?>> ofType : loading.values()) {
+            sum += ofType.size();
+        }
+        return sum;
     }
 
     /** {@return database queries issued to load changed rows since start} */
@@ -555,12 +580,14 @@ public final class Dispatcher {
                 }
             }
             case INSERT, UPDATE -> {
+                // views that may not show the row: told of it only if they hold it (Plan.Op#ifHeld)
+                Set<Subscription<?>> unsure = new LinkedHashSet<>();
                 if (change.newKeyKnown()) {
                     targets.addAll(subscribers(type, change.newKey()));
                 } else {
-                    targets.addAll(allOf(type));
+                    unsure.addAll(allOf(type)); // its tenant is known once it is loaded
                 }
-                addOldSide(change, targets);
+                addOldSide(change, targets, unsure);
                 if (change.oldId() != null) {
                     Set<Subscription<?>> oldHolders = new LinkedHashSet<>();
                     addHolders(type, change.oldId(), oldHolders);
@@ -569,16 +596,13 @@ public final class Dispatcher {
                     }
                 }
                 if (change.id() != null) {
-                    for (Subscription<?> s : targets) {
-                        plan.add(s, new Plan.Op(ChangeKind.UPDATE, change.id()));
-                    }
+                    addOps(plan, ChangeKind.UPDATE, change.id(), targets, unsure);
                 }
             }
             case DELETE -> {
-                addOldSide(change, targets);
-                for (Subscription<?> s : targets) {
-                    plan.add(s, new Plan.Op(ChangeKind.DELETE, change.id()));
-                }
+                Set<Subscription<?>> unsure = new LinkedHashSet<>();
+                addOldSide(change, targets, unsure);
+                addOps(plan, ChangeKind.DELETE, change.id(), targets, unsure);
             }
         }
     }
@@ -598,18 +622,35 @@ public final class Dispatcher {
         }
     }
 
-    /** The views that may show the row as it was: by its old key when known, else by who holds it. */
-    private void addOldSide(EntityChange change, Set<Subscription<?>> targets) {
+    /** The operation for each target, and for each unsure one that is no target as well, applied only if it holds the row. */
+    private static void addOps(Plan plan, ChangeKind kind, Object id, Set<Subscription<?>> targets,
+                               Set<Subscription<?>> unsure) {
+        for (Subscription<?> s : targets) {
+            plan.add(s, new Plan.Op(kind, id));
+        }
+        for (Subscription<?> s : unsure) {
+            if (!targets.contains(s)) {
+                plan.add(s, new Plan.Op(kind, id, true));
+            }
+        }
+    }
+
+    /**
+     * The views that may show the row as it was: by its old key when known, else by who holds it —
+     * and, into {@code unsure}, the views loading right now, which may be about to show it (the
+     * removal is applied after their load, only if they hold the row then).
+     */
+    private void addOldSide(EntityChange change, Set<Subscription<?>> targets, Set<Subscription<?>> unsure) {
         Class<?> type = change.type();
+        if (!change.oldKeyKnown() && change.kind() != ChangeKind.INSERT) {
+            // read before the holders: a view holds what it loaded before it stops loading
+            unsure.addAll(loading.getOrDefault(type, Set.of()));
+        }
         if (change.oldKeyKnown()) {
             targets.addAll(subscribers(type, change.oldKey()));
         }
         if (change.id() != null) {
             addHolders(type, change.id(), targets);
-        }
-        if (!change.oldKeyKnown()) {
-            // a view still loading may be about to show the row: the removal is applied after its load
-            targets.addAll(loading.getOrDefault(type, Set.of()));
         }
     }
 
@@ -622,7 +663,13 @@ public final class Dispatcher {
         for (Plan.Op op : ops) {
             switch (op.kind()) {
                 case TRUNCATE -> delta.clear();
-                case DELETE -> delta.remove(op.id());
+                case DELETE -> {
+                    if (op.ifHeld()) {
+                        delta.removeIfHeld(op.id());
+                    } else {
+                        delta.remove(op.id());
+                    }
+                }
                 default -> {
                     Object row = rows.get(op.id());
                     if (row != null && entity.belongsTo(row, subscription.value())) {
@@ -631,6 +678,8 @@ public final class Dispatcher {
                         // follows before then must find this view too
                         subscription.markPending(op.id());
                         delta.mark(op.id());
+                    } else if (op.ifHeld()) {
+                        delta.removeIfHeld(op.id()); // maybe another tenant's row: only if the view holds it
                     } else {
                         delta.remove(op.id());
                     }
@@ -665,7 +714,7 @@ public final class Dispatcher {
         return held.isHeld(type, id);
     }
 
-    /** Whether a view of the type is still loading for the first time. */
+    /** Whether a view of the type is loading right now (registered and not loaded yet, or running a load). */
     boolean isLoading(Class<?> type) {
         Set<Subscription<?>> set = loading.get(type);
         return set != null && !set.isEmpty();
@@ -726,11 +775,44 @@ public final class Dispatcher {
         held.remove(subscription.entity().type(), id, subscription.value());
     }
 
+    /** The subscription runs a load (UI thread): until {@link #loaded}, it is {@linkplain #isLoading loading}. */
+    void loading(Subscription<?> subscription) {
+        Set<Subscription<?>> set = loading.computeIfAbsent(subscription.entity().type(), t -> ConcurrentHashMap.newKeySet());
+        set.add(subscription);
+        if (subscription.isClosed()) {
+            set.remove(subscription); // closed meanwhile: unregister may have removed it before it was added
+        }
+    }
+
     void loaded(Subscription<?> subscription) {
         Set<Subscription<?>> set = loading.get(subscription.entity().type());
         if (set != null) {
             set.remove(subscription);
         }
+    }
+
+    /**
+     * A load of the subscription failed ({@code attempt} times in a row; UI thread): logs it and
+     * reloads the subscription after a backoff (0.1 s doubling up to 10 s), through its sink as a
+     * {@link ReloadCause#RETRY} reload, unless it was closed by then.
+     */
+    void retryLoad(Subscription<?> subscription, int attempt, RuntimeException failure) {
+        long backoff = Math.min(MAX_RETRY_MILLIS, 100L << Math.min(attempt - 1, 7));
+        if (attempt == 1) {
+            LOG.error("LiveSync could not load {} ({}); trying again in {} ms", subscription.description(),
+                    interest(subscription), backoff, failure);
+        } else {
+            LOG.warn("LiveSync could not load {} ({}) again, {} times in a row ({}); trying again in {} ms",
+                    subscription.description(), interest(subscription), attempt, BadRows.rootMessage(failure), backoff);
+        }
+        later.accept(Duration.ofMillis(backoff), () -> {
+            UiMailbox mailbox = mailboxes.get(subscription.ui());
+            if (mailbox != null && !subscription.isClosed()) {
+                Delta<?> reload = new Delta<>();
+                reload.markReload(ReloadCause.RETRY);
+                mailbox.post(Map.of(subscription, reload));
+            }
+        });
     }
 
     void unregister(Subscription<?> subscription) {

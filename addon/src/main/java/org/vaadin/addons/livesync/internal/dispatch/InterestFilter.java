@@ -28,7 +28,7 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
  * <ul>
  * <li>an insert or update is kept when its new or old subscription key has views, when a view
  * holds the row, or — if its old key is not in the WAL — when the row is on its way to a view or a
- * view of its type is still loading;</li>
+ * view of its type is loading (registered and not loaded yet, or running a load);</li>
  * <li>a delete likewise by its old key, the views holding the row, the row being on its way, or a
  * loading view;</li>
  * <li>an update or delete without its old key, while views keep a count by the changes (the first
@@ -263,14 +263,15 @@ final class InterestFilter implements ChangeFilter {
         };
     }
 
-    /** Whether a view may show the row: it is on its way to one (checked first), held by one, or a view is loading. */
+    /** Whether a view may show the row: a view is loading, it is on its way to one, or held by one (checked in that order). */
     private boolean mayBeShown(Class<?> type, Object id, boolean orLoading) {
         if (id == null) {
             return false;
         }
-        // in flight before held: the delivery thread marks the row held before it stops counting it in flight
-        return inFlight.containsKey(new Row(type, id)) || dispatcher.isHeld(type, id)
-                || orLoading && (dispatcher.isLoading(type) || overflowing.containsKey(type));
+        // loading before held: a view holds what it loaded before it stops loading; in flight before
+        // held: the delivery thread marks the row held before it stops counting it in flight
+        return orLoading && (dispatcher.isLoading(type) || overflowing.containsKey(type))
+                || inFlight.containsKey(new Row(type, id)) || dispatcher.isHeld(type, id);
     }
 
     /** The one subscription value every view this change may concern has, or {@link #ANY}. */
@@ -283,8 +284,8 @@ final class InterestFilter implements ChangeFilter {
         if (change.oldKeyKnown()) {
             values.add(change.oldKey());
         } else if (change.kind() != ChangeKind.INSERT) {
-            if (change.id() != null && inFlight.containsKey(new Row(type, change.id())) || dispatcher.isLoading(type)
-                    || overflowing.containsKey(type)) {
+            if (dispatcher.isLoading(type) || overflowing.containsKey(type)
+                    || change.id() != null && inFlight.containsKey(new Row(type, change.id()))) {
                 return ANY;
             }
             if (change.id() != null) {

@@ -80,7 +80,7 @@ public final class Pipeline implements AutoCloseable {
         this.uiExecutor = Executors.newFixedThreadPool(delivery.uiThreads(),
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
         this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, delivery.maxPending(),
-                uiExecutor, delivery.maxConcurrentReloads());
+                uiExecutor, delivery.maxConcurrentReloads(), this::later);
         this.events = new EventBus(registry.entities().stream().map(WatchedEntity::type).collect(Collectors.toSet()));
         this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence(), events);
         CaptureSettings capture = settings.capture();

@@ -22,8 +22,18 @@ import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
  */
 final class Plan {
 
-    /** One planned row operation: TRUNCATE (no id), DELETE, or UPDATE (load the row and put or remove it). */
-    record Op(ChangeKind kind, Object id) {
+    /**
+     * One planned row operation: TRUNCATE (no id), DELETE, or UPDATE (load the row and put or remove
+     * it). {@code ifHeld}: the subscription was targeted only because it may be about to show the row
+     * (it is loading) or the row's tenant is not known yet (an unchanged TOAST key): a removal it
+     * leads to is applied only if the view holds the row by then, so that a view never hears of a
+     * row of another tenant.
+     */
+    record Op(ChangeKind kind, Object id, boolean ifHeld) {
+
+        Op(ChangeKind kind, Object id) {
+            this(kind, id, false);
+        }
     }
 
     private final int maxOps;
@@ -130,7 +140,7 @@ final class Plan {
                 if (op.kind() == ChangeKind.TRUNCATE) {
                     late.reload(subscription, ReloadCause.LATE_VISIBILITY);
                 } else {
-                    late.add(subscription, new Op(ChangeKind.UPDATE, op.id()));
+                    late.add(subscription, new Op(ChangeKind.UPDATE, op.id(), op.ifHeld()));
                 }
             }
         });

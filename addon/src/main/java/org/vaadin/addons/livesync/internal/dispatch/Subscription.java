@@ -19,9 +19,15 @@ import com.vaadin.flow.component.UI;
  * for the UI until the UI has applied that put and released the row, so that a change following
  * it is never routed past the view.
  * <p>
+ * A subscription to every row of its value is <em>loading</em> from its registration until
+ * {@link #loaded()}, and while it runs a {@link #load} (a reload, a lazy page): a delete or a move
+ * away whose old key the WAL does not carry then reaches it too, as a removal applied only if the
+ * view holds the row once the load is done. A load that fails is logged and tried again after a
+ * backoff, the view counting as resyncing until one succeeds.
+ * <p>
  * Thread-safe: the held marks change under the subscription's own lock, and nothing is indexed
- * once it is closed. {@link #hold}, {@link #release} and {@link #loaded} are meant for the UI
- * thread; {@link #close()} may be called from any thread and is idempotent.
+ * once it is closed. {@link #hold}, {@link #release}, {@link #load} and {@link #loaded} are meant
+ * for the UI thread; {@link #close()} may be called from any thread and is idempotent.
  *
  * @param <T> the entity type
  */
@@ -34,6 +40,8 @@ public final class Subscription<T> implements AutoCloseable {
     private final SubscriptionSink<T> sink;
     /** Names the view in log lines (its {@code toString()}, made only when a line is logged). */
     private final Object description;
+    /** Whether it follows every row of its value (else only the rows it holds): only then is it ever loading. */
+    private final boolean everyRow;
     /** Rows the view shows (guarded by this). */
     private final IdSet held = new IdSet();
     /**
@@ -42,6 +50,8 @@ public final class Subscription<T> implements AutoCloseable {
      */
     private Map<Object, Integer> pending;
     private volatile boolean closed;
+    /** Loads that failed in a row (written on the UI thread): above 0, a retry is due and it counts as resyncing. */
+    private volatile int failures;
     /** 1 while a reload the pipeline asked for is still to run (see {@link #resyncDue()}); a field, not an object per view. */
     @SuppressWarnings("unused") // through RESYNC_DUE
     private volatile int resyncPending;
@@ -50,13 +60,14 @@ public final class Subscription<T> implements AutoCloseable {
             AtomicIntegerFieldUpdater.newUpdater(Subscription.class, "resyncPending");
 
     Subscription(Dispatcher dispatcher, UI ui, WatchedEntity<T> entity, Object value, SubscriptionSink<T> sink,
-                 Object description) {
+                 Object description, boolean everyRow) {
         this.dispatcher = dispatcher;
         this.ui = ui;
         this.entity = entity;
         this.value = value;
         this.sink = sink;
         this.description = description;
+        this.everyRow = everyRow;
     }
 
     /** {@return the UI it delivers to} */
@@ -220,6 +231,71 @@ public final class Subscription<T> implements AutoCloseable {
         try {
             dispatcher.reloadGate().run(reload);
         } finally {
+            reloadHandled();
+        }
+    }
+
+    /**
+     * Runs one load of the view (its first, a reload; call {@link #hold} for what it shows before
+     * it returns). Meanwhile the view counts as loading, so that a delete or move of a row the load
+     * is about to show is not lost. If it throws, the failure is logged (not rethrown), the view
+     * counts as resyncing and is reloaded through its sink after a backoff ({@link
+     * org.vaadin.addons.livesync.ReloadCause#RETRY}), until a load succeeds. UI thread.
+     *
+     * @param load the view's load through its loader
+     * @return whether it succeeded
+     */
+    public boolean load(Runnable load) {
+        loading();
+        try {
+            load.run();
+        } catch (RuntimeException e) {
+            failed(e);
+            return false;
+        } finally {
+            loaded();
+        }
+        succeeded();
+        return true;
+    }
+
+    /**
+     * Marks it as loading (for a load that is not run through {@link #load}, e.g. a lazy page): until
+     * {@link #loaded()}, which must follow in every outcome. UI thread.
+     */
+    public void loading() {
+        if (everyRow && !closed) {
+            dispatcher.loading(this);
+        }
+    }
+
+    /**
+     * A load not run through {@link #load} failed (e.g. a lazy page's fetch): as there, it is
+     * logged, and the view counts as resyncing and is reloaded after a backoff. UI thread.
+     *
+     * @param failure what the load threw
+     */
+    public void failed(RuntimeException failure) {
+        if (closed) {
+            return;
+        }
+        int attempt = failures + 1;
+        failures = attempt;
+        resyncDue();
+        dispatcher.retryLoad(this, attempt, failure);
+    }
+
+    /** A load succeeded (UI thread): if earlier ones had failed, it is no longer resyncing. */
+    public void succeeded() {
+        if (failures > 0) {
+            failures = 0;
+            resynced();
+        }
+    }
+
+    /** A reload delta was handled: no longer resyncing, unless its load failed and is to be tried again. */
+    void reloadHandled() {
+        if (failures == 0) {
             resynced();
         }
     }
@@ -239,8 +315,9 @@ public final class Subscription<T> implements AutoCloseable {
     }
 
     /**
-     * Marks the first load as done. Until then, deletes whose tenant is unknown are sent to it too
-     * (they are applied after the load), so none is lost between registering and loading.
+     * Marks the first load, or the load that {@link #loading()} began, as done. Until then, deletes
+     * whose tenant is unknown are sent to it too (applied after the load, to the rows it holds), so
+     * none is lost between registering, or starting a load, and holding what it loaded.
      */
     public void loaded() {
         dispatcher.loaded(this);

@@ -200,13 +200,14 @@ final class UiMailbox {
                 oldestCommit = committed;
             }
             try {
+                delta.settleRemovals(subscription::holds); // after any load the view ran: what it holds now
                 subscription.sink().apply(delta);
             } catch (RuntimeException e) {
                 LOG.error("LiveSync could not apply changes to {}; other views are not affected", subscription, e);
             } finally {
                 subscription.settle(delta.marks());
                 if (delta.reload()) {
-                    subscription.resynced(); // also when the sink had nothing to load (a form showing no bean)
+                    subscription.reloadHandled(); // also when the sink had nothing to load (a form showing no bean)
                 }
             }
         }

@@ -15,7 +15,7 @@ class SubscriptionSetTest {
         List<Subscription<?>> members = new ArrayList<>();
         SubscriptionSet set = null;
         for (int i = 0; i < SubscriptionSet.SMALL * 3; i++) {
-            Subscription<?> s = new Subscription<>(null, null, null, null, null, "s" + i);
+            Subscription<?> s = new Subscription<>(null, null, null, null, null, "s" + i, true);
             members.add(s);
             SubscriptionSet before = set;
             set = SubscriptionSet.with(set, s);
