@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -72,6 +73,10 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private static final Logger LOG = LoggerFactory.getLogger(LiveDataProvider.class);
     /** Rows handed out that are remembered for in-place updates and for routing deletes. */
     public static final int MAX_HELD = 2_000;
+
+    /** A query of the page cache, for the view's own subscription value. */
+    private record ForValue(Object viewValue, Object query) {
+    }
 
     /** A page query, as the page cache compares them. */
     private record PageKey(Source source, int offset, int limit, List<String> sort, Object filter) {
@@ -281,8 +286,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         awaitFence();
         sortedBy = sortAttributes(query.getSortOrders());
         filtered = query.getFilter().isPresent();
-        PageCache.Result<List<T>> page = pages().get(key.type(), subscriptionValue,
-                new PageKey(source, query.getOffset(), query.getLimit(), List.copyOf(sortKey(query.getSortOrders())),
+        PageCache.Result<List<T>> page = shared(subscriptionValue, new PageKey(source, query.getOffset(), query.getLimit(), List.copyOf(sortKey(query.getSortOrders())),
                         query.getFilter().orElse(null)),
                 () -> privateCopies(fetch.fetch(subscriptionValue, query).toList()));
         List<T> rows = privateCopies(page.value()); // the cache keeps its own copies; each view gets its own
@@ -299,7 +303,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         awaitFence();
         if (keepsCount() && query.getFilter().isEmpty()) {
             if (kept == null) {
-                kept = pages().get(key.type(), subscriptionValue, new KeptCountKey(source), () -> {
+                kept = shared(subscriptionValue, new KeptCountKey(source), () -> {
                     Snapshot before = engine().snapshot();
                     int rows = count.count(subscriptionValue, query);
                     return new KeptCount(rows, before, engine().snapshot());
@@ -307,8 +311,19 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             }
             return kept.count();
         }
-        return pages().get(key.type(), subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
+        return shared(subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
                 () -> count.count(subscriptionValue, query)).value();
+    }
+
+    /**
+     * The result of {@code query} that views share: kept under the value the entity's changes are
+     * routed under — the constant of a global entity, else the view's value — which is the value the
+     * dispatcher invalidates at each change, and told apart by the view's own value, which the fetch
+     * and the count receive (views of one global entity share only with views of the same value).
+     */
+    private <R> PageCache.Result<R> shared(Object viewValue, Object query, Supplier<R> compute) {
+        return pages().get(key.type(), entity().subscriptionValueFor(viewValue), new ForValue(viewValue, query),
+                compute);
     }
 
     /** Before the first query after registering: nothing routed before the registration is missing from it. */

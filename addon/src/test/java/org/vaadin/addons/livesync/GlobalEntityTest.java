@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,8 +16,10 @@ import org.vaadin.addons.livesync.internal.dispatch.Subscription;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 import org.vaadin.addons.livesync.testdb.TestDatabase;
 
+import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
 
 /**
  * Reference data without a tenant key ({@code @Watched(global = true)}) on the real pipeline
@@ -46,6 +50,44 @@ class GlobalEntityTest extends LivePipelineTest {
 
         List<String> names() {
             return grid.getGenericDataView().getItems().map(Country::getName).toList();
+        }
+    }
+
+    /** A tenant's lazy Grid of the countries (the database pages), refreshed at once for each change. */
+    static final class LazyCountriesView extends LiveSyncView<Long, Div> {
+        final Grid<Country> grid = new Grid<>();
+
+        LazyCountriesView(long tenant, boolean liveCount) {
+            super(env.liveSync, tenant);
+            grid.addColumn(Country::getName);
+            LiveDataProvider<Country, Void> provider = live().lazy(Country.class, Void.class,
+                    (org, query) -> env.sessionFactory.fromSession(s -> s.createSelectionQuery(
+                                    "from Country order by name, id", Country.class)
+                            .setFirstResult(query.getOffset()).setMaxResults(query.getLimit())
+                            .getResultList()).stream(),
+                    (org, query) -> Math.toIntExact(env.sessionFactory.fromSession(s -> s.createSelectionQuery(
+                            "select count(c) from Country c", Long.class).getSingleResult())))
+                    .withRefreshWindow(Duration.ZERO);
+            grid.setItems(liveCount ? provider.withLiveCount() : provider);
+            getContent().add(grid);
+        }
+
+        static LazyCountriesView open(long tenant, boolean liveCount) {
+            LazyCountriesView view = new LazyCountriesView(tenant, liveCount);
+            UI.getCurrent().add(view);
+            view.grid.getDataCommunicator().setViewportRange(0, 50);
+            MockVaadin.clientRoundtrip(false);
+            return view;
+        }
+
+        int count() {
+            return grid.getDataCommunicator().getItemCount();
+        }
+
+        List<String> names() {
+            var communicator = grid.getDataCommunicator();
+            return IntStream.range(0, communicator.getItemCount()).mapToObj(communicator::getItem)
+                    .map(Country::getName).toList();
         }
     }
 
@@ -179,6 +221,45 @@ class GlobalEntityTest extends LivePipelineTest {
         assertThat(names(sink)).containsExactly("Suomi");
         assertThat(sink.deltas()).allSatisfy(delta -> assertThat(delta.puts()).doesNotContainKey(lv));
         held.close();
+    }
+
+    @Test
+    void aLazyGridOfAGlobalEntityShowsEveryInsertInTheViewsOfEveryTenant() {
+        insertCountry("FI", "Finland");
+        LazyCountriesView acme = LazyCountriesView.open(1L, false);
+        LazyCountriesView globex = LazyCountriesView.open(2L, false);
+        assertThat(acme.names()).containsExactly("Finland");
+
+        insertCountry("EE", "Estonia");
+        env.quiesce(); // every UI applied the change; the refresh window is zero
+        MockVaadin.clientRoundtrip(false);
+
+        assertThat(acme.count()).as("acme's count").isEqualTo(2);
+        assertThat(globex.count()).as("globex's count").isEqualTo(2);
+        assertThat(acme.names()).containsExactly("Estonia", "Finland");
+        assertThat(globex.names()).containsExactly("Estonia", "Finland");
+    }
+
+    @Test
+    void aLazyGridOfAGlobalEntityWithALiveCountKeepsTheCountAndShowsTheNewRows() {
+        insertCountry("FI", "Finland");
+        LazyCountriesView acme = LazyCountriesView.open(1L, true);
+        assertThat(acme.count()).isEqualTo(1);
+
+        insertCountry("EE", "Estonia");
+        insertCountry("LV", "Latvia");
+        env.db.execute("DELETE FROM live_view_test.country WHERE code = 'FI'");
+        env.quiesce();
+        MockVaadin.clientRoundtrip(false);
+        assertThat(acme.names()).as("acme's rows").containsExactly("Estonia", "Latvia");
+        assertThat(acme.count()).as("acme's kept count").isEqualTo(2);
+
+        acme.live().reload(); // counts again, as after a reattach
+        LazyCountriesView later = LazyCountriesView.open(2L, true);
+        MockVaadin.clientRoundtrip(false);
+        assertThat(acme.count()).as("acme's count after a reload").isEqualTo(2);
+        assertThat(later.count()).as("the count of a view opened later").isEqualTo(2);
+        assertThat(later.names()).containsExactly("Estonia", "Latvia");
     }
 
     private CollectingSink<Country> subscribe(long tenant) {

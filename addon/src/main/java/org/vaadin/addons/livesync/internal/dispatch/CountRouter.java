@@ -6,11 +6,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
 import org.vaadin.addons.livesync.internal.watch.EntityChange;
+import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
 /**
  * Tells the subscriptions that keep a row count by the changes (lazy views with a live count) what
@@ -20,11 +22,16 @@ import org.vaadin.addons.livesync.internal.watch.EntityChange;
  * <p>
  * A type whose updates or deletes come without the old key (REPLICA IDENTITY DEFAULT, the key not
  * in the identity) cannot be counted this way: a row moving out of, or deleted from, a value would
- * reach none of that value's views. The first such change makes the type {@linkplain #counts
- * uncountable} for good (logged once): its counting views are told "unknown" one last time and
- * count at each change from then on.
+ * reach none of that value's views. Whether the WAL carries the old key is asked of the catalog
+ * when the first view of a type registers to count ({@code carriesOldKey}), so that such a type is
+ * {@linkplain #counts uncountable} (logged once) before any view keeps a count: every view counts at
+ * each change from the start, and an update of a row it shows stays an update in place. When the
+ * catalog could not tell (the database away), or the identity changed later, the first change without
+ * the old key makes the type uncountable for good instead: its counting views are told "unknown" one
+ * last time and count at each change from then on.
  * <p>
- * Thread-safe: UI threads register and unregister, the delivery thread routes.
+ * Thread-safe: UI threads register and unregister (the first registration of a type may ask the
+ * catalog), the delivery thread routes.
  */
 final class CountRouter {
 
@@ -33,10 +40,40 @@ final class CountRouter {
     /** entity type → subscriptions that keep a count by the changes. */
     private final Map<Class<?>, Set<Subscription<?>>> counting = new ConcurrentHashMap<>();
     private final Set<Class<?>> uncountable = ConcurrentHashMap.newKeySet();
+    /** Types whose replica identity the catalog told. */
+    private final Set<Class<?>> identityKnown = ConcurrentHashMap.newKeySet();
+    /** Asks the catalog whether the WAL carries an entity's old key: null when it cannot tell. */
+    private final Function<WatchedEntity<?>, Boolean> carriesOldKey;
 
-    /** The subscription keeps its count by the changes from now on. */
+    /** A router that asks {@code carriesOldKey} (null: cannot tell) before the first view of a type counts. */
+    CountRouter(Function<WatchedEntity<?>, Boolean> carriesOldKey) {
+        this.carriesOldKey = carriesOldKey;
+    }
+
+    /** The subscription keeps its count by the changes from now on (if its type allows it). */
     void add(Subscription<?> subscription) {
-        counting.computeIfAbsent(subscription.entity().type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
+        WatchedEntity<?> entity = subscription.entity();
+        if (!identityKnown.contains(entity.type())) {
+            Boolean carries = carriesOldKey.apply(entity);
+            if (carries != null) {
+                identityKnown.add(entity.type());
+                if (!carries) {
+                    uncountable(entity.type());
+                }
+            }
+        }
+        counting.computeIfAbsent(entity.type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
+    }
+
+    /** Views of the type count at each change from now on (logged once). */
+    private void uncountable(Class<?> type) {
+        if (uncountable.add(type)) {
+            LOG.warn("The changes of {} do not carry the old subscription key (REPLICA IDENTITY DEFAULT, and the "
+                    + "key column is not part of the identity), so lazy views cannot keep their live count by "
+                    + "the changes: they count again at each change. Give the table REPLICA IDENTITY FULL, or "
+                    + "an identity index that contains the key column, to keep the count without queries",
+                    type.getSimpleName());
+        }
     }
 
     /** The subscription went away. */
@@ -84,12 +121,7 @@ final class CountRouter {
             }
             case UPDATE, DELETE -> {
                 if (!change.oldKeyKnown()) {
-                    LOG.warn("The changes of {} do not carry the old subscription key (REPLICA IDENTITY DEFAULT, and the "
-                            + "key column is not part of the identity), so lazy views cannot keep their live count by "
-                            + "the changes: they count again at each change. Give the table REPLICA IDENTITY FULL, or "
-                            + "an identity index that contains the key column, to keep the count without queries",
-                            type.getSimpleName());
-                    uncountable.add(type);
+                    uncountable(type);
                     ofType.forEach(plan::countUnknown);
                     return;
                 }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,16 +108,19 @@ public final class Dispatcher {
     /** Told when a UI went away with changes pending: one for every mailbox. */
     private final Consumer<UiMailbox> onDetached = this::detached;
     private final PageCache pages = new PageCache();
-    private final CountRouter counts = new CountRouter();
+    private final CountRouter counts;
 
     /** A transaction set aside: not visible yet, or its rows could not be loaded (then retried from {@code retryAt}). */
     private record Late(long xid, Plan plan, EventBatch events, Runnable onDelivered, boolean visible, long retryAt,
                         int attempts) {
     }
 
+    /** {@code carriesOldKey}: whether the WAL carries an entity's old subscription key, as the catalog tells (null: cannot tell). */
     Dispatcher(EntityFetcher fetcher, XidVisibility visibility, BadRows badRows, int maxPendingPerSubscription,
-               Executor uiExecutor, int maxConcurrentReloads, BiConsumer<Duration, Runnable> later) {
+               Executor uiExecutor, int maxConcurrentReloads, BiConsumer<Duration, Runnable> later,
+               Function<WatchedEntity<?>, Boolean> carriesOldKey) {
         this.reloadGate = new ReloadGate(maxConcurrentReloads);
+        this.counts = new CountRouter(carriesOldKey);
         this.fetcher = fetcher;
         this.visibility = visibility;
         this.fence = new Fence(visibility);
@@ -238,7 +242,10 @@ public final class Dispatcher {
     /**
      * From now on, {@code subscription}'s deltas also say what each transaction did to the number of
      * rows of its value ({@link Delta#countSteps()}, {@link Delta#countUnknown()}), for a view that
-     * keeps its count by the changes. Until it is closed.
+     * keeps its count by the changes. Until it is closed. The first call for a type asks the catalog
+     * (one short query) whether the type's WAL carries the old subscription key; when it does not, the
+     * type is not {@linkplain #countsByChanges counted by the changes} from then on. Call it before the
+     * view's first count.
      *
      * @param subscription a subscription to every row of its value
      */

@@ -9,9 +9,12 @@ import java.util.function.Supplier;
 
 /**
  * What lazy views of the same subscription value and the same query share: the result of a page
- * (or count) query, valid until a change of that value (or of the whole type) is routed. The query
- * key must tell apart everything the result depends on besides the type and the value (the lazy
- * provider's key and fetch code, offset, limit, sort, filter). Views
+ * (or count) query, valid until a change of that value (or of the whole type) is routed. The value
+ * is the one the entity's changes are routed under ({@link Subscription#value()}: the constant
+ * {@link org.vaadin.addons.livesync.internal.watch.WatchedEntity#GLOBAL} for a global entity, not the
+ * view's own value), since that is the value {@link #changed} is told. The query key must tell apart
+ * everything the result depends on besides the type and that value (the view's own value when it
+ * differs, the lazy provider's key and fetch code, offset, limit, sort, filter). Views
  * showing the same (value, sort, filter, range) after one transaction therefore cost one query,
  * however many they are: the first computes, the others — also those asking while it runs —
  * reuse its result. Bounded: the {@value #MAX_ENTRIES} most recently used results.
@@ -68,7 +71,7 @@ public final class PageCache {
      *
      * @param <R> the root component's type
      * @param type the watched entity type
-     * @param value the subscription value
+     * @param value the subscription value the entity's changes are routed under (see the class description)
      * @param query the query, as the cache compares queries (equal queries share a result)
      * @param compute runs the query when no shared result is valid
      * @return the result of {@code query} for (type, value): the shared one when nothing of that value changed since

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vaadin.addons.livesync.CaptureSettings;
@@ -80,7 +81,7 @@ public final class Pipeline implements AutoCloseable {
         this.uiExecutor = Executors.newFixedThreadPool(delivery.uiThreads(),
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
         this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, delivery.maxPending(),
-                uiExecutor, delivery.maxConcurrentReloads(), this::later);
+                uiExecutor, delivery.maxConcurrentReloads(), this::later, this::carriesOldKey);
         this.events = new EventBus(registry.entities().stream().map(WatchedEntity::type).collect(Collectors.toSet()));
         this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence(), events);
         CaptureSettings capture = settings.capture();
@@ -103,6 +104,21 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline create(EntityManagerFactory entityManagerFactory, LiveSyncSettings settings) {
         return new Pipeline(entityManagerFactory.unwrap(SessionFactory.class), settings);
+    }
+
+    /**
+     * Whether the WAL carries the old subscription key of the entity's changes, as the catalog tells
+     * (see {@link WatchRegistry#carriesOldKey}); null when it cannot tell (the database is away, the
+     * table missing). One short query on a connection of the application's pool.
+     */
+    private Boolean carriesOldKey(WatchedEntity<?> entity) {
+        try (StatelessSession session = sessionFactory.openStatelessSession()) {
+            return session.doReturningWork(connection -> registry.carriesOldKey(connection, entity)).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read the replica identity of {} ({}): told by its changes instead",
+                    entity.qualifiedTable(), BadRows.rootMessage(e));
+            return null;
+        }
     }
 
     /** Starts reading in the background; see {@link ReplicationListener#start()}. */

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Checks {@link WatchedEntity} declarations against PostgreSQL's catalog: the table exists and is a
  * base table, has the id and key columns (a global entity has no key column), and its replica
- * identity lets a DELETE carry the id. Not thread-safe: use one per check.
+ * identity lets a DELETE carry the id; and tells whether the WAL carries the old subscription key
+ * ({@link #carriesOldKey}). Not thread-safe: use one per check.
  */
 final class TableValidator {
 
@@ -46,34 +47,64 @@ final class TableValidator {
         return problems;
     }
 
-    private void check(WatchedEntity<?> entity, List<String> problems) throws SQLException {
-        long oid;
-        String identity;
+    /**
+     * Whether every UPDATE and DELETE of the entity's table carries the row's old subscription key in
+     * the WAL: the replica identity is FULL, or its index (the primary key for DEFAULT) contains the
+     * key column; always for a global entity, whose key is a constant. Null when the table does not
+     * exist or is no table.
+     */
+    Boolean carriesOldKey(WatchedEntity<?> entity) throws SQLException {
+        if (entity.isGlobal()) {
+            return true;
+        }
+        Table table = table(entity);
+        if (table == null || kindProblem(entity, table.kind()) != null) {
+            return null;
+        }
+        return "f".equals(table.identity()) || identityColumns(table).contains(entity.keyColumn());
+    }
+
+    /** A relation as {@code pg_class} describes it. */
+    private record Table(long oid, String kind, String identity) {
+    }
+
+    /** The entity's relation, or null when there is none. */
+    private Table table(WatchedEntity<?> entity) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(TABLE_SQL)) {
             statement.setString(1, entity.schema());
             statement.setString(2, entity.table());
             try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    problems.add(entity(entity) + ": table " + entity.qualifiedTable() + " does not exist"
-                            + (entity.tableDeclared() ? " (named by @Watched(table))"
-                            : "; if the entity follows another table than it maps, set @Watched(table = \"...\")"));
-                    return;
-                }
-                String kindProblem = kindProblem(entity, row.getString("relkind"));
-                if (kindProblem != null) {
-                    problems.add(kindProblem);
-                    return;
-                }
-                oid = row.getLong("oid");
-                identity = row.getString("relreplident");
+                return row.next()
+                        ? new Table(row.getLong("oid"), row.getString("relkind"), row.getString("relreplident"))
+                        : null;
             }
         }
-        Set<String> columns = names(COLUMNS_SQL, oid, null);
+    }
+
+    /** The columns of the replica identity's index: none for FULL or NOTHING. */
+    private Set<String> identityColumns(Table table) throws SQLException {
+        return names(IDENTITY_SQL, table.oid(), table.identity());
+    }
+
+    private void check(WatchedEntity<?> entity, List<String> problems) throws SQLException {
+        Table table = table(entity);
+        if (table == null) {
+            problems.add(entity(entity) + ": table " + entity.qualifiedTable() + " does not exist"
+                    + (entity.tableDeclared() ? " (named by @Watched(table))"
+                    : "; if the entity follows another table than it maps, set @Watched(table = \"...\")"));
+            return;
+        }
+        String kindProblem = kindProblem(entity, table.kind());
+        if (kindProblem != null) {
+            problems.add(kindProblem);
+            return;
+        }
+        Set<String> columns = names(COLUMNS_SQL, table.oid(), null);
         boolean idPresent = checkColumn(entity, "id", entity.idAttribute(), entity.idColumn(), columns, problems);
         if (!entity.isGlobal()) {
             checkColumn(entity, "subscriptionKey", entity.keyAttribute(), entity.keyColumn(), columns, problems);
         }
-        if (idPresent && !"f".equals(identity) && !names(IDENTITY_SQL, oid, identity).contains(entity.idColumn())) {
+        if (idPresent && !"f".equals(table.identity()) && !identityColumns(table).contains(entity.idColumn())) {
             problems.add(entity(entity) + ": a DELETE from " + entity.qualifiedTable() + " would not carry the id column "
                     + entity.idColumn() + ", which is not part of the table's replica identity; make it the primary"
                     + " key or run ALTER TABLE " + entity.qualifiedTable() + " REPLICA IDENTITY FULL");

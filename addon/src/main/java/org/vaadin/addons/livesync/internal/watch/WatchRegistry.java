@@ -129,6 +129,21 @@ public final class WatchRegistry {
         }
     }
 
+    /**
+     * Asks the catalog whether every UPDATE and DELETE of the entity's table carries the row's old
+     * subscription key in the WAL: its replica identity is FULL, or the identity's index (the primary
+     * key under DEFAULT) contains the key column; always for a global entity. Without it a view cannot
+     * keep a row count by the changes (a row may leave its value unseen).
+     *
+     * @param connection a connection to the database the entities map; left open
+     * @param entity a watched entity
+     * @return whether the WAL carries the old key; empty when the table does not exist or is no table
+     * @throws SQLException if the catalog cannot be read
+     */
+    public Optional<Boolean> carriesOldKey(Connection connection, WatchedEntity<?> entity) throws SQLException {
+        return Optional.ofNullable(new TableValidator(connection).carriesOldKey(entity));
+    }
+
     /** {@return the watched entities, ordered by entity name} */
     public List<WatchedEntity<?>> entities() {
         return entities;

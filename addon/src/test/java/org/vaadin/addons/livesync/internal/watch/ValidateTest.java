@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.sql.Connection;
 import java.util.Map;
+import java.util.Optional;
 
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -87,6 +88,36 @@ class ValidateTest {
                     + "_empty.task does not exist");
         } finally {
             TestDatabase.get().execute("drop schema " + SCHEMA + "_empty cascade");
+        }
+    }
+
+    @Test
+    void theWalCarriesTheOldKeyUnderAFullIdentityOrAnIdentityIndexWithTheKeyColumn() {
+        String task = SCHEMA + ".task";
+        try {
+            assertThat(carriesOldKey(SCHEMA, Task.class)).as("DEFAULT, the key outside the primary key").contains(false);
+            TestDatabase.get().execute("create unique index task_id_org on " + task + " (id, organization_id)",
+                    "alter table " + task + " alter column organization_id set not null",
+                    "alter table " + task + " replica identity using index task_id_org");
+            assertThat(carriesOldKey(SCHEMA, Task.class)).as("an identity index with the key").contains(true);
+            TestDatabase.get().execute("alter table " + task + " replica identity full");
+            assertThat(carriesOldKey(SCHEMA, Task.class)).as("FULL").contains(true);
+            assertThat(carriesOldKey(SCHEMA + "_none", Task.class)).as("no such table").isEmpty();
+        } finally {
+            TestDatabase.get().execute("alter table " + task + " replica identity default",
+                    "drop index if exists " + SCHEMA + ".task_id_org",
+                    "alter table " + task + " alter column organization_id drop not null");
+        }
+    }
+
+    private static Optional<Boolean> carriesOldKey(String schema, Class<?> entity) {
+        try (SessionFactory sessionFactory = HibernateFactories.online(Map.of("hibernate.default_schema", schema,
+                "hibernate.physical_naming_strategy", HibernateFactories.SNAKE_CASE), entity);
+             Connection connection = TestDatabase.get().connect()) {
+            WatchRegistry registry = WatchRegistry.of(sessionFactory);
+            return registry.carriesOldKey(connection, registry.entities().get(0));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
