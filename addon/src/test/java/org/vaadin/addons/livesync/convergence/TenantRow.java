@@ -32,6 +32,20 @@ public abstract class TenantRow {
         return notes;
     }
 
+    /** For a form that binds the id (a natural key edited in the form): what a save must refuse to write. */
+    public void setId(Long id) {
+        this.id = id;
+    }
+
+    /** For a form that binds the subscription key: what a save must refuse to write. */
+    public void setTenant(Long tenant) {
+        this.tenant = tenant;
+    }
+
+    public void setTitle(String title) {
+        this.title = title;
+    }
+
     /** What a view must show of this row: id, tenant, title and the notes' hash. */
     public String fingerprint() {
         return id + "|" + tenant + "|" + title + "|" + (notes == null ? "null" : notes.length() + ":" + notes.hashCode());

@@ -13,7 +13,8 @@ import com.vaadin.flow.component.html.Div;
 
 /**
  * A view of one tenant's rows of both tables. Its sync() hook audits every delivery: each row it is
- * given must have the view's subscription value, else the violation is recorded.
+ * given must have the view's subscription value, else the violation is recorded; so must each row
+ * and removed id its lists' change listeners are told of ({@link ChangeAudit}).
  */
 class TenantView extends LiveSyncView<Long, Div> {
 
@@ -26,7 +27,7 @@ class TenantView extends LiveSyncView<Long, Div> {
     private final transient Queue<Long> deliveries;
 
     TenantView(LiveSync liveSync, Long tenant, BiFunction<Class<? extends TenantRow>, Long, List<? extends TenantRow>> loader,
-               Queue<String> violations, Queue<Long> deliveries) {
+               Queue<String> violations, Queue<Long> deliveries, ChangeAudit changes) {
         super(liveSync, tenant);
         this.violations = violations;
         this.deliveries = deliveries;
@@ -34,6 +35,13 @@ class TenantView extends LiveSyncView<Long, Div> {
                 .withSync(rows -> audit(DEFAULT_ROWS, rows));
         fullRows = watchList(FULL_ROWS, t -> cast(loader.apply(FullRow.class, t)))
                 .withSync(rows -> audit(FULL_ROWS, rows));
+        defaultRows.addChangeListener(changes.listener("view of tenant " + tenant + " list DefaultRow", "row_default", () -> tenant));
+        fullRows.addChangeListener(changes.listener("view of tenant " + tenant + " list FullRow", "row_full", () -> tenant));
+    }
+
+    @Override
+    public String toString() {
+        return "view of tenant " + getSubscriptionValue();
     }
 
     @SuppressWarnings("unchecked")
