@@ -130,13 +130,15 @@ final class BrowserLatency {
 
     /**
      * The demo's own figure for the server's part: {@code livesync.delivery.latency} (commit, database
-     * clock → applied in {@code UI.access}) from its Prometheus endpoint (open to loopback requests),
-     * over Micrometer's recent window (the measured changes and the end of the warm-up) — what is left
-     * of commit → push is the Grid's flush and writing the push.
+     * clock → applied in {@code UI.access}) from its Prometheus endpoint (for the demo's operator only:
+     * signed in with HTTP Basic), over Micrometer's recent window (the measured changes and the end of
+     * the warm-up) — what is left of commit → push is the Grid's flush and writing the push.
      */
     private static void serverSide(String base, Results results) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(base + "/actuator/prometheus").toURL().openConnection();
+            c.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    "operator:operator".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             String text = new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             for (String quantile : List.of("0.5", "0.95")) {
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile(

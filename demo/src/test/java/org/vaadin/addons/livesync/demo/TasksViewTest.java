@@ -1,9 +1,13 @@
 package org.vaadin.addons.livesync.demo;
 
+import static com.github.mvysny.kaributesting.v10.LocatorJ._assertNone;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -13,6 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.security.access.AccessDeniedException;
+import org.vaadin.addons.livesync.CaptureState;
+import org.vaadin.addons.livesync.LiveState;
+import org.vaadin.addons.livesync.PreflightProblem;
 import org.vaadin.addons.livesync.demo.security.DemoUsers;
 import org.vaadin.addons.livesync.demo.security.LoginView;
 import org.vaadin.addons.livesync.demo.tasks.LoadSeed;
@@ -32,9 +40,11 @@ import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSortOrder;
+import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.login.LoginForm;
 import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.provider.DataCommunicator;
@@ -64,8 +74,13 @@ class TasksViewTest extends DemoTest {
 
     @AfterEach
     void cleanUp() {
-        writer.stop();
         SpringKaribu.tearDown();
+        KaribuSecurity.signIn("operator", "USER", "OPERATOR"); // only the operator may stop it
+        try {
+            writer.stop();
+        } finally {
+            KaribuSecurity.signOut();
+        }
         created.forEach(this::deleteTask);
     }
 
@@ -272,7 +287,7 @@ class TasksViewTest extends DemoTest {
 
     @Test
     void boardEqualsTheDatabaseAfterABurstOfOutsideWrites() {
-        openBoardAs("alice");
+        openBoardAs("operator"); // organization 1, like alice; only the operator may start the writer
         long before = writer.writes();
         writer.start(100);
         await().atMost(DEADLINE).until(() -> writer.writes() >= before + 60);
@@ -385,6 +400,91 @@ class TasksViewTest extends DemoTest {
         Span indicator = _get(Span.class, spec -> spec.withClasses("live-indicator"));
         assertThat(indicator.getText()).isEqualTo("Live");
         assertThat(indicator.getElement().getAttribute("data-state")).isEqualTo("streaming");
+    }
+
+    @Test
+    void aRegularUserHasNoOutsideWriterSwitch() {
+        openBoardAs("alice");
+        _assertNone(Checkbox.class, spec -> spec.withLabel("Outside writer"));
+        _assertNone(HorizontalLayout.class, spec -> spec.withClasses("writer-toggle"));
+    }
+
+    @Test
+    void theServerRefusesToStartOrStopTheOutsideWriterForARegularUser() {
+        openBoardAs("alice");
+        assertThatThrownBy(() -> writer.start(5)).isInstanceOf(AccessDeniedException.class);
+        assertThat(writer.isRunning()).isFalse();
+
+        KaribuSecurity.signIn(new DemoUsers().loadUserByUsername("operator"));
+        writer.start(1);
+        KaribuSecurity.signIn(new DemoUsers().loadUserByUsername("alice"));
+        assertThatThrownBy(writer::stop).isInstanceOf(AccessDeniedException.class);
+        assertThat(writer.isRunning()).isTrue();
+    }
+
+    @Test
+    void theOperatorStartsAndStopsTheOutsideWriterWithTheSwitch() {
+        openBoardAs("operator");
+        assertThat(_get(H2.class).getText()).isEqualTo("Acme tasks");
+        Checkbox on = _get(Checkbox.class, spec -> spec.withLabel("Outside writer"));
+        on.setValue(true);
+        assertThat(writer.isRunning()).isTrue();
+        on.setValue(false);
+        assertThat(writer.isRunning()).isFalse();
+    }
+
+    @Test
+    void aRegularUsersIndicatorTellsNothingOfOtherOrganizationsCommits() {
+        openBoardAs("alice");
+        // Globex commits until alice's session knows of one (its state signal takes new figures at most
+        // every 5 s): from then on her badge could show when another organization last committed
+        Instant start = Instant.now();
+        await().atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            created.add(insertTask(2, uniqueTitle("Globex only")));
+            MockVaadin.clientRoundtrip(false);
+            assertThat(liveSync.stateSignal().peek().lastCommitTime()).isAfter(start);
+        });
+        assertThat(indicator().getText()).isEqualTo("Live");
+        assertThat(indicator().getTitle()).hasValue("Committed changes appear at once");
+    }
+
+    @Test
+    void onlyTheOperatorsIndicatorSaysWhyChangesDoNotFlow() {
+        sql.sql("ALTER PUBLICATION livesync RENAME TO livesync_away").update();
+        try {
+            killWalsender(); // it reconnects, and its preflight finds no publication
+            await().atMost(DEADLINE).until(() -> liveSync.liveState().status() == CaptureState.NOT_READY);
+
+            openBoardAs("alice");
+            List<String> problems = new ArrayList<>();
+            awaitUi(() -> {
+                LiveState state = liveSync.stateSignal().peek();
+                assertThat(state.problems()).isNotEmpty();
+                assertThat(indicator().getElement().getAttribute("data-state")).isNotEqualTo("streaming");
+                problems.addAll(state.problems().stream().map(PreflightProblem::message).toList());
+            });
+            assertThat(indicator().getTitle()).hasValue("Live updates resume by themselves");
+            assertThat(indicator().getText()).isEqualTo("Reconnecting…");
+            SpringKaribu.tearDown();
+
+            openBoardAs("operator");
+            awaitUi(() -> assertThat(indicator().getTitle()).hasValueSatisfying(
+                    title -> assertThat(title).contains(problems.getFirst())));
+            assertThat(indicator().getText()).isEqualTo("Database not ready");
+        } finally {
+            sql.sql("ALTER PUBLICATION livesync_away RENAME TO livesync").update();
+        }
+        awaitLive();
+    }
+
+    /** Ends the stream's connection, if it still has one (it ends itself at the next change it cannot decode). */
+    private void killWalsender() {
+        sql.sql("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ? AND active")
+                .param(liveSync.settings().slotName()).query(Boolean.class).list();
+    }
+
+    private static Span indicator() {
+        return _get(Span.class, spec -> spec.withClasses("live-indicator"));
     }
 
     private void openBoardAs(String user) {

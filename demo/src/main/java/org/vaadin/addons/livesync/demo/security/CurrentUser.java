@@ -29,6 +29,11 @@ public class CurrentUser {
                 .orElseThrow(() -> new IllegalStateException("The user " + name + " belongs to no organization"));
     }
 
+    /** Whether the user has the role {@value DemoUsers#OPERATOR}: the outside writer and the diagnostics. */
+    public boolean isOperator() {
+        return authentication.hasRole(DemoUsers.OPERATOR);
+    }
+
     public void logout() {
         authentication.logout();
     }

@@ -26,7 +26,8 @@ public class LoginView extends Main implements BeforeEnterObserver {
         Div intro = new Div(new H1("LiveSync task board"),
                 new Paragraph("Every committed change to the task table shows up here at once, in every "
                         + "signed-in browser of the same organization."),
-                new Paragraph("Sign in as alice / alice or carol / carol (Acme), or bob / bob (Globex)."));
+                new Paragraph("Sign in as alice / alice or carol / carol (Acme), or bob / bob (Globex); "
+                        + "operator / operator (Acme) also runs the outside writer and sees the diagnostics."));
         intro.addClassName("login-intro");
         add(intro, form);
     }

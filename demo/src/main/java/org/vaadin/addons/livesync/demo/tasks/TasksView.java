@@ -87,7 +87,8 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
 
         String organization = organizations.findById(getSubscriptionValue()).map(Organization::getName)
                 .orElse("Organization " + getSubscriptionValue());
-        page.add(header(organization, user, new LiveIndicator(liveSync), new WriterToggle(writer)));
+        page.add(header(organization, user, new LiveIndicator(liveSync, user.isOperator()),
+                user.isOperator() ? new WriterToggle(writer) : null));
 
         configureGrid();
         configureFilter();
@@ -129,13 +130,18 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
         return Math.toIntExact(tasks.countMatching(organization, query.getFilter().orElse(TaskFilter.NONE)));
     }
 
+    /** The header; {@code writer} is null for anyone but the operator, whose board alone has the switch. */
     private Div header(String organization, CurrentUser user, LiveIndicator live, WriterToggle writer) {
         H2 title = new H2(organization + " tasks");
         Span who = new Span("Signed in as " + user.name());
         who.addClassName("who");
         Button logout = new Button("Sign out", event -> user.logout());
         logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        Div header = new Div(title, live, new Div(), writer, who, logout);
+        Div header = new Div(title, live, new Div());
+        if (writer != null) {
+            header.add(writer);
+        }
+        header.add(who, logout);
         header.addClassName("board-header");
         return header;
     }
@@ -226,7 +232,10 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
         return local.toLocalDate().equals(LocalDate.now()) ? TIME.format(local) : DATE.format(local);
     }
 
-    /** Starts and stops the {@link OutsideWriter} at a chosen rate; it writes for every organization. */
+    /**
+     * Starts and stops the {@link OutsideWriter} at a chosen rate; it writes for every organization,
+     * so only the operator's board has it, and the writer itself refuses anyone else on the server.
+     */
     static final class WriterToggle extends HorizontalLayout {
 
         WriterToggle(OutsideWriter writer) {

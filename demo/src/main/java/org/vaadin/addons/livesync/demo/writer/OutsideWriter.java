@@ -20,14 +20,19 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Component;
+import org.vaadin.addons.livesync.demo.security.DemoUsers;
 
 /**
  * Another system writing to the same database with plain JDBC, not through JPA or the views:
  * inserts, updates, deletes and moves of tasks between the organizations, at a chosen rate. Off by
  * default; {@code --livesync.demo.writer.rate=N} starts it with N writes per second, and the board's
  * toggle starts and stops it. It deletes and moves only the tasks it inserted, so the sample tasks
- * stay. Thread-safe.
+ * stay. It writes for every organization, so only the role {@value DemoUsers#OPERATOR} may start or
+ * stop it: {@link #start} and {@link #stop} throw Spring Security's {@code AccessDeniedException} for
+ * any other signed-in user (method security, checked on the server whatever the browser shows), and
+ * an {@code AuthenticationException} when nobody is signed in. Thread-safe.
  */
 @Component
 public class OutsideWriter implements DisposableBean {
@@ -57,27 +62,38 @@ public class OutsideWriter implements DisposableBean {
         this.startupRate = startupRate;
     }
 
+    /** The configured start: no user asks for it, so it bypasses the role check of {@link #start}. */
     @EventListener(ApplicationReadyEvent.class)
     void startIfConfigured() {
         if (startupRate > 0) {
-            start(startupRate);
+            begin(startupRate);
         }
     }
 
-    /** Starts writing {@code perSecond} changes a second, or changes the rate. */
-    public synchronized void start(double perSecond) {
+    /** Starts writing {@code perSecond} changes a second, or changes the rate. Operators only. */
+    @PreAuthorize("hasRole('" + DemoUsers.OPERATOR + "')")
+    public void start(double perSecond) {
+        begin(perSecond);
+    }
+
+    private synchronized void begin(double perSecond) {
         if (perSecond <= 0) {
             throw new IllegalArgumentException("The rate must be positive");
         }
-        stop();
+        halt();
         long periodMicros = Math.max(1, Math.round(1_000_000 / perSecond));
         job = executor.scheduleAtFixedRate(this::writeOnce, 0, periodMicros, TimeUnit.MICROSECONDS);
         rate = perSecond;
         LOG.info("Outside writer started: {} changes per second with plain JDBC", perSecond);
     }
 
-    /** Stops writing. Idempotent. */
-    public synchronized void stop() {
+    /** Stops writing. Idempotent. Operators only. */
+    @PreAuthorize("hasRole('" + DemoUsers.OPERATOR + "')")
+    public void stop() {
+        halt();
+    }
+
+    private synchronized void halt() {
         if (job != null) {
             job.cancel(false);
             job = null;
@@ -189,7 +205,7 @@ public class OutsideWriter implements DisposableBean {
 
     @Override
     public void destroy() {
-        stop();
+        halt();
         executor.shutdownNow();
     }
 }
