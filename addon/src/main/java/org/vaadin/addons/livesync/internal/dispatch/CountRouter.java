@@ -34,12 +34,20 @@ final class CountRouter {
     private final Map<Class<?>, Set<Subscription<?>>> counting = new ConcurrentHashMap<>();
     private final Set<Class<?>> uncountable = ConcurrentHashMap.newKeySet();
 
-    /** The subscription keeps its count by the changes from now on. */
+    /**
+     * The subscription keeps its count by the changes from now on. Atomic with {@link #remove}: the
+     * set is changed inside the map's {@code compute}, so an add never lands in a set that a remove
+     * of the type's last subscription is taking out of the map.
+     */
     void add(Subscription<?> subscription) {
-        counting.computeIfAbsent(subscription.entity().type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
+        counting.compute(subscription.entity().type(), (t, set) -> {
+            Set<Subscription<?>> ofType = set == null ? ConcurrentHashMap.newKeySet() : set;
+            ofType.add(subscription);
+            return ofType;
+        });
     }
 
-    /** The subscription went away. */
+    /** The subscription went away (atomic with {@link #add}). */
     void remove(Subscription<?> subscription) {
         counting.computeIfPresent(subscription.entity().type(), (t, set) -> {
             set.remove(subscription);
