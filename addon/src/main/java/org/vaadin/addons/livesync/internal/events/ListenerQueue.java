@@ -14,8 +14,9 @@ import org.vaadin.addons.livesync.EntityListener;
 import org.vaadin.addons.livesync.MissedEvents;
 
 /**
- * One listener's own ordered queue, drained by at most one task at a time on the events executor:
- * so the listener is called one event at a time, in order, and never on the thread that offers.
+ * One listener's own ordered queue, drained by at most one task at a time on the events executor
+ * (a virtual thread per task, {@link EventBus}): so the listener is called one event at a time, in
+ * order, and never on the thread that offers.
  * Bounded: past {@link EventSelection#queueSize()} waiting events further ones are dropped and
  * counted, and the listener is told how many ({@link MissedEvents.Reason#QUEUE_FULL}) where they are
  * missing, once it caught up. A listener that throws is logged (the first failure with its stack
