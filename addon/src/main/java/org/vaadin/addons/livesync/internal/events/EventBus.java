@@ -126,10 +126,14 @@ public final class EventBus {
      * @param changes the transaction's changes of watched entities, in order
      * @param commitTime when the transaction committed
      * @param tooManyChanges the entity types of which the transaction did not keep every change
+     * @param notRead how many changes of these types it did not keep, or {@code 0} when not known (a
+     *     notice carries it to each listener that selects every change of every one of these types,
+     *     and {@code 0}, not known, to the others)
      * @return the batch to deliver once the transaction is visible; {@link EventBatch#NONE} when no
      *     listener is registered
      */
-    public EventBatch select(List<EntityChange> changes, Instant commitTime, Set<Class<?>> tooManyChanges) {
+    public EventBatch select(List<EntityChange> changes, Instant commitTime, Set<Class<?>> tooManyChanges,
+                             long notRead) {
         ListenerIndex listeners = index;
         if (listeners.isEmpty()) {
             return EventBatch.NONE;
@@ -139,7 +143,8 @@ public final class EventBus {
             for (ListenerQueue queue : listeners.all()) {
                 Set<Class<?>> missed = typesOf(queue, tooManyChanges);
                 if (!missed.isEmpty()) {
-                    batch.notice(queue, new MissedEvents(MissedEvents.Reason.TOO_MANY_CHANGES, 0, missed));
+                    long count = missed.equals(tooManyChanges) && queue.selection().takesEveryChange() ? notRead : 0;
+                    batch.notice(queue, new MissedEvents(MissedEvents.Reason.TOO_MANY_CHANGES, count, missed));
                 }
             }
         }
