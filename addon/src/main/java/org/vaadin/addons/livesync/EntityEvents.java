@@ -167,7 +167,7 @@ public final class EntityEvents<T> {
      * returned registration's {@code remove()} stops delivery: no event is delivered after it
      * returns, except one being delivered at that moment. Idempotent.
      *
-     * @param listener receives the selected events, on a {@code livesync-events-N} thread
+     * @param listener receives the selected events, on a {@code livesync-events-N} virtual thread
      * @return the registration; {@code remove()} it to stop the delivery
      * @throws IllegalStateException when LiveSync is stopped
      */

@@ -6,9 +6,11 @@ import java.util.EventListener;
  * Receives the {@link EntityEvent}s of the changes it was registered for
  * ({@link LiveSync#addEntityListener}, {@link EntityEvents#listen}).
  * <p>
- * Threads: called on a {@code livesync-events-N} thread, never on LiveSync's reader or
+ * Threads: called on a {@code livesync-events-N} virtual thread, never on LiveSync's reader or
  * delivery thread; one call at a time per registration, in commit order. A listener registered
- * twice is two registrations, each with its own queue and thread. A listener that throws is logged
+ * twice is two registrations, each with its own queue. Listeners start no platform thread of their
+ * own: a listener that waits (I/O, a lock) frees its carrier thread for the others; one that computes
+ * for long without waiting occupies one of the JDK's carrier threads (as many as processors). A listener that throws is logged
  * and keeps receiving; one that is slow only delays itself (see {@link #onMissed}).
  *
  * @param <T> the entity type ({@code Object} for a listener of every watched type)

@@ -37,8 +37,9 @@ import jakarta.persistence.EntityManagerFactory;
  * Code that is not a view receives typed events of the changes through {@link #events(Class)}.
  * <p>
  * Threads: a reader and a delivery thread, a small pool of {@code livesync-ui-N} threads that run
- * {@code UI.access} for sessions whose lock is free, and {@code livesync-events-N} threads that
- * call entity listeners (at most one per listener at a time). Thread-safe.
+ * {@code UI.access} for sessions whose lock is free, and {@code livesync-events-N} virtual threads
+ * that call entity listeners (at most one per listener at a time; no platform thread per listener,
+ * however many there are). Thread-safe.
  */
 public final class LiveSync implements AutoCloseable {
 

@@ -9,7 +9,10 @@ import java.util.Set;
  * Immutable and thread-safe.
  *
  * @param reason      why they were not delivered
- * @param count       how many: exact for {@link Reason#QUEUE_FULL}, {@code 0} (not known) otherwise
+ * @param count       how many: exact for {@link Reason#QUEUE_FULL}; for {@link Reason#TOO_MANY_CHANGES}
+ *                    the number of changes not read when the listener selects every change of every
+ *                    type concerned, else {@code 0} (not known); {@code 0} (not known) for
+ *                    {@link Reason#STREAM_INTERRUPTED}
  * @param entityTypes the entity types of what was missed (for {@link Reason#STREAM_INTERRUPTED}
  *                    every type the listener selects)
  */
@@ -19,7 +22,8 @@ public record MissedEvents(Reason reason, long count, Set<Class<?>> entityTypes)
     public enum Reason {
         /**
          * The listener fell behind: its queue was full (see {@link EntityEvents#withQueueSize}), and
-         * {@code count} events that came meanwhile were dropped.
+         * {@code count} events that came meanwhile were dropped. Once its queue is full during a
+         * transaction, the listener misses the rest of that transaction: one notice per gap.
          */
         QUEUE_FULL,
         /**

@@ -18,7 +18,7 @@ import com.vaadin.flow.shared.Registration;
  * that {@code @EventListener void on(EntityEvent<Task> event)} receives those of {@code Task} (the
  * event's generic type is given with it), and every {@link MissedEvents} notice too. Registered as
  * one LiveSync entity listener, while the bean exists: the application's event listeners run one
- * after another on its {@code livesync-events-N} thread, with Spring's semantics (one that throws
+ * after another on its {@code livesync-events-N} virtual thread, with Spring's semantics (one that throws
  * is logged by LiveSync and keeps receiving later events, but the ones after it miss that event).
  * <p>
  * Thread-safe.

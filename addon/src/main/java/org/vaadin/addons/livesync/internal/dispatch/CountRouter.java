@@ -50,7 +50,11 @@ final class CountRouter {
         this.carriesOldKey = carriesOldKey;
     }
 
-    /** The subscription keeps its count by the changes from now on (if its type allows it). */
+    /**
+     * The subscription keeps its count by the changes from now on (if its type allows it). Atomic
+     * with {@link #remove}: the set is changed inside the map's {@code compute}, so an add never
+     * lands in a set that a remove of the type's last subscription is taking out of the map.
+     */
     void add(Subscription<?> subscription) {
         WatchedEntity<?> entity = subscription.entity();
         if (!identityKnown.contains(entity.type())) {
@@ -62,7 +66,11 @@ final class CountRouter {
                 }
             }
         }
-        counting.computeIfAbsent(entity.type(), t -> ConcurrentHashMap.newKeySet()).add(subscription);
+        counting.compute(entity.type(), (t, set) -> {
+            Set<Subscription<?>> ofType = set == null ? ConcurrentHashMap.newKeySet() : set;
+            ofType.add(subscription);
+            return ofType;
+        });
     }
 
     /** Views of the type count at each change from now on (logged once). */
@@ -76,7 +84,7 @@ final class CountRouter {
         }
     }
 
-    /** The subscription went away. */
+    /** The subscription went away (atomic with {@link #add}). */
     void remove(Subscription<?> subscription) {
         counting.computeIfPresent(subscription.entity().type(), (t, set) -> {
             set.remove(subscription);

@@ -374,7 +374,8 @@ public final class Pipeline implements AutoCloseable {
                     }
                 }
                 dispatcher.dispatch(changes, overflowed(transaction.overflow()), transaction.xid(),
-                        transaction.commitTime(), events.select(changes, transaction.commitTime(), typesOf(transaction.overflow())),
+                        transaction.commitTime(), events.select(changes, transaction.commitTime(), typesOf(transaction.overflow()),
+                                notRead(transaction.overflow())),
                         delivered);
             } catch (RuntimeException e) {
                 delivered.run();
@@ -408,11 +409,29 @@ public final class Pipeline implements AutoCloseable {
             return reload;
         }
 
+        /**
+         * How many changes of watched entities the transaction did not keep, or 0 when not known: a
+         * table that several entity types map gives each change as an event of each.
+         */
+        private long notRead(Overflow overflow) {
+            if (overflow == null) {
+                return 0;
+            }
+            Set<String> tables = tablesOf(overflow);
+            return tables.stream().allMatch(table -> registry.entitiesOn(table).size() == 1) ? overflow.dropped() : 0;
+        }
+
         /** The entity types on the tables whose changes the transaction did not all keep. */
         private Set<Class<?>> typesOf(Overflow overflow) {
             if (overflow == null) {
                 return Set.of();
             }
+            Set<Class<?>> types = new LinkedHashSet<>();
+            tablesOf(overflow).forEach(table -> registry.entitiesOn(table).forEach(entity -> types.add(entity.type())));
+            return types;
+        }
+
+        private static Set<String> tablesOf(Overflow overflow) {
             Set<String> tables = new LinkedHashSet<>();
             overflow.relations().forEach(relation -> tables.add(relation.qualifiedName()));
             for (Object group : overflow.groups()) {
@@ -420,9 +439,7 @@ public final class Pipeline implements AutoCloseable {
                     tables.add(table);
                 }
             }
-            Set<Class<?>> types = new LinkedHashSet<>();
-            tables.forEach(table -> registry.entitiesOn(table).forEach(entity -> types.add(entity.type())));
-            return types;
+            return tables;
         }
 
         @Override

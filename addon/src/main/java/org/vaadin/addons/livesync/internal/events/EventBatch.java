@@ -1,6 +1,8 @@
 package org.vaadin.addons.livesync.internal.events;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,14 +75,16 @@ public final class EventBatch {
 
     /**
      * Hands every event and notice to its listener's queue (the transaction is visible; its rows are
-     * loaded), skipping listeners removed meanwhile; an event whose listener's queue is full is dropped
-     * and counted. An INSERTED or UPDATED event for a listener that asked for the entity carries its
+     * loaded), skipping listeners removed meanwhile. Once a listener's queue is full, it misses the
+     * rest of the transaction: those events are dropped and counted, and one
+     * {@link MissedEvents.Reason#QUEUE_FULL} notice with their count follows what it did receive. An INSERTED or UPDATED event for a listener that asked for the entity carries its
      * own copy of the row: none when the row is not among {@code rows}, cannot be copied (logged), or
      * has moved to another subscription value than the listener's.
      *
      * @param rows the rows loaded for the transaction ({@link #rowsToLoad()}), copied for each listener
      */
     public void deliver(LoadedRows rows) {
+        Set<ListenerQueue> dropping = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Entry entry : entries) {
             ListenerQueue queue = entry.queue();
             if (queue.isClosed()) {
@@ -88,12 +92,14 @@ public final class EventBatch {
             }
             if (entry.notice() != null) {
                 queue.notice(entry.notice());
-            } else if (!queue.hasRoom()) {
+            } else if (dropping.contains(queue) || !queue.hasRoom()) {
+                dropping.add(queue); // the rest of the transaction too: one gap, not holes it drained between
                 queue.drop(entry.event().entityType()); // no copy made for an event that is dropped anyway
             } else {
                 queue.offer(entry.needsRow() ? withEntity(entry, rows) : entry.event());
             }
         }
+        dropping.forEach(ListenerQueue::endGap);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

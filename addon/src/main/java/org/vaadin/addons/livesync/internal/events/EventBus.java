@@ -27,10 +27,17 @@ import com.vaadin.flow.shared.Registration;
  * ({@link #concerns}), so that the interest filter keeps it; the delivery thread turns each
  * transaction into an {@link EventBatch} ({@link #select}) that the dispatcher delivers once the
  * transaction is visible, with the rows loaded once for views and listeners alike. Each listener has
- * its own bounded queue ({@link ListenerQueue}) drained on a {@code livesync-events-N} thread of a
- * cached pool (at most one thread per listener at a time, so a listener that blocks or spins holds
- * only its own; idle threads end after a minute): a slow or throwing listener holds up neither the
- * stream nor another listener.
+ * its own bounded queue ({@link ListenerQueue}) drained by a task on a virtual thread named
+ * {@code livesync-events-N}, at most one per listener at a time and only while it has something
+ * queued: a slow or throwing listener holds up neither the stream nor another listener.
+ * <p>
+ * Thread bound: the bus starts <em>no platform thread</em>, however many listeners are registered or
+ * busy. Its virtual threads (one per listener with queued events) run on the JDK's shared
+ * virtual-thread scheduler, whose carrier platform threads are bounded by the JDK
+ * ({@code jdk.virtualThreadScheduler.parallelism}, the number of processors by default). A listener
+ * that waits (I/O, a lock, a latch, a sleep) frees its carrier; one that computes for a long time
+ * without waiting, or (before Java 24) waits inside a {@code synchronized} block, occupies one
+ * carrier meanwhile.
  * <p>
  * For internal use only. Thread-safe: listeners register and unregister from any thread.
  */
@@ -39,8 +46,9 @@ public final class EventBus {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
 
     private final Set<Class<?>> watchedTypes;
-    private final ExecutorService executor = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("livesync-events-", 0).daemon().factory());
+    /** A virtual thread per drain task: no platform thread of the bus's own (see the class comment). */
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("livesync-events-", 0).factory());
     private final EventCounters counters = new EventCounters();
     private final Object lock = new Object();
     /** Replaced, never changed, under {@link #lock}; read without it. */
@@ -62,7 +70,7 @@ public final class EventBus {
      * missed after the listener's own {@link EntityListener#onMissed}.
      *
      * @param selection which events the listener receives
-     * @param listener receives them, on a thread of the bus's pool
+     * @param listener receives them, on a {@code livesync-events-N} virtual thread
      * @param onMissed also told of missed events, or {@code null}
      * @return the registration; removing it closes the listener's queue (idempotent)
      * @throws IllegalStateException when the pipeline is stopped
@@ -118,10 +126,14 @@ public final class EventBus {
      * @param changes the transaction's changes of watched entities, in order
      * @param commitTime when the transaction committed
      * @param tooManyChanges the entity types of which the transaction did not keep every change
+     * @param notRead how many changes of these types it did not keep, or {@code 0} when not known (a
+     *     notice carries it to each listener that selects every change of every one of these types,
+     *     and {@code 0}, not known, to the others)
      * @return the batch to deliver once the transaction is visible; {@link EventBatch#NONE} when no
      *     listener is registered
      */
-    public EventBatch select(List<EntityChange> changes, Instant commitTime, Set<Class<?>> tooManyChanges) {
+    public EventBatch select(List<EntityChange> changes, Instant commitTime, Set<Class<?>> tooManyChanges,
+                             long notRead) {
         ListenerIndex listeners = index;
         if (listeners.isEmpty()) {
             return EventBatch.NONE;
@@ -131,7 +143,8 @@ public final class EventBus {
             for (ListenerQueue queue : listeners.all()) {
                 Set<Class<?>> missed = typesOf(queue, tooManyChanges);
                 if (!missed.isEmpty()) {
-                    batch.notice(queue, new MissedEvents(MissedEvents.Reason.TOO_MANY_CHANGES, 0, missed));
+                    long count = missed.equals(tooManyChanges) && queue.selection().takesEveryChange() ? notRead : 0;
+                    batch.notice(queue, new MissedEvents(MissedEvents.Reason.TOO_MANY_CHANGES, count, missed));
                 }
             }
         }

@@ -43,6 +43,11 @@ public record EventSelection(WatchedEntity<?> entity, Set<ChangeType> kinds, Obj
         }
     }
 
+    /** {@return whether it takes every change of its type(s): every change type, no one id or value} */
+    boolean takesEveryChange() {
+        return id == null && value == null && kinds.size() == ChangeType.values().length;
+    }
+
     boolean accepts(ChangeType kind) {
         return kinds.contains(kind);
     }

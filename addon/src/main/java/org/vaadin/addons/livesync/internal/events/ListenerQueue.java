@@ -14,11 +14,14 @@ import org.vaadin.addons.livesync.EntityListener;
 import org.vaadin.addons.livesync.MissedEvents;
 
 /**
- * One listener's own ordered queue, drained by at most one task at a time on the events executor:
- * so the listener is called one event at a time, in order, and never on the thread that offers.
+ * One listener's own ordered queue, drained by at most one task at a time on the events executor
+ * (a virtual thread per task, {@link EventBus}): so the listener is called one event at a time, in
+ * order, and never on the thread that offers.
  * Bounded: past {@link EventSelection#queueSize()} waiting events further ones are dropped and
  * counted, and the listener is told how many ({@link MissedEvents.Reason#QUEUE_FULL}) where they are
- * missing, once it caught up. A listener that throws is logged (the first failure with its stack
+ * missing: one notice per gap ({@link #endGap}, at the end of the transaction that dropped), merged
+ * with the gap of the next transactions while the listener has not reached it yet; each notice it
+ * receives is logged at WARN once. A listener that throws is logged (the first failure with its stack
  * trace, then at most one line a minute) and keeps receiving.
  * <p>
  * Thread-safe: the delivery thread offers, an events thread drains, any thread closes.
@@ -88,12 +91,25 @@ final class ListenerQueue {
         }
     }
 
+    /** The delivery thread ends a gap (a transaction dropped events): the listener is told, after what it has. */
+    synchronized void endGap() {
+        if (!closed) {
+            flushDropped();
+            schedule();
+        }
+    }
+
     /** Queues a notice of missed events (never dropped; one like the last queued item merges into it). */
     synchronized void notice(MissedEvents missed) {
         if (closed) {
             return;
         }
         flushDropped();
+        queueNotice(missed);
+        schedule();
+    }
+
+    private void queueNotice(MissedEvents missed) {
         if (items.peekLast() instanceof MissedEvents last && last.reason() == missed.reason()) {
             Set<Class<?>> types = new HashSet<>(last.entityTypes());
             types.addAll(missed.entityTypes());
@@ -102,7 +118,6 @@ final class ListenerQueue {
         } else {
             items.add(missed);
         }
-        schedule();
     }
 
     /** Stops delivery: nothing queued is delivered any more, and nothing is queued from now on. */
@@ -119,7 +134,7 @@ final class ListenerQueue {
 
     private void flushDropped() {
         if (dropped > 0) {
-            items.add(new MissedEvents(MissedEvents.Reason.QUEUE_FULL, dropped, droppedTypes));
+            queueNotice(new MissedEvents(MissedEvents.Reason.QUEUE_FULL, dropped, droppedTypes));
             dropped = 0;
             droppedTypes = new HashSet<>();
         }
@@ -140,9 +155,6 @@ final class ListenerQueue {
         while (true) {
             Object next;
             synchronized (this) {
-                if (items.isEmpty() && !closed) {
-                    flushDropped(); // caught up after dropping: say so now, not only at the next event
-                }
                 next = items.poll();
                 if (next == null || closed) {
                     scheduled = false;
