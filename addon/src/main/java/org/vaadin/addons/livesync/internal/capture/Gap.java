@@ -18,6 +18,11 @@ import org.vaadin.addons.livesync.internal.decode.Lsn;
  * @param resumedAt  the position the new stream starts at
  * @param at         when the stream started
  * @param reason     why the previous stream ended, or "start"
+ * @param serverRestarted whether the server is not the one the previous stream read from: it
+ *                   restarted meanwhile (another postmaster start time) or it is another server
+ *                   (another WAL history); the connections opened to it before are gone. Never
+ *                   for the initial gap, nor when the start time could not be told.
  */
-public record Gap(boolean initial, boolean continuous, Lsn resumedAt, Instant at, String reason) {
+public record Gap(boolean initial, boolean continuous, Lsn resumedAt, Instant at, String reason,
+                  boolean serverRestarted) {
 }

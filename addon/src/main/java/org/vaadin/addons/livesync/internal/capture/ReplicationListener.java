@@ -389,6 +389,7 @@ public final class ReplicationListener implements AutoCloseable {
         String lastFailure = "start";
         boolean first = true;
         ReplicationSession.ServerHistory previous = null;
+        String previousStart = null;
         Lsn previousConfirmed = Lsn.INVALID;
         TransactionAssembler assembler = consumer.newAssembler();
         try (WalsenderProbe probe = new WalsenderProbe(settings)) {
@@ -406,10 +407,13 @@ public final class ReplicationListener implements AutoCloseable {
                 probe.close();
                 assembler.reset();
                 boolean sameHistory = previous != null && previous.equals(current.history());
+                boolean serverRestarted = previous != null && (!sameHistory || previousStart != null
+                        && current.serverStarted() != null && !previousStart.equals(current.serverStarted()));
                 // Continuous: the same slot of the same server, not moved past what we confirmed by anyone else.
                 boolean skipDelivered = sameHistory && !settings.temporarySlot() && !current.createdSlot()
                         && !current.startLsn().isAfter(previousConfirmed);
                 previous = current.history();
+                previousStart = current.serverStarted();
                 if (!sameHistory) {
                     caughtUp.set(0); // positions of another history say nothing about this one
                 }
@@ -417,7 +421,8 @@ public final class ReplicationListener implements AutoCloseable {
                 long gapItem = Long.MAX_VALUE;
                 Duration wait = settings.minBackoff();
                 try {
-                    Gap gap = new Gap(first, skipDelivered, current.startLsn(), Instant.now(), lastFailure);
+                    Gap gap = new Gap(first, skipDelivered, current.startLsn(), Instant.now(), lastFailure,
+                            serverRestarted);
                     if (!handover.put(new Handover.GapItem(gap, skipDelivered, !sameHistory), settings.statusInterval(),
                             () -> running, current::keepAlive)) {
                         break;
@@ -432,11 +437,12 @@ public final class ReplicationListener implements AutoCloseable {
                         break; // stopped meanwhile: never report streaming after stop()
                     }
                     stateChanged();
-                    LOG.info("LiveSync is {}: streaming changes from {} (publication {}, slot {}{})",
+                    LOG.info("LiveSync is {}: streaming changes from {} (publication {}, slot {}{}{})",
                             reconnects.get() == 0 ? "ready" : "live again after an interruption", current.startLsn(),
                             settings.publication(), settings.slotName(), skipDelivered ? ", resumed"
                                     : sameHistory ? "" : ", server " + current.history().systemId()
-                                    + " timeline " + current.history().timeline());
+                                    + " timeline " + current.history().timeline(),
+                            serverRestarted && sameHistory ? ", the server restarted" : "");
                     retry.reset();
                     stream(current, assembler, gapItem, probe);
                 } catch (Exception e) {

@@ -48,16 +48,18 @@ final class ReplicationSession implements AutoCloseable {
     private final PGReplicationStream stream;
     private final Lsn startLsn;
     private final ServerHistory history;
+    private final String serverStarted;
     private final boolean createdSlot;
     private Lsn flushed;
 
     private ReplicationSession(CaptureSettings settings, Connection connection, PGReplicationStream stream,
-                               Lsn startLsn, ServerHistory history, boolean createdSlot) {
+                               Lsn startLsn, ServerHistory history, String serverStarted, boolean createdSlot) {
         this.settings = settings;
         this.connection = connection;
         this.stream = stream;
         this.startLsn = startLsn;
         this.history = history;
+        this.serverStarted = serverStarted;
         this.createdSlot = createdSlot;
         this.flushed = startLsn;
     }
@@ -108,6 +110,7 @@ final class ReplicationSession implements AutoCloseable {
         try {
             PGConnection pg = connection.unwrap(PGConnection.class);
             ServerHistory history = identify(connection);
+            String serverStarted = serverStarted(connection);
             Lsn start;
             boolean created;
             if (settings.temporarySlot()) {
@@ -131,7 +134,7 @@ final class ReplicationSession implements AutoCloseable {
                     .withStatusInterval((int) settings.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
                     .withAutomaticFlush(false)
                     .start();
-            return new ReplicationSession(settings, connection, stream, start, history, created);
+            return new ReplicationSession(settings, connection, stream, start, history, serverStarted, created);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
             throw e;
@@ -143,6 +146,21 @@ final class ReplicationSession implements AutoCloseable {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
             rs.next();
             return new ServerHistory(rs.getString("systemid"), rs.getInt("timeline"));
+        }
+    }
+
+    /**
+     * When the server's postmaster started ({@code pg_postmaster_start_time()} as text, SQL on the
+     * logical replication connection), or null when it cannot be told: it changes with every
+     * restart, which the WAL history does not.
+     */
+    private static String serverStarted(Connection connection) {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_postmaster_start_time()::text")) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            LOG.debug("Could not read when the server started: {}", e.toString());
+            return null;
         }
     }
 
@@ -216,6 +234,11 @@ final class ReplicationSession implements AutoCloseable {
     /** The WAL history of the server this stream reads. */
     ServerHistory history() {
         return history;
+    }
+
+    /** When the server this stream reads started (its postmaster), or null when it could not be told. */
+    String serverStarted() {
+        return serverStarted;
     }
 
     /** Whether opening this session created the slot (a temporary slot always is). */

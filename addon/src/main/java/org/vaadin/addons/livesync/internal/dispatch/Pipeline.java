@@ -68,11 +68,13 @@ public final class Pipeline implements AutoCloseable {
     private final ReplicationListener listener;
     private final ExecutorService uiExecutor;
     private final SessionFactory sessionFactory;
+    private final PoolReset poolReset;
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("livesync-maintenance").daemon().factory());
 
     private Pipeline(SessionFactory sessionFactory, LiveSyncSettings settings) {
         this.sessionFactory = sessionFactory;
+        this.poolReset = new PoolReset(sessionFactory);
         this.delivery = settings.delivery();
         this.registry = WatchRegistry.of(sessionFactory);
         this.fetcher = new EntityFetcher(sessionFactory);
@@ -464,13 +466,19 @@ public final class Pipeline implements AutoCloseable {
 
         @Override
         public void onGap(Gap gap) {
+            if (gap.serverRestarted()) {
+                // before anything borrows from it: the rows of the next change, the views' reloads
+                poolReset.serverRestarted();
+            }
             if (gap.continuous()) {
                 LOG.info("Pipeline stream resumed from its slot after an interruption ({}) without missing a"
                         + " change: no view reloads", gap.reason());
                 return;
             }
             if (!gap.initial()) {
-                LOG.info("Pipeline stream resumed after an interruption ({}): live views reload", gap.reason());
+                int listeners = events.listeners();
+                LOG.info("Pipeline stream resumed after an interruption ({}): live views reload{}", gap.reason(),
+                        listeners == 0 ? "" : ", " + listeners + " entity listener(s) are told they missed events");
             }
             dispatcher.reloadAll(ReloadCause.GAP);
             if (!gap.initial()) {

@@ -184,8 +184,13 @@ final class ListenerQueue {
     }
 
     private void deliver(MissedEvents missed) {
-        LOG.warn("LiveSync entity listener {} ({}) missed events: {}{}", listener, selection, missed.reason(),
-                missed.count() > 0 ? " (" + missed.count() + ")" : "");
+        if (missed.reason() == MissedEvents.Reason.STREAM_INTERRUPTED) {
+            // the pipeline logged the interruption once for every listener; the stream is back
+            LOG.debug("LiveSync entity listener {} ({}) missed events: {}", listener, selection, missed.reason());
+        } else {
+            LOG.warn("LiveSync entity listener {} ({}) missed events: {}{}", listener, selection, missed.reason(),
+                    missed.count() > 0 ? " (" + missed.count() + ")" : "");
+        }
         try {
             listener.onMissed(missed);
             if (onMissed != null) {

@@ -232,6 +232,7 @@ class ReplicationListenerTest {
                 .anyMatch(ch -> "after reconnect".equals(ch.newRow().text("title"))));
         assertThat(fixture.consumer.gaps.get(0).initial()).isTrue();
         assertThat(fixture.consumer.gaps.get(1).initial()).isFalse();
+        assertThat(fixture.consumer.gaps.get(1).serverRestarted()).as("a walsender kill is no server restart").isFalse();
         assertThat(fixture.listener.reconnects()).isGreaterThanOrEqualTo(1);
         Set<Long> xids = new HashSet<>();
         for (Transaction tx : fixture.consumer.transactions) {

@@ -95,6 +95,8 @@ class ServerRestartTest {
                 + committed.get() + " batches committed, " + fixture.consumer.transactions.size() + " delivered");
         System.out.println("server restart: accepting connections -> streaming again " + (streamingAt - acceptedAt) / 1_000_000
                 + " ms, -> first change delivered " + (firstChangeAt - acceptedAt) / 1_000_000 + " ms");
+        assertThat(fixture.consumer.gaps.get(0).serverRestarted()).isFalse();
+        assertThat(fixture.consumer.gaps.get(1).serverRestarted()).as("the gap after the restart").isTrue();
         for (Transaction tx : fixture.consumer.transactions) {
             int batch = tx.changes().get(0).newRow().get("batch", Integer.class);
             assertThat(tx.changes()).as("batch %s whole", batch).hasSize(batch < 0 ? 1 : 10);
