@@ -1,0 +1,96 @@
+package org.vaadin.addons.livesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vaadin.addons.livesync.ChangeType.DELETED;
+import static org.vaadin.addons.livesync.ChangeType.INSERTED;
+import static org.vaadin.addons.livesync.EventRecorder.event;
+import static org.vaadin.addons.livesync.LiveTestEnvironment.awaitUi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vaadin.addons.livesync.testdb.LogCapture;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.vaadin.flow.shared.Registration;
+
+/**
+ * A listener of one subscription value on a table whose WAL carries only the id of a deleted row
+ * (REPLICA IDENTITY DEFAULT): it never hears another tenant's id. A delete of a row a view holds
+ * goes to the listeners of the value the view holds it under; a delete of a row nobody holds, whose
+ * tenant is unknown, is a counted notice ({@link MissedEvents.Reason#KEY_UNKNOWN}), one per
+ * transaction, without the id.
+ */
+@Timeout(120)
+class KeylessDeleteListenerTest extends LivePipelineTest {
+
+    private final List<Registration> registrations = new ArrayList<>();
+
+    @AfterEach
+    void removeListeners() {
+        registrations.forEach(Registration::remove);
+        registrations.clear();
+    }
+
+    private <T> EventRecorder<T> record(EntityEvents<T> selection) {
+        EventRecorder<T> recorder = new EventRecorder<>();
+        registrations.add(selection.listen(recorder));
+        return recorder;
+    }
+
+    private static long count(LogCapture log, Level level, String text) {
+        return log.events().stream().filter(e -> e.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(text)).count();
+    }
+
+    @Test
+    void aTenantsListenerNeverHearsAnotherTenantsDeletedIdIsToldOfUnknownOnesAndHearsItsOwnHeldRows() {
+        long mine = env.insert(1, "mine, on a tenant 1 view");
+        long theirsShown = env.insert(2, "theirs, on a tenant 2 view");
+        long theirsUnseen = env.insert(3, "theirs, on no view");
+        long theirsUnseenToo = env.insert(3, "theirs too, on no view");
+        env.catchUp();
+        ItemsView acme = open(1);
+        ItemsView globex = open(2);
+        awaitUi(() -> acme.titles().size() == 1 && globex.titles().size() == 1);
+
+        try (LogCapture log = LogCapture.start("org.vaadin.addons.livesync")) {
+            EventRecorder<Item> tenant1 = record(env.liveSync.events(Item.class).forSubscriptionValue(1L));
+            EventRecorder<Item> inserts1 = record(env.liveSync.events(Item.class).ofKind(INSERTED).forSubscriptionValue(1L));
+            EventRecorder<Item> all = record(env.liveSync.events(Item.class));
+
+            env.db.execute("DELETE FROM live_view_test.item WHERE id = " + theirsShown);
+            env.db.execute("DELETE FROM live_view_test.item WHERE id IN (" + theirsUnseen + ", " + theirsUnseenToo + ")");
+            env.db.execute("DELETE FROM live_view_test.item WHERE id = " + mine);
+            long end = env.insert(1, "end");
+            long later = env.insert(3, "later, on no view");
+            env.db.execute("DELETE FROM live_view_test.item WHERE id = " + later);
+            long last = env.insert(1, "last");
+
+            assertThat(tenant1.until(e -> Long.valueOf(last).equals(e.id())))
+                    .as("tenant 1's listener: its own held row's delete, one counted notice per transaction of "
+                            + "deletes whose tenant is unknown, no other tenant's id")
+                    .containsExactly(
+                            "missed KEY_UNKNOWN 2",
+                            event(DELETED, mine, null, null),
+                            event(INSERTED, end, null, 1L),
+                            "missed KEY_UNKNOWN 1",
+                            event(INSERTED, last, null, 1L));
+            assertThat(tenant1.events).extracting(EntityEvent::id)
+                    .doesNotContain(theirsShown, theirsUnseen, theirsUnseenToo, later);
+            assertThat(inserts1.until(e -> Long.valueOf(last).equals(e.id())))
+                    .as("a listener that selects no deletes is told of none")
+                    .containsExactly(event(INSERTED, end, null, 1L), event(INSERTED, last, null, 1L));
+            assertThat(all.until(e -> Long.valueOf(last).equals(e.id()))).as("a listener of all rows: as before")
+                    .contains(event(DELETED, theirsShown, null, null), event(DELETED, theirsUnseen, null, null),
+                            event(DELETED, mine, null, null), event(DELETED, later, null, null));
+            assertThat(count(log, Level.WARN, "REPLICA IDENTITY FULL")).as("one WARN naming the fix: at registration, "
+                    + "and for the listener's first notice (then DEBUG)").isEqualTo(2);
+            assertThat(count(log, Level.DEBUG, "KEY_UNKNOWN")).as("the listener's later notice").isEqualTo(1);
+        }
+    }
+}
