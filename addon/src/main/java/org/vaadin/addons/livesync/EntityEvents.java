@@ -31,9 +31,10 @@ import com.vaadin.flow.shared.Registration;
  * <li>{@link #forSubscriptionValue one subscription value}: the changes whose new or old key is known
  * to be that value, and {@code TRUNCATED}. Never another value's row, nor its id. A {@code DELETED}
  * whose old key the WAL lacks (REPLICA IDENTITY DEFAULT, the key column not in the replica identity)
- * reaches it when a view holds the row under its value (the views' rows tell which value the row
- * was of; the value it moved into, when it was seen moving since); when no view holds the row, its
- * value is unknown and the listener is told instead, without the id:
+ * reaches it when LiveSync knows the row was of its value: from a recent change of the row with its
+ * key (its insert, an update; the last 10,000 such changes of types listened to by value), or
+ * because a view holds the row under that value. Otherwise the row's value is unknown and the
+ * listener is told instead, without the id:
  * {@link MissedEvents.Reason#KEY_UNKNOWN}, one notice per transaction with the number of such
  * deletes (logged at WARN for its first, then at DEBUG). An update that moves a row away from the
  * value reaches it only when the WAL carries the old key. So give the table of a type listened to by

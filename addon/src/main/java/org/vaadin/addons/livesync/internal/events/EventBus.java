@@ -46,9 +46,10 @@ import com.vaadin.flow.shared.Registration;
  * carrier meanwhile.
  * <p>
  * A listener of one subscription value never hears of another value's row. A row change whose WAL
- * carries no key (a delete under REPLICA IDENTITY DEFAULT) goes to the listeners of the values
- * views hold the row under ({@link RowValues}); when no view holds it, its value is unknown and the
- * listeners of every value that select its change type are told instead: one
+ * carries no key (a delete under REPLICA IDENTITY DEFAULT) goes to the listeners of the value the
+ * stream last told for the row, or of the values views hold it under ({@link RowValues}); when
+ * neither knows it, its value is unknown and the listeners of every value that select its change
+ * type are told instead: one
  * {@link MissedEvents.Reason#KEY_UNKNOWN} notice per listener and transaction, with the count and
  * no id. Registering the first such listener of a type whose table's WAL lacks the old key logs
  * one WARN with the fix.
@@ -61,8 +62,9 @@ public final class EventBus {
 
     private final Set<Class<?>> watchedTypes;
     private final Function<WatchedEntity<?>, Boolean> carriesOldKey;
-    /** Delivery thread only. */
+    /** Delivery thread only, as {@link #followed}: the index {@link #rowValues} followed last. */
     private final RowValues rowValues;
+    private ListenerIndex followed = ListenerIndex.EMPTY;
     /** The types whose old-key check for listeners of one value was made, or is under way. */
     private final Set<Class<?>> oldKeyChecked = ConcurrentHashMap.newKeySet();
     /** A virtual thread per drain task: no platform thread of the bus's own (see the class comment). */
@@ -187,6 +189,7 @@ public final class EventBus {
     public EventBatch select(List<EntityChange> changes, Instant commitTime, Set<Class<?>> tooManyChanges,
                              long notRead) {
         ListenerIndex listeners = index;
+        followValues(listeners);
         if (listeners.isEmpty()) {
             return EventBatch.NONE;
         }
@@ -233,13 +236,31 @@ public final class EventBus {
                 }
             }
         }
+        rowValues.forget(tooManyChanges); // what it left out may have changed their rows' keys
         keyUnknown.forEach((queue, count) -> batch.notice(queue, new MissedEvents(MissedEvents.Reason.KEY_UNKNOWN,
                 count, Set.of(queue.selection().entity().type()))));
         return batch;
     }
 
+    /**
+     * Delivery thread: what {@link RowValues} knows of a type is recorded only while it has listeners of
+     * one value; when a type gains its first again, what it knew from before is stale and forgotten.
+     */
+    private void followValues(ListenerIndex listeners) {
+        if (listeners == followed) {
+            return;
+        }
+        for (Class<?> type : watchedTypes) {
+            if (listeners.hasValueListeners(type) && !followed.hasValueListeners(type)) {
+                rowValues.forget(Set.of(type));
+            }
+        }
+        followed = listeners;
+    }
+
     /** Delivery thread: the stream was interrupted (or a transaction lost); every listener is told, in order. */
     public void interrupted() {
+        rowValues.forget(watchedTypes);
         for (ListenerQueue queue : index.all()) {
             queue.notice(new MissedEvents(MissedEvents.Reason.STREAM_INTERRUPTED, 0, typesOf(queue, watchedTypes)));
         }

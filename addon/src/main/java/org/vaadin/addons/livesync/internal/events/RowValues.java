@@ -2,31 +2,46 @@ package org.vaadin.addons.livesync.internal.events;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.vaadin.addons.livesync.EntityEvent;
 
 /**
  * The subscription value a row without a key in its change (a delete under REPLICA IDENTITY
- * DEFAULT) had, as far as LiveSync knows: the values views hold it under ({@link RowHolders}) —
- * unless the row was seen moving to another value since (an update whose old key the WAL lacks,
- * whose new key is not among the values it is held under) and the holders of the former value have
- * not let it go yet: then its latest known value. So a delete right after a move goes to the
- * listeners of the value the row moved into, not of the one it left.
+ * DEFAULT) had, as far as LiveSync knows, most recent knowledge first: the new key of one of the
+ * last {@link #RECENT} changes with a known new key (an insert, an update: often the row's own
+ * insert, whose row no view holds yet when it is deleted soon after); the value it was seen moving
+ * into (an update whose old key the WAL lacks, whose new key is not among the values views hold it
+ * under) while views of its former value still hold it; else the values views hold it under
+ * ({@link RowHolders}). So a delete right after a move goes to the listeners of the value the row
+ * moved into, not of the one it left. What the stream may have left out ({@link #forget}: an
+ * interruption, a transaction too large) is forgotten.
  * <p>
- * Memory: one entry per row seen moving while a view still holds it under its former value; an
- * entry is dropped once no view holds the row under another value than its latest (checked when
- * the map has doubled since the last check), so it is bounded by the rows views hold. Delivery
- * thread only: not thread-safe.
+ * Memory: at most {@link #RECENT} recent keys; and one entry per row seen moving while a view still
+ * holds it under its former value, dropped once no view holds the row under another value than its
+ * latest (checked when the map has doubled since the last check), so bounded by the rows views
+ * hold. Only while listeners of one value are registered (the bus asks only then). Delivery thread
+ * only: not thread-safe.
  */
 final class RowValues {
 
     private static final int MIN_CHECK = 64;
+    /** How many recent changes' keys it keeps: about 1 MB. */
+    static final int RECENT = 10_000;
 
     private final RowHolders holders;
     /** (type, id) → the row's latest known value, for rows views still hold under another. */
     private final Map<Row, Object> moved = new HashMap<>();
+    /** (type, id) → the row's new key in one of the last {@link #RECENT} changes, least recent first. */
+    private final Map<Row, Object> recent = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Row, Object> eldest) {
+            return size() > RECENT;
+        }
+    };
     private int checkAt = MIN_CHECK;
 
     private record Row(Class<?> type, Object id) {
@@ -36,12 +51,23 @@ final class RowValues {
         this.holders = holders;
     }
 
-    /** An event whose new key is known: remembers where the row went when views hold it under another value. */
+    /** Changes of these types may have been left out of the stream: what was known of their rows is forgotten. */
+    void forget(Set<Class<?>> types) {
+        recent.keySet().removeIf(row -> types.contains(row.type()));
+        moved.keySet().removeIf(row -> types.contains(row.type()));
+    }
+
+    /**
+     * An event whose key is known: remembers the row's new key, and where the row went when views
+     * hold it under another value.
+     */
     void seen(EntityEvent<?> event) {
         if (!event.newKeyKnown() || event.id() == null) {
             return;
         }
         Row row = new Row(event.entityType(), event.id());
+        recent.remove(row); // re-inserted: most recent last
+        recent.put(row, event.newKey());
         if (stale(row, event.newKey())) {
             moved.put(row, event.newKey());
             if (moved.size() >= checkAt) {
@@ -59,12 +85,11 @@ final class RowValues {
     List<Object> valuesOf(EntityEvent<?> keyless, boolean deleted) {
         Row row = new Row(keyless.entityType(), keyless.id());
         Object latest = deleted ? moved.remove(row) : moved.get(row);
+        Object known = deleted ? recent.remove(row) : recent.get(row);
+        if (known != null) {
+            return List.of(known);
+        }
         return latest != null ? List.of(latest) : holders.valuesOf(row.type(), row.id());
-    }
-
-    /** {@return how many rows it remembers} */
-    int size() {
-        return moved.size();
     }
 
     /** Whether a view holds the row under another value than {@code value}. */
