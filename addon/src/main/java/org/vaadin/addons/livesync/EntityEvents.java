@@ -29,10 +29,17 @@ import com.vaadin.flow.shared.Registration;
  * <li>all rows (the default): every change of the type;</li>
  * <li>{@link #forId one id}: the changes of that row, and {@link ChangeType#TRUNCATED TRUNCATED};</li>
  * <li>{@link #forSubscriptionValue one subscription value}: the changes whose new or old key is known
- * to be that value, and those that carry no key at all — {@code TRUNCATED}, and a {@code DELETED}
- * whose old key the WAL lacks (REPLICA IDENTITY DEFAULT), which may have been one of its rows. An
- * update that moves a row away from the value reaches it only when the WAL carries the old key
- * (REPLICA IDENTITY FULL, or the key column in the replica identity).</li>
+ * to be that value, and {@code TRUNCATED}. Never another value's row, nor its id. A {@code DELETED}
+ * whose old key the WAL lacks (REPLICA IDENTITY DEFAULT, the key column not in the replica identity)
+ * reaches it when LiveSync knows the row was of its value: from a recent change of the row with its
+ * key (its insert, an update; the last 10,000 such changes of types listened to by value), or
+ * because a view holds the row under that value. Otherwise the row's value is unknown and the
+ * listener is told instead, without the id:
+ * {@link MissedEvents.Reason#KEY_UNKNOWN}, one notice per transaction with the number of such
+ * deletes (logged at WARN for its first, then at DEBUG). An update that moves a row away from the
+ * value reaches it only when the WAL carries the old key. So give the table of a type listened to by
+ * value REPLICA IDENTITY FULL, or an identity index that contains the key column (LiveSync logs a
+ * WARN when the first such listener of a table without registers).</li>
  * </ul>
  * Events of a transaction are delivered once it is visible to new queries, in commit order, on a
  * queue of the listener's own ({@link EntityListener}). (A transaction that does not become visible
@@ -109,7 +116,8 @@ public final class EntityEvents<T> {
 
     /**
      * Only the rows whose subscription key is this value (see the class description for what the
-     * WAL lets it know).
+     * WAL lets it know: a delete whose key the WAL lacks and of a row no view holds comes as a
+     * {@link MissedEvents.Reason#KEY_UNKNOWN} notice, never with another value's id).
      *
      * @param value the subscription value (e.g. an organization's id), of the subscription key's type
      * @return a selection of that value's rows only, otherwise as this one

@@ -27,10 +27,11 @@ public interface EntityListener<T> extends EventListener {
 
     /**
      * Events this listener selects were not delivered to it (its queue was full, a transaction was
-     * too large, or the stream was interrupted); called in order, where they are missing. LiveSync
-     * logs each such notice at WARN, but for an interrupted stream: the pipeline logs that once for
-     * all listeners (at INFO when the stream is back), and each listener's notice only at DEBUG.
-     * Does nothing by default.
+     * too large, the stream was interrupted, or — for a listener of one subscription value — a
+     * delete's value was unknown); called in order, where they are missing. LiveSync logs each such
+     * notice at WARN, but for an interrupted stream (the pipeline logs that once for all listeners,
+     * at INFO when the stream is back, and each listener's notice only at DEBUG) and a listener's
+     * {@link MissedEvents.Reason#KEY_UNKNOWN} notices after its first (DEBUG). Does nothing by default.
      *
      * @param missed why events were missed, how many when that is known, and of which entity types
      */

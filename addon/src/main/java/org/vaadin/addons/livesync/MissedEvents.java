@@ -11,8 +11,9 @@ import java.util.Set;
  * @param reason      why they were not delivered
  * @param count       how many: exact for {@link Reason#QUEUE_FULL}; for {@link Reason#TOO_MANY_CHANGES}
  *                    the number of changes not read when the listener selects every change of every
- *                    type concerned, else {@code 0} (not known); {@code 0} (not known) for
- *                    {@link Reason#STREAM_INTERRUPTED}
+ *                    type concerned, else {@code 0} (not known); for {@link Reason#KEY_UNKNOWN} the
+ *                    number of changes of unknown value in the transaction(s); {@code 0} (not known)
+ *                    for {@link Reason#STREAM_INTERRUPTED}
  * @param entityTypes the entity types of what was missed (for {@link Reason#STREAM_INTERRUPTED}
  *                    every type the listener selects)
  */
@@ -36,7 +37,18 @@ public record MissedEvents(Reason reason, long count, Set<Class<?>> entityTypes)
          * The replication stream was interrupted (reconnect, failover) or a transaction could not
          * be processed (logged): changes committed meanwhile may have no event.
          */
-        STREAM_INTERRUPTED
+        STREAM_INTERRUPTED,
+        /**
+         * For a listener of one subscription value ({@link EntityEvents#forSubscriptionValue}):
+         * {@code count} deletes (or, rarely, updates of a TOASTed key) whose subscription value the
+         * WAL does not carry (REPLICA IDENTITY DEFAULT, the key column not in the replica identity),
+         * of rows no view holds: they may have been of its value, or of any other, so they are not
+         * delivered — the listener never learns another tenant's id. One notice per transaction,
+         * merged with the next ones' while the listener has not reached it. Give the table REPLICA
+         * IDENTITY FULL, or an identity index that contains the key column, and every delete names
+         * its value.
+         */
+        KEY_UNKNOWN
     }
 
     /**

@@ -134,7 +134,7 @@ class EntityEventsTest extends LivePipelineTest {
     }
 
     @Test
-    void aListenerOfOneSubscriptionValueReceivesTheChangesKnownToBeOfThatValueAndDeletesWithoutAKey() {
+    void aListenerOfOneSubscriptionValueReceivesTheChangesKnownToBeOfThatValueAndIsToldOfDeletesWithoutAKey() {
         long x = env.insert(1, "x");
         long y = env.insert(2, "y");
         long z = env.insert(2, "z");
@@ -159,13 +159,17 @@ class EntityEventsTest extends LivePipelineTest {
             expected.add(event(UPDATED, x, 1L, 2L)); // the WAL carries the old key: the move away is seen
             expected.add(event(UPDATED, y, 2L, 1L));
             // z's delete carries its old key 2: not this listener's
+            expected.add(event(DELETED, w, 1L, null));
         } else {
             expected.add(event(UPDATED, y, null, 1L)); // the move away from 1 is known only by its new key 2
-            expected.add(event(DELETED, z, null, null)); // no key in the WAL: it may have been a row of tenant 1
+            // no key in the WAL and no view holds z or w: their tenant is unknown, so not their ids but notices
         }
-        expected.add(event(DELETED, w, old(1L), null));
         expected.add(event(INSERTED, end, null, 1L));
-        assertThat(tenant1.until(e -> Long.valueOf(end).equals(e.id()))).containsExactlyElementsOf(expected);
+        assertThat(tenant1.until(e -> Long.valueOf(end).equals(e.id()))).filteredOn(line -> !line.startsWith("missed"))
+                .containsExactlyElementsOf(expected);
+        assertThat(tenant1.missed).as("notices of deletes whose tenant is unknown (two in a row may merge into one)")
+                .allSatisfy(m -> assertThat(m.reason()).isEqualTo(MissedEvents.Reason.KEY_UNKNOWN));
+        assertThat(tenant1.missed.stream().mapToLong(MissedEvents::count).sum()).isEqualTo(fullIdentity() ? 0 : 2);
     }
 
     @Test
@@ -357,7 +361,7 @@ class EntityEventsTest extends LivePipelineTest {
         assertThat(tenant77.until(e -> Long.valueOf(end).equals(e.id()))).containsExactly(
                 event(INSERTED, fresh, null, 77L),
                 event(UPDATED, existing, old(77L), 77L),
-                event(DELETED, existing, old(77L), null),
+                event(DELETED, existing, old(77L), null), // DEFAULT: its tenant known from the update just before
                 event(INSERTED, end, null, 77L));
         assertThat(ofExisting.until(e -> e.changeType() == DELETED)).containsExactly(
                 event(UPDATED, existing, old(77L), 77L),

@@ -229,7 +229,7 @@ class ConvergenceTest {
         List<String> crossTenantSaves = formWritesAcrossTenants(trail, forms);
         List<String> unheard = unheardEvents(listeners, trail);
         List<String> foreignIds = changes.foreignRemovedIds(trail);
-        long keylessForeignDeletes = listeners.stream().mapToLong(l -> l.keylessDeletesOfOtherTenants(trail)).sum();
+        List<String> listenerForeignIds = listeners.stream().flatMap(l -> l.foreignIds(trail).stream()).toList();
 
         System.out.printf("ConvergenceTest seed %d: %d ops (%d rolled back, %d transactions committed) in %.1f s, "
                         + "%d deliveries audited, %d list changes audited, %d reconnects, %d views mismatched, "
@@ -241,11 +241,13 @@ class ConvergenceTest {
                 lazyViews.size(), lazyViews.size() * 5, lazyMismatches.size(), new TreeMap<>(browser.saves),
                 trail.formWrites().size(), crossTenantSaves.size(), formMismatches.size());
         System.out.printf("ConvergenceTest seed %d: %d entity listeners heard %d events, were told of %d gaps %s; %d events "
-                        + "unheard; %d keyless deletes of other tenants' rows (REPLICA IDENTITY DEFAULT, documented); "
-                        + "%d change listeners told of removed ids of other tenants%n", SEED, listeners.size(),
+                        + "unheard; %d deletes counted in KEY_UNKNOWN notices (tenant unknown, REPLICA IDENTITY "
+                        + "DEFAULT); %d events of other tenants' rows heard; %d change listeners told of removed ids of "
+                        + "other tenants%n", SEED, listeners.size(),
                 listeners.stream().mapToInt(TenantEventListener::events).sum(),
                 listeners.stream().mapToInt(TenantEventListener::gaps).sum(), gapReasons(listeners), unheard.size(),
-                keylessForeignDeletes, foreignIds.size());
+                listeners.stream().mapToLong(TenantEventListener::keyUnknown).sum(), listenerForeignIds.size(),
+                foreignIds.size());
 
         SoftAssertions softly = new SoftAssertions();
         softly.assertThat(browser.failures).as("failures of the browser thread: form steps that threw, lazy round trips "
@@ -256,6 +258,8 @@ class ConvergenceTest {
                 SEED).isEmpty();
         softly.assertThat(foreignIds).as("change listeners told of removed ids of rows never in their tenant (seed %d)",
                 SEED).isEmpty();
+        softly.assertThat(listenerForeignIds).as("entity listeners of one tenant that heard of a row never in their "
+                + "tenant, not even its id (seed %d)", SEED).isEmpty();
         softly.assertThat(unheard).as("committed changes an entity listener of the tenant never heard, outside any "
                 + "reported gap (seed %d)", SEED).isEmpty();
         softly.assertThat(crossTenantSaves).as("form saves that wrote another row than the one loaded, or across tenants "

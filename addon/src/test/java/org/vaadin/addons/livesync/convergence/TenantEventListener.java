@@ -87,13 +87,25 @@ final class TenantEventListener<R extends TenantRow> implements EntityListener<R
     }
 
     /**
-     * Keyless deletes (REPLICA IDENTITY DEFAULT carries only the id) of rows that were never this tenant's:
-     * the documented reach of a listener of one subscription value ({@code EntityEvents}), counted, not a failure.
+     * The events it heard of rows that were never this tenant's in any committed write (a listener of one
+     * subscription value must never hear another tenant's id — also not of a delete whose WAL lacks the key).
+     *
+     * @return one line per such event, with the row's writes
      */
-    long keylessDeletesOfOtherTenants(AuditTrail trail) {
+    List<String> foreignIds(AuditTrail trail) {
         synchronized (heard) {
-            return heard.stream().filter(h -> h.kind() == ChangeType.DELETED && h.id() != null && !fullIdentity
-                    && !trail.wasIn(table, h.id(), tenant)).count();
+            return heard.stream().filter(h -> h.missed() == null && h.id() != null && !trail.wasIn(table, h.id(), tenant))
+                    .map(h -> this + " heard " + h.kind() + " of id " + h.id() + ", never a row of its tenant: "
+                            + trail.historyOf(table, h.id()))
+                    .toList();
+        }
+    }
+
+    /** {@return how many deletes its {@code KEY_UNKNOWN} notices counted (their tenant was not known)} */
+    long keyUnknown() {
+        synchronized (heard) {
+            return heard.stream().filter(h -> h.missed() != null && h.missed().reason() == MissedEvents.Reason.KEY_UNKNOWN)
+                    .mapToLong(h -> h.missed().count()).sum();
         }
     }
 
@@ -115,7 +127,7 @@ final class TenantEventListener<R extends TenantRow> implements EntityListener<R
                 times.computeIfAbsent(new Key(h.kind(), h.id()), k -> new TreeMap<>()).merge(h.commitTime(), 1, Integer::sum);
             }
         }
-        List<Instant[]> gaps = gaps(sequence);
+        List<Gap> gaps = gaps(sequence);
         List<Expected> expected = expected(transactions);
         expected.sort(Comparator.comparing(e -> e.txn().committedBefore()));
         List<String> unheard = new ArrayList<>();
@@ -126,12 +138,11 @@ final class TenantEventListener<R extends TenantRow> implements EntityListener<R
                 candidates.computeIfPresent(match, (t, n) -> n > 1 ? n - 1 : null); // each heard event answers one
                 continue;
             }
-            if (gaps.stream().noneMatch(g -> !e.txn().committedAfter().isAfter(g[1])
-                    && !e.txn().committedBefore().isBefore(g[0]))) {
+            if (gaps.stream().noneMatch(g -> g.covers(e))) {
                 unheard.add(this + " did not hear " + e.key().kind() + (e.key().id() == null ? "" : " of id " + e.key().id())
                         + " (" + e.op() + ", committed in [" + e.txn().committedAfter() + ", " + e.txn().committedBefore()
                         + "]); heard of it otherwise at " + candidates + "; gaps reported "
-                        + gaps.stream().map(g -> "[" + g[0] + ", " + g[1] + "]").toList()
+                        + gaps
                         + (e.key().id() == null ? "" : "; the row's writes: " + trail.historyOf(table, e.key().id())));
             }
         }
@@ -142,9 +153,27 @@ final class TenantEventListener<R extends TenantRow> implements EntityListener<R
     }
 
     /**
+     * The commit times a notice may stand for ({@link #gaps}); a {@code KEY_UNKNOWN} notice stands for
+     * deletes only.
+     */
+    private record Gap(Instant from, Instant to, MissedEvents.Reason reason) {
+
+        boolean covers(Expected e) {
+            return !e.txn().committedAfter().isAfter(to) && !e.txn().committedBefore().isBefore(from)
+                    && (reason != MissedEvents.Reason.KEY_UNKNOWN || e.key().kind() == ChangeType.DELETED);
+        }
+
+        @Override
+        public String toString() {
+            return reason + " [" + from + ", " + to + "]";
+        }
+    }
+
+    /**
      * What the writers' transactions owe this listener ({@code EntityEvents}' contract): an insert,
      * update or move into the tenant; a move out of it and a delete of its row when the WAL carries the
-     * old key (FULL); the delete of its row under DEFAULT (keyless, it reaches every listener); a truncate.
+     * old key (FULL); the delete of its row under DEFAULT too (keyless: as a delete when a view holds the row,
+     * else within a {@code KEY_UNKNOWN} notice); a truncate.
      */
     private List<Expected> expected(List<WriteLog.Txn> transactions) {
         List<Expected> expected = new ArrayList<>();
@@ -173,14 +202,15 @@ final class TenantEventListener<R extends TenantRow> implements EntityListener<R
      * margin: concurrent commits take their timestamps slightly out of WAL order) to when it arrived
      * (what the interruption lost committed before the stream resumed, and so before the notice).
      */
-    private static List<Instant[]> gaps(List<Heard> sequence) {
-        List<Instant[]> gaps = new ArrayList<>();
+    private static List<Gap> gaps(List<Heard> sequence) {
+        List<Gap> gaps = new ArrayList<>();
         Instant latest = Instant.MIN;
         for (Heard h : sequence) {
             if (h.missed() == null) {
                 latest = h.commitTime().isAfter(latest) ? h.commitTime() : latest;
             } else {
-                gaps.add(new Instant[] {latest.equals(Instant.MIN) ? latest : latest.minus(GAP_MARGIN), h.commitTime()});
+                gaps.add(new Gap(latest.equals(Instant.MIN) ? latest : latest.minus(GAP_MARGIN), h.commitTime(),
+                        h.missed().reason()));
             }
         }
         return gaps;

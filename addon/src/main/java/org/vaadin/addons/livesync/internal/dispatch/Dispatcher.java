@@ -727,6 +727,11 @@ public final class Dispatcher {
         return set != null && !set.isEmpty();
     }
 
+    /** The subscription values of the views holding the row (or with a put of it on its way): empty when none. */
+    List<Object> holderValues(Class<?> type, Object id) {
+        return held.values(type, id);
+    }
+
     /** Adds the subscription values of the views holding the row to {@code values}. */
     void addHolderValues(Class<?> type, Object id, Set<Object> values) {
         values.addAll(held.values(type, id));

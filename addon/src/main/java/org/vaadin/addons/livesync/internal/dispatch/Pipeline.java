@@ -84,7 +84,8 @@ public final class Pipeline implements AutoCloseable {
                 Thread.ofPlatform().name("livesync-ui-", 0).daemon().factory());
         this.dispatcher = new Dispatcher(fetcher, new XidVisibility(sessionFactory), badRows, delivery.maxPending(),
                 uiExecutor, delivery.maxConcurrentReloads(), this::later, this::carriesOldKey);
-        this.events = new EventBus(registry.entities().stream().map(WatchedEntity::type).collect(Collectors.toSet()));
+        this.events = new EventBus(registry.entities().stream().map(WatchedEntity::type).collect(Collectors.toSet()),
+                dispatcher::holderValues, this::carriesOldKey);
         this.interest = new InterestFilter(registry, dispatcher, dispatcher.fence(), events);
         CaptureSettings capture = settings.capture();
         CaptureSettings withTables = capture.requiredTables().isEmpty()

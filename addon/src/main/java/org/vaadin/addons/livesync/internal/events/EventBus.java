@@ -5,11 +5,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +23,7 @@ import org.vaadin.addons.livesync.EntityEvent;
 import org.vaadin.addons.livesync.EntityListener;
 import org.vaadin.addons.livesync.MissedEvents;
 import org.vaadin.addons.livesync.internal.watch.EntityChange;
+import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
 import com.vaadin.flow.shared.Registration;
 
@@ -39,6 +45,15 @@ import com.vaadin.flow.shared.Registration;
  * without waiting, or (before Java 24) waits inside a {@code synchronized} block, occupies one
  * carrier meanwhile.
  * <p>
+ * A listener of one subscription value never hears of another value's row. A row change whose WAL
+ * carries no key (a delete under REPLICA IDENTITY DEFAULT) goes to the listeners of the value the
+ * stream last told for the row, or of the values views hold it under ({@link RowValues}); when
+ * neither knows it, its value is unknown and the listeners of every value that select its change
+ * type are told instead: one
+ * {@link MissedEvents.Reason#KEY_UNKNOWN} notice per listener and transaction, with the count and
+ * no id. Registering the first such listener of a type whose table's WAL lacks the old key logs
+ * one WARN with the fix.
+ * <p>
  * For internal use only. Thread-safe: listeners register and unregister from any thread.
  */
 public final class EventBus {
@@ -46,6 +61,12 @@ public final class EventBus {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
 
     private final Set<Class<?>> watchedTypes;
+    private final Function<WatchedEntity<?>, Boolean> carriesOldKey;
+    /** Delivery thread only, as {@link #followed}: the index {@link #rowValues} followed last. */
+    private final RowValues rowValues;
+    private ListenerIndex followed = ListenerIndex.EMPTY;
+    /** The types whose old-key check for listeners of one value was made, or is under way. */
+    private final Set<Class<?>> oldKeyChecked = ConcurrentHashMap.newKeySet();
     /** A virtual thread per drain task: no platform thread of the bus's own (see the class comment). */
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("livesync-events-", 0).factory());
@@ -59,9 +80,14 @@ public final class EventBus {
      * A bus for listeners of these entity types (what a listener of every type is told it missed).
      *
      * @param watchedTypes the pipeline's watched entity types
+     * @param holders the values views hold a row under: where a delete without its key goes
+     * @param carriesOldKey whether the WAL carries an entity's old subscription key, as the catalog
+     *     tells ({@code null}: cannot tell); asked off the registering thread, once per type
      */
-    public EventBus(Set<Class<?>> watchedTypes) {
+    public EventBus(Set<Class<?>> watchedTypes, RowHolders holders, Function<WatchedEntity<?>, Boolean> carriesOldKey) {
         this.watchedTypes = Set.copyOf(watchedTypes);
+        this.rowValues = new RowValues(holders);
+        this.carriesOldKey = carriesOldKey;
     }
 
     /**
@@ -85,7 +111,33 @@ public final class EventBus {
             index = index.with(queue);
         }
         LOG.debug("LiveSync entity listener registered: {} ({})", listener, selection);
+        if (selection.value() != null && selection.accepts(ChangeType.DELETED)) {
+            checkOldKey(selection.entity());
+        }
         return () -> unregister(queue);
+    }
+
+    /** Once per type, off this thread: a WARN with the fix when its WAL lacks the old key (deletes name no value). */
+    private void checkOldKey(WatchedEntity<?> entity) {
+        if (!oldKeyChecked.add(entity.type())) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                Boolean carries = carriesOldKey.apply(entity);
+                if (carries == null) {
+                    oldKeyChecked.remove(entity.type()); // cannot tell now: the next registration asks again
+                } else if (!carries) {
+                    LOG.warn("LiveSync: the WAL of {} does not carry the subscription key of a deleted row, so entity "
+                            + "listeners of one subscription value of {} receive such a delete only when a view holds "
+                            + "the row, else a KEY_UNKNOWN notice (no id). Give the table REPLICA IDENTITY FULL, or an "
+                            + "identity index that contains the key column ({})", entity.qualifiedTable(),
+                            entity.type().getSimpleName(), entity.keyColumn());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            oldKeyChecked.remove(entity.type()); // stopping
+        }
     }
 
     private void unregister(ListenerQueue queue) {
@@ -111,17 +163,19 @@ public final class EventBus {
             return false;
         }
         for (EntityEvent<?> event : eventsOf(change, Instant.EPOCH)) {
-            if (!listeners.visit(event, queue -> false)) {
-                return true;
+            if (!listeners.visit(event, queue -> false) || ListenerIndex.keyless(event)
+                    && !listeners.visitValues(event, null, queue -> false)) {
+                return true; // a keyless one: delivered, or a notice, by the values views hold it under
             }
         }
         return false;
     }
 
     /**
-     * Delivery thread: the events of one transaction's changes for the listeners they reach, and a
+     * Delivery thread: the events of one transaction's changes for the listeners they reach, a
      * notice for the listeners of {@code tooManyChanges}, types of which the transaction did not keep
-     * every change.
+     * every change, and after its events a {@link MissedEvents.Reason#KEY_UNKNOWN} notice for each
+     * listener of one value that a change without a key may have concerned (see the class comment).
      *
      * @param changes the transaction's changes of watched entities, in order
      * @param commitTime when the transaction committed
@@ -135,6 +189,7 @@ public final class EventBus {
     public EventBatch select(List<EntityChange> changes, Instant commitTime, Set<Class<?>> tooManyChanges,
                              long notRead) {
         ListenerIndex listeners = index;
+        followValues(listeners);
         if (listeners.isEmpty()) {
             return EventBatch.NONE;
         }
@@ -149,25 +204,63 @@ public final class EventBus {
             }
         }
         Set<ListenerQueue> reached = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<ListenerQueue, Long> keyUnknown = new IdentityHashMap<>();
         for (EntityChange change : changes) {
             if (!listeners.hasListenersOf(change.type())) {
                 continue;
             }
             for (EntityEvent<?> event : eventsOf(change, commitTime)) {
                 reached.clear();
-                listeners.visit(event, queue -> {
+                Predicate<ListenerQueue> add = queue -> {
                     if (reached.add(queue)) {
                         batch.add(queue, event, change.entity());
                     }
                     return true;
-                });
+                };
+                listeners.visit(event, add);
+                if (!listeners.hasValueListeners(change.type())) {
+                    continue;
+                }
+                if (!ListenerIndex.keyless(event)) {
+                    rowValues.seen(event);
+                    continue;
+                }
+                List<Object> values = rowValues.valuesOf(event, event.changeType() == ChangeType.DELETED);
+                if (values.isEmpty()) {
+                    listeners.visitValues(event, null, queue -> {
+                        keyUnknown.merge(queue, 1L, Long::sum);
+                        return true;
+                    });
+                } else {
+                    listeners.visitValues(event, values, add);
+                }
             }
         }
+        rowValues.forget(tooManyChanges); // what it left out may have changed their rows' keys
+        keyUnknown.forEach((queue, count) -> batch.notice(queue, new MissedEvents(MissedEvents.Reason.KEY_UNKNOWN,
+                count, Set.of(queue.selection().entity().type()))));
         return batch;
+    }
+
+    /**
+     * Delivery thread: what {@link RowValues} knows of a type is recorded only while it has listeners of
+     * one value; when a type gains its first again, what it knew from before is stale and forgotten.
+     */
+    private void followValues(ListenerIndex listeners) {
+        if (listeners == followed) {
+            return;
+        }
+        for (Class<?> type : watchedTypes) {
+            if (listeners.hasValueListeners(type) && !followed.hasValueListeners(type)) {
+                rowValues.forget(Set.of(type));
+            }
+        }
+        followed = listeners;
     }
 
     /** Delivery thread: the stream was interrupted (or a transaction lost); every listener is told, in order. */
     public void interrupted() {
+        rowValues.forget(watchedTypes);
         for (ListenerQueue queue : index.all()) {
             queue.notice(new MissedEvents(MissedEvents.Reason.STREAM_INTERRUPTED, 0, typesOf(queue, watchedTypes)));
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.vaadin.addons.livesync.ChangeType;
 import org.vaadin.addons.livesync.EntityEvent;
 
 /**
@@ -14,12 +15,13 @@ import org.vaadin.addons.livesync.EntityEvent;
  * this change?) and the delivery thread (which ones?). Work per event grows with the listeners it
  * reaches, not with all listeners: those of one id or one value are found by that id or value.
  * <p>
- * Who receives an event of a type: listeners of every type and of all its rows; listeners of one id
- * when the event's id is theirs, or when it carries no id (a truncate); listeners of one
- * subscription value when its known new or old key is theirs, or when it carries no key at all (a
- * truncate, a delete whose old key the WAL lacks, an update whose new key is an unchanged TOAST value
- * and whose old key the WAL lacks: the row may have been theirs). Each only for
- * the change types it selects. Immutable and thread-safe.
+ * Who receives an event of a type ({@link #visit}): listeners of every type and of all its rows;
+ * listeners of one id when the event's id is theirs, or when it carries no id (a truncate);
+ * listeners of one subscription value when its known new or old key is theirs, or when it is a
+ * truncate. A row change that carries no key at all (a delete whose old key the WAL lacks, an
+ * update whose new key is an unchanged TOAST value and whose old key the WAL lacks) reaches no
+ * listener of one value here: the caller finds which values it may be of and asks
+ * {@link #visitValues}. Each only for the change types it selects. Immutable and thread-safe.
  */
 final class ListenerIndex {
 
@@ -107,12 +109,43 @@ final class ListenerIndex {
         }
         if (!of.anyValue.isEmpty()) {
             if (!event.oldKeyKnown() && !event.newKeyKnown()) {
-                return offer(of.anyValue, event, each);
+                return event.changeType() != ChangeType.TRUNCATED || offer(of.anyValue, event, each);
             }
             return (!event.newKeyKnown() || offer(of.byValue.get(event.newKey()), event, each))
                     && (!event.oldKeyKnown() || offer(of.byValue.get(event.oldKey()), event, each));
         }
         return true;
+    }
+
+    /** Whether some listener follows one subscription value of the type. */
+    boolean hasValueListeners(Class<?> type) {
+        OfType of = byType.get(type);
+        return of != null && !of.anyValue.isEmpty();
+    }
+
+    /**
+     * As {@link #visit}, for the listeners of one subscription value of the event's type only: of
+     * each of {@code values}, or of every value when {@code values} is {@code null}.
+     */
+    boolean visitValues(EntityEvent<?> event, List<Object> values, Predicate<ListenerQueue> each) {
+        OfType of = byType.get(event.entityType());
+        if (of == null) {
+            return true;
+        }
+        if (values == null) {
+            return offer(of.anyValue, event, each);
+        }
+        for (Object value : values) {
+            if (!offer(of.byValue.get(value), event, each)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@return whether the event is of a row and carries no subscription key: its value is not known from it} */
+    static boolean keyless(EntityEvent<?> event) {
+        return event.id() != null && !event.oldKeyKnown() && !event.newKeyKnown();
     }
 
     private static boolean offer(List<ListenerQueue> queues, EntityEvent<?> event, Predicate<ListenerQueue> each) {

@@ -21,7 +21,9 @@ import org.vaadin.addons.livesync.MissedEvents;
  * counted, and the listener is told how many ({@link MissedEvents.Reason#QUEUE_FULL}) where they are
  * missing: one notice per gap ({@link #endGap}, at the end of the transaction that dropped), merged
  * with the gap of the next transactions while the listener has not reached it yet; each notice it
- * receives is logged at WARN once. A listener that throws is logged (the first failure with its stack
+ * receives is logged at WARN once — except {@link MissedEvents.Reason#KEY_UNKNOWN}, logged at WARN
+ * with the fix for the listener's first such notice, then at DEBUG (it recurs with every delete of a
+ * row no view holds until the table's replica identity is changed). A listener that throws is logged (the first failure with its stack
  * trace, then at most one line a minute) and keeps receiving.
  * <p>
  * Thread-safe: the delivery thread offers, an events thread drains, any thread closes.
@@ -47,6 +49,8 @@ final class ListenerQueue {
     private long failures;
     private boolean failureLogged;
     private long lastFailureLogged;
+    /** Drain task only: whether a KEY_UNKNOWN notice was logged at WARN. */
+    private boolean keyUnknownWarned;
 
     @SuppressWarnings("unchecked") // the events it is given are of the type it selects
     ListenerQueue(EventSelection selection, EntityListener<?> listener, Consumer<MissedEvents> onMissed,
@@ -187,9 +191,18 @@ final class ListenerQueue {
         if (missed.reason() == MissedEvents.Reason.STREAM_INTERRUPTED) {
             // the pipeline logged the interruption once for every listener; the stream is back
             LOG.debug("LiveSync entity listener {} ({}) missed events: {}", listener, selection, missed.reason());
-        } else {
+        } else if (missed.reason() != MissedEvents.Reason.KEY_UNKNOWN) {
             LOG.warn("LiveSync entity listener {} ({}) missed events: {}{}", listener, selection, missed.reason(),
                     missed.count() > 0 ? " (" + missed.count() + ")" : "");
+        } else if (!keyUnknownWarned) {
+            keyUnknownWarned = true;
+            LOG.warn("LiveSync entity listener {} ({}) missed events: KEY_UNKNOWN ({}): deletes whose subscription "
+                    + "value the WAL does not carry, of rows no view holds. Give the table {} REPLICA IDENTITY FULL, "
+                    + "or an identity index that contains the key column; further such notices of this listener "
+                    + "are logged at DEBUG", listener, selection, missed.count(), selection.entity().qualifiedTable());
+        } else {
+            LOG.debug("LiveSync entity listener {} ({}) missed events: KEY_UNKNOWN ({})", listener, selection,
+                    missed.count());
         }
         try {
             listener.onMissed(missed);
