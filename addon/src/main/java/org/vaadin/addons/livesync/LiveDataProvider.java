@@ -7,13 +7,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.internal.dispatch.BackgroundRefresh;
 import org.vaadin.addons.livesync.internal.dispatch.Delta;
+import org.vaadin.addons.livesync.internal.dispatch.LazyRange;
 import org.vaadin.addons.livesync.internal.dispatch.PageCache;
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 import org.vaadin.addons.livesync.internal.dispatch.Snapshot;
@@ -21,7 +25,6 @@ import org.vaadin.addons.livesync.internal.dispatch.Subscription;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.data.provider.AbstractBackEndDataProvider;
 import com.vaadin.flow.data.provider.Query;
 import com.vaadin.flow.data.provider.QuerySortOrder;
@@ -128,10 +131,15 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient WatchedEntity<T> entity;
     private transient Subscription<T> subscription;
     private transient Object value;
-    private transient UI ui;
     private transient boolean fenceDue;
-    private transient long lastRefreshNanos;
-    private transient boolean refreshScheduled;
+    /** What the Grid asked for last, and the last background refresh's results (UI thread). */
+    private transient LazyRange<T, F> range;
+    /** Runs the range refreshes off the session lock: set while attached. */
+    private transient BackgroundRefresh<LazyRange.Result<T>> refresher;
+    /** Whether a background refresh counts as the subscription's load (from its request until its rows are held). */
+    private transient boolean refreshLoading;
+    /** Rows updated in place while a background refresh was on its way: they replace its older copies. */
+    private transient Map<Object, T> updatedDuringRefresh;
     /** With {@link #withLiveCount()}: the unfiltered count as kept by the changes since its query; null until counted (again). */
     private transient KeptCount kept;
 
@@ -268,6 +276,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         if (fetching == null) {
             return fetchPage(query).stream(); // not live: a plain lazy provider
         }
+        range().fetched(query);
+        Optional<List<T>> refreshed = range().rows(query);
+        if (refreshed.isPresent()) {
+            noteQuery(query);
+            return refreshed.get().stream(); // held when the refresh was installed
+        }
         fetching.loading();
         try {
             List<T> rows = fetchPage(query);
@@ -277,28 +291,55 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             fetching.failed(e);
             throw e;
         } finally {
-            fetching.loaded();
+            if (!refreshLoading) {
+                fetching.loaded(); // else the background refresh's load ends when its rows are held
+            }
         }
+    }
+
+    /** What the Grid's query tells about updates that may move rows: its sort and whether it filters. */
+    private void noteQuery(Query<T, F> query) {
+        sortedBy = sortAttributes(query.getSortOrders());
+        filtered = query.getFilter().isPresent();
     }
 
     private List<T> fetchPage(Query<T, F> query) {
         Object subscriptionValue = subscriptionValue();
         awaitFence();
-        sortedBy = sortAttributes(query.getSortOrders());
-        filtered = query.getFilter().isPresent();
-        PageCache.Result<List<T>> page = shared(subscriptionValue, new PageKey(source, query.getOffset(), query.getLimit(), List.copyOf(sortKey(query.getSortOrders())),
-                        query.getFilter().orElse(null)),
-                () -> privateCopies(fetch.fetch(subscriptionValue, query).toList()));
-        List<T> rows = privateCopies(page.value()); // the cache keeps its own copies; each view gets its own
-        if (hook != null) {
-            rows = hook.sync(new ArrayList<>(rows));
-        }
+        noteQuery(query);
+        List<T> rows = ownRows(sharedPage(subscriptionValue, query)); // the cache keeps its own copies; each view gets its own
         hold(rows);
         return rows;
     }
 
+    /** A page through the page cache: the rows the cache keeps (copy them before use). */
+    private List<T> sharedPage(Object subscriptionValue, Query<T, F> query) {
+        return shared(subscriptionValue, new PageKey(source, query.getOffset(), query.getLimit(),
+                        LazyRange.sortKey(query.getSortOrders()), query.getFilter().orElse(null)),
+                () -> privateCopies(fetch.fetch(subscriptionValue, query).toList())).value();
+    }
+
+    /** The count of {@code query} through the page cache. */
+    private int sharedCount(Object subscriptionValue, Query<T, F> query) {
+        return shared(subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
+                () -> count.count(subscriptionValue, query)).value();
+    }
+
+    /** This view's own copies of rows the page cache keeps, through the sync hook. */
+    private List<T> ownRows(List<T> cached) {
+        List<T> rows = privateCopies(cached);
+        return hook != null ? hook.sync(new ArrayList<>(rows)) : rows;
+    }
+
     @Override
     protected int sizeInBackEnd(Query<T, F> query) {
+        if (subscription != null) {
+            range().counted(query);
+            OptionalInt refreshed = range().count(query);
+            if (refreshed.isPresent()) {
+                return refreshed.getAsInt();
+            }
+        }
         Object subscriptionValue = subscriptionValue();
         awaitFence();
         if (keepsCount() && query.getFilter().isEmpty()) {
@@ -311,8 +352,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             }
             return kept.count();
         }
-        return shared(subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
-                () -> count.count(subscriptionValue, query)).value();
+        return sharedCount(subscriptionValue, query);
     }
 
     /**
@@ -400,7 +440,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     }
 
     private void apply(Delta<T> delta) {
-        if (subscription == null || delta.isEmpty()) {
+        if (subscription == null) {
+            return;
+        }
+        if (delta.isEmpty()) {
+            // e.g. a delete of a row not held, sent because a refresh was loading: its rows may show it
+            refresher.touched();
             return;
         }
         forgetRemoved(delta);
@@ -433,7 +478,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             return;
         }
         for (T row : inPlace) {
-            held.put(entity.idOf(row), row);
+            Object id = entity.idOf(row);
+            held.put(id, row);
+            range().replace(id, row, entity::idOf);
+            if (refresher.inFlight()) {
+                updatedDuringRefresh.put(id, row); // the refresh on its way may have read it before
+            }
             refreshItem(row); // re-sent only if the Grid shows it
         }
         fire(change);
@@ -470,32 +520,90 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         return false;
     }
 
-    /** Fetches the visible range and the count again: now, or at the end of the refresh window. */
+    /**
+     * Fetches the visible range and the count again, off the session lock: the queries run on a
+     * LiveSync UI thread (now, or at the end of the refresh window) and their results answer the
+     * Grid's {@code refreshAll} in one {@code UI.access}; while a refresh is on its way, the change
+     * makes exactly one more follow it.
+     */
     private void refreshRange(ListChange<T> change) {
-        long now = System.nanoTime();
-        Duration window = refreshWindow != null ? refreshWindow : engine().deliverySettings().lazyRefreshWindow();
-        long wait = window.toNanos() - (now - lastRefreshNanos);
-        if (wait <= 0 || lastRefreshNanos == 0) {
-            lastRefreshNanos = now;
-            refreshAll();
-        } else if (!refreshScheduled && ui != null) {
-            refreshScheduled = true;
-            UI target = ui;
-            engine().later(Duration.ofNanos(wait), () -> {
-                try {
-                    target.access(() -> {
-                        refreshScheduled = false;
-                        if (subscription != null) {
-                            lastRefreshNanos = System.nanoTime();
-                            refreshAll();
-                        }
-                    });
-                } catch (UIDetachedException e) {
-                    // gone meanwhile
-                }
-            });
-        }
+        refresher.request();
         fire(change);
+    }
+
+    /** UI thread, as a refresh is requested: the queries of the Grid's last requests, to run off the UI thread. */
+    private Supplier<LazyRange.Result<T>> prepareRefresh() {
+        Subscription<T> loading = subscription;
+        loading.loading(); // until its rows are held: a delete committed meanwhile of a row it fetches still reaches it
+        refreshLoading = true;
+        updatedDuringRefresh.clear();
+        boolean fence = fenceDue;
+        fenceDue = false;
+        LazyRange.Plan<T, F> plan = range().plan(keepsCount());
+        Object subscriptionValue = subscriptionValue();
+        return () -> {
+            if (fence) {
+                loading.beforeLoad();
+            }
+            Query<T, F> countQuery = plan.count();
+            int rows = countQuery == null ? 0 : sharedCount(subscriptionValue, countQuery);
+            List<LazyRange.Page<T>> pages = new ArrayList<>(plan.pages().size());
+            for (Query<T, F> query : plan.pages()) { // one query at a time
+                if (countQuery != null && query.getOffset() >= rows) {
+                    continue; // past the end: the Grid asks for no row there
+                }
+                pages.add(new LazyRange.Page<>(query.getOffset(), query.getLimit(),
+                        LazyRange.sortKey(query.getSortOrders()), query.getFilter().orElse(null),
+                        sharedPage(subscriptionValue, query)));
+            }
+            return new LazyRange.Result<>(countQuery != null, rows,
+                    countQuery == null ? null : countQuery.getFilter().orElse(null), List.copyOf(pages));
+        };
+    }
+
+    /**
+     * In {@code UI.access}: shows a background refresh — its rows held as this view's own copies
+     * (those updated in place meanwhile in their newer state), then the Grid's {@code refreshAll},
+     * answered from them at the push. When its queries failed, the Grid runs them itself (and the
+     * failure is retried as for any load).
+     */
+    private void installRefresh(LazyRange.Result<T> result, RuntimeException failure) {
+        Subscription<T> loaded = subscription;
+        refreshLoading = false;
+        if (loaded == null) {
+            return;
+        }
+        if (failure != null) {
+            LOG.debug("A background refresh of {} failed; the Grid queries itself", scope.describe(key), failure);
+            range().forget();
+        } else {
+            LazyRange.Result<T> own = result.mapPages(rows -> ownRows(rows).stream()
+                    .map(row -> updatedDuringRefresh.getOrDefault(entity.idOf(row), row)).toList());
+            own.pages().forEach(page -> hold(page.rows()));
+            range().install(own);
+        }
+        updatedDuringRefresh.clear();
+        loaded.loaded();
+        refreshAll();
+    }
+
+    /** Forgets the background refresh on its way (its result is not shown) and the last one's results. */
+    private void resetRefresh() {
+        if (refresher != null) {
+            refresher.reset();
+        }
+        if (refreshLoading && subscription != null) {
+            subscription.loaded();
+        }
+        refreshLoading = false;
+        range().forget();
+    }
+
+    private LazyRange<T, F> range() {
+        if (range == null) {
+            range = new LazyRange<>();
+        }
+        return range;
     }
 
     private void fire(ListChange<T> change) {
@@ -514,14 +622,6 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             attributes.add(order.getSorted());
         }
         return attributes;
-    }
-
-    private static List<String> sortKey(List<QuerySortOrder> orders) {
-        List<String> key = new ArrayList<>(orders.size());
-        for (QuerySortOrder order : orders) {
-            key.add(order.getSorted() + " " + order.getDirection());
-        }
-        return key;
     }
 
     private Object subscriptionValue() {
@@ -559,7 +659,18 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             }
             pipeline = engine;
             entity = engine.entity(key.type());
-            ui = attachedTo;
+            updatedDuringRefresh = new LinkedHashMap<>();
+            refresher = new BackgroundRefresh<>(engine, attachedTo, new BackgroundRefresh.Work<>() {
+                @Override
+                public Supplier<LazyRange.Result<T>> prepare() {
+                    return prepareRefresh();
+                }
+
+                @Override
+                public void install(LazyRange.Result<T> result, RuntimeException failure) {
+                    installRefresh(result, failure);
+                }
+            }, () -> refreshWindow != null ? refreshWindow : engine.deliverySettings().lazyRefreshWindow());
             boolean valueChanged = value != null && !value.equals(subscriptionValue);
             value = subscriptionValue;
             subscription = engine.dispatcher().subscribe(attachedTo, entity, subscriptionValue,
@@ -582,11 +693,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
         @Override
         void detach() {
+            resetRefresh();
+            refresher = null;
             if (subscription != null) {
                 subscription.close();
                 subscription = null;
             }
-            ui = null;
         }
 
         @Override
@@ -596,6 +708,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             }
             kept = null;
             fenceDue = true;
+            resetRefresh();
             refreshAll();
         }
     }

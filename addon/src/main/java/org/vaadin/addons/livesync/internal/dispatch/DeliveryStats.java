@@ -31,6 +31,8 @@ final class DeliveryStats {
 
     private final AtomicLongArray reloads = new AtomicLongArray(ReloadCause.values().length);
     private final LongAdder coalesced = new LongAdder();
+    private final LongAdder lazyRefreshes = new LongAdder();
+    private final LongAdder lazyBackToBack = new LongAdder();
     private final List<Consumer<Duration>> listeners = new CopyOnWriteArrayList<>();
 
     /** A watched list or bean was loaded again (its reload delta applied, or its reload requested). */
@@ -56,6 +58,22 @@ final class DeliveryStats {
 
     long coalesced() {
         return coalesced.sum();
+    }
+
+    /** A lazy view's range refresh ran its queries; {@code backToBack}: right after the previous one, because changes arrived while it ran. */
+    void lazyRefreshed(boolean backToBack) {
+        lazyRefreshes.increment();
+        if (backToBack) {
+            lazyBackToBack.increment();
+        }
+    }
+
+    long lazyRefreshes() {
+        return lazyRefreshes.sum();
+    }
+
+    long lazyBackToBack() {
+        return lazyBackToBack.sum();
     }
 
     Registration addListener(Consumer<Duration> listener) {

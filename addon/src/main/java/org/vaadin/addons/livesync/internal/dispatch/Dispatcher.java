@@ -325,6 +325,24 @@ public final class Dispatcher {
         return stats.coalesced();
     }
 
+    /** {@return range refreshes of lazy Grids whose queries ran (off the UI thread), since start} */
+    public long lazyRefreshes() {
+        return stats.lazyRefreshes();
+    }
+
+    /**
+     * {@return range refreshes of lazy Grids that ran right after the previous one of the same view, because
+     *     changes arrived while that one's queries ran, since start: a high share of {@link #lazyRefreshes()}
+     *     says the changes come faster than the views' queries take}
+     */
+    public long lazyRefreshesBackToBack() {
+        return stats.lazyBackToBack();
+    }
+
+    DeliveryStats stats() {
+        return stats;
+    }
+
     /** Counts a reload that the application asked for (a watched list's or bean's {@code reload()}). */
     public void reloadRequested() {
         stats.reloaded(ReloadCause.REQUESTED);
