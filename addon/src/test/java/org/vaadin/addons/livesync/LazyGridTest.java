@@ -151,7 +151,10 @@ class LazyGridTest extends LivePipelineTest {
         LazyItemsView view = openLazy(1);
         env.db.execute("UPDATE live_view_test.item SET title = 'row 00000 first now' WHERE title = 'row 00500'");
         awaitUi(() -> !view.changes.isEmpty());
-        MockVaadin.clientRoundtrip(false);
+        awaitUi(() -> { // the range's queries run off the UI thread
+            MockVaadin.clientRoundtrip(false);
+            return view.visible().get(0).getTitle().equals("row 00000 first now");
+        });
 
         assertThat(view.changes.get(0).reloaded()).isTrue();
         assertThat(view.visible().get(0).getTitle()).isEqualTo("row 00000 first now");

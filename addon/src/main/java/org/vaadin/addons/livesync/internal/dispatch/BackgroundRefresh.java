@@ -89,7 +89,7 @@ public final class BackgroundRefresh<R> {
                 dirty = true;
                 return;
             }
-            inFlight = true;
+            flying(true);
             started = generation;
             wait = lastStartNanos == 0 ? 0 : window.get().toNanos() - (System.nanoTime() - lastStartNanos);
         }
@@ -121,9 +121,17 @@ public final class BackgroundRefresh<R> {
     /** UI thread: forgets the refresh on its way (the view detached or reloads by itself). */
     public synchronized void reset() {
         generation++;
-        inFlight = false;
+        flying(false);
         dirty = false;
         backToBack = false;
+    }
+
+    /** Holding this object's lock: a refresh is on its way, or no longer; counted in the dispatcher's figures. */
+    private void flying(boolean now) {
+        if (inFlight != now) {
+            inFlight = now;
+            pipeline.dispatcher().stats().lazyRefreshInFlight(now ? 1 : -1);
+        }
     }
 
     private void run(long started, Supplier<R> queries) {
@@ -151,7 +159,7 @@ public final class BackgroundRefresh<R> {
             ui.access(() -> install(started, done, failed));
         } catch (UIDetachedException e) {
             synchronized (this) {
-                inFlight = false;
+                flying(false);
             }
         }
     }
@@ -169,7 +177,7 @@ public final class BackgroundRefresh<R> {
         }
         boolean again;
         synchronized (this) {
-            inFlight = false;
+            flying(false);
             again = dirty;
             dirty = false;
             backToBack = again;

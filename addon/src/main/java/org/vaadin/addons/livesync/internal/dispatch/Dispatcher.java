@@ -339,6 +339,14 @@ public final class Dispatcher {
         return stats.lazyBackToBack();
     }
 
+    /**
+     * {@return lazy Grids with a range refresh requested and not yet shown (its queries waiting for the
+     *     window or running, or its results waiting for {@code UI.access})}
+     */
+    public int lazyRefreshesInFlight() {
+        return stats.lazyRefreshesInFlight();
+    }
+
     DeliveryStats stats() {
         return stats;
     }
