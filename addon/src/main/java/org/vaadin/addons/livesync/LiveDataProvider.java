@@ -48,8 +48,9 @@ import com.vaadin.flow.shared.Registration;
  * a row the Grid does not hold refreshes the visible range and the count — with
  * {@link #withLiveCount()} and no filter, the count is kept by the changes instead of counted
  * again;</li>
- * <li>refreshes are coalesced: at most one per delivered batch of transactions, and at most one per
- * {@link #withRefreshWindow refresh window} (10 ms by default) while changes keep coming;</li>
+ * <li>refreshes run off the session lock and are coalesced: at most one per
+ * {@link #withRefreshWindow refresh window} (10 ms by default) and at most one at a time per view
+ * (see below);</li>
  * <li>views of the same subscription value that show the same page (sort, filter, range) of the
  * same query share one query result per change, so database work grows with the distinct
  * viewports, not with the views. The same query: the same {@link #key() key} and the same fetch
@@ -63,10 +64,32 @@ import com.vaadin.flow.shared.Registration;
  * {@code REPLICA IDENTITY FULL}, or an identity index that contains the subscription key column,
  * to keep the count exact.
  * <p>
- * Memory per view: the rows handed out recently ({@value #MAX_HELD} at most, the Grid's cache is
- * far smaller) and the Grid's own data communicator — nothing per row of the tenant.
+ * How a range refresh runs, and how stale a Grid can be: a change that needs one does not query
+ * in the {@code UI.access} that delivers it (nor in the push after it, where the Grid's
+ * {@code refreshAll} would run the queries while holding the session lock and delay the browser's
+ * requests, for ever when changes arrive faster than the queries take). The provider remembers the
+ * count and the pages the Grid asked for last (its last contiguous run of pages, at most
+ * {@value org.vaadin.addons.livesync.internal.dispatch.LazyRange#MAX_PAGES}, with the latest filter),
+ * runs those queries on a LiveSync UI thread — through the shared page cache, one after the other
+ * — and then, in one {@code UI.access}, holds the rows and calls {@code refreshAll}, which the
+ * Grid's requests at the push are answered from: no query under the lock. A change applied while a
+ * refresh is on its way (waiting for its window, querying, or waiting for the lock) never cancels
+ * it: the refresh is completed and shown, and the change makes exactly one more start right after
+ * it (counted in {@code livesync.lazy.refreshes.back.to.back}). So a view has at most one query
+ * running, and a change is shown by a refresh that starts at most one query time plus the refresh
+ * window after the change was applied, and shows it one query time later — however fast changes
+ * come; under a change rate beyond what the queries follow, the view refreshes back to back. A
+ * request for rows the last refresh did not fetch (the user scrolled, or the count grew past its
+ * pages) runs its query as any lazy Grid does. The fetch and count callbacks therefore run on a
+ * LiveSync UI thread without the session lock as well as inside requests: they must not read the
+ * UI's state (everything they need comes with the subscription value and the query).
  * <p>
- * Not thread-safe: used on the UI thread, like the Grid it feeds.
+ * Memory per view: the rows handed out recently ({@value #MAX_HELD} at most, the Grid's cache is
+ * far smaller), the last refresh's pages (the Grid's range) and the Grid's own data communicator —
+ * nothing per row of the tenant.
+ * <p>
+ * Not thread-safe: used on the UI thread, like the Grid it feeds; its range queries run on a
+ * LiveSync UI thread and touch only the page cache and copies of what the UI thread captured.
  *
  * @param <T> the entity type
  * @param <F> the filter type ({@code Void} for none)
@@ -207,11 +230,11 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     }
 
     /**
-     * The shortest time between two refreshes of the visible range while changes keep coming
+     * The shortest time between the starts of two refreshes of the visible range while changes keep coming
      * (default: the LiveSync's {@link DeliverySettings#lazyRefreshWindow()}, 10 ms unless configured);
      * {@link Duration#ZERO} refreshes at once for every delivered batch.
      *
-     * @param window the shortest time between two refreshes
+     * @param window the shortest time between the starts of two refreshes
      * @return this provider
      */
     public LiveDataProvider<T, F> withRefreshWindow(Duration window) {

@@ -109,9 +109,11 @@ class FilteredLazyGridUnderSteadyChangesTest extends LivePipelineTest {
             await().atMost(LiveTestEnvironment.WAIT.multipliedBy(2)).pollInterval(java.time.Duration.ofMillis(50))
                     .until(() -> request(view::count) == expected);
             System.out.printf("filtered lazy grid, %,d rows, %d unrelated updates/s: matching insert %d shown after "
-                            + "%.0f ms (%d unrelated updates so far, %d pushes, %d count and %d page queries)%n", ROWS,
+                            + "%.0f ms (%d unrelated updates so far, %d pushes, %d count and %d page queries, "
+                            + "%d lazy refreshes, %d of them back to back)%n", ROWS,
                     UNRELATED_PER_SECOND, i, (System.nanoTime() - started) / 1e6, unrelated.get(), push[0].pushes(),
-                    view.counts.get(), view.fetches.get());
+                    view.counts.get(), view.fetches.get(), env.liveSync.pipeline().dispatcher().lazyRefreshes(),
+                    env.liveSync.pipeline().dispatcher().lazyRefreshesBackToBack());
         }
     }
 
