@@ -222,7 +222,7 @@ final class LiveTestEnvironment implements AutoCloseable {
         await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
             MockVaadin.runUIQueue();
             return liveSync.metrics().busyUis() == 0 && liveSync.metrics().lateTransactions() == 0
-                    && liveSync.pipeline().dispatcher().lazyRefreshesInFlight() == 0; // lazy ranges refresh off the UI thread
+                    && liveSync.metrics().lazyRefreshing() == 0; // lazy ranges refresh off the UI thread
         });
     }
 
