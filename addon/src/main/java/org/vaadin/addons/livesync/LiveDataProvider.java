@@ -7,13 +7,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vaadin.addons.livesync.internal.dispatch.BackgroundRefresh;
 import org.vaadin.addons.livesync.internal.dispatch.Delta;
+import org.vaadin.addons.livesync.internal.dispatch.LazyRange;
 import org.vaadin.addons.livesync.internal.dispatch.PageCache;
 import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
 import org.vaadin.addons.livesync.internal.dispatch.Snapshot;
@@ -21,7 +25,6 @@ import org.vaadin.addons.livesync.internal.dispatch.Subscription;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.data.provider.AbstractBackEndDataProvider;
 import com.vaadin.flow.data.provider.Query;
 import com.vaadin.flow.data.provider.QuerySortOrder;
@@ -45,8 +48,9 @@ import com.vaadin.flow.shared.Registration;
  * a row the Grid does not hold refreshes the visible range and the count — with
  * {@link #withLiveCount()} and no filter, the count is kept by the changes instead of counted
  * again;</li>
- * <li>refreshes are coalesced: at most one per delivered batch of transactions, and at most one per
- * {@link #withRefreshWindow refresh window} (10 ms by default) while changes keep coming;</li>
+ * <li>refreshes run off the session lock and are coalesced: at most one per
+ * {@link #withRefreshWindow refresh window} (10 ms by default) and at most one at a time per view
+ * (see below);</li>
  * <li>views of the same subscription value that show the same page (sort, filter, range) of the
  * same query share one query result per change, so database work grows with the distinct
  * viewports, not with the views. The same query: the same {@link #key() key} and the same fetch
@@ -60,10 +64,32 @@ import com.vaadin.flow.shared.Registration;
  * {@code REPLICA IDENTITY FULL}, or an identity index that contains the subscription key column,
  * to keep the count exact.
  * <p>
- * Memory per view: the rows handed out recently ({@value #MAX_HELD} at most, the Grid's cache is
- * far smaller) and the Grid's own data communicator — nothing per row of the tenant.
+ * How a range refresh runs, and how stale a Grid can be: a change that needs one does not query
+ * in the {@code UI.access} that delivers it (nor in the push after it, where the Grid's
+ * {@code refreshAll} would run the queries while holding the session lock and delay the browser's
+ * requests, for ever when changes arrive faster than the queries take). The provider remembers the
+ * count and the pages the Grid asked for last (its last contiguous run of pages, at most
+ * {@value org.vaadin.addons.livesync.internal.dispatch.LazyRange#MAX_PAGES}, with the latest filter),
+ * runs those queries on a LiveSync UI thread — through the shared page cache, one after the other
+ * — and then, in one {@code UI.access}, holds the rows and calls {@code refreshAll}, which the
+ * Grid's requests at the push are answered from: no query under the lock. A change applied while a
+ * refresh is on its way (waiting for its window, querying, or waiting for the lock) never cancels
+ * it: the refresh is completed and shown, and the change makes exactly one more start right after
+ * it (counted in {@code livesync.lazy.refreshes.back.to.back}). So a view has at most one query
+ * running, and a change is shown by a refresh that starts at most one query time plus the refresh
+ * window after the change was applied, and shows it one query time later — however fast changes
+ * come; under a change rate beyond what the queries follow, the view refreshes back to back. A
+ * request for rows the last refresh did not fetch (the user scrolled, or the count grew past its
+ * pages) runs its query as any lazy Grid does. The fetch and count callbacks therefore run on a
+ * LiveSync UI thread without the session lock as well as inside requests: they must not read the
+ * UI's state (everything they need comes with the subscription value and the query).
  * <p>
- * Not thread-safe: used on the UI thread, like the Grid it feeds.
+ * Memory per view: the rows handed out recently ({@value #MAX_HELD} at most, the Grid's cache is
+ * far smaller), the last refresh's pages (the Grid's range) and the Grid's own data communicator —
+ * nothing per row of the tenant.
+ * <p>
+ * Not thread-safe: used on the UI thread, like the Grid it feeds; its range queries run on a
+ * LiveSync UI thread and touch only the page cache and copies of what the UI thread captured.
  *
  * @param <T> the entity type
  * @param <F> the filter type ({@code Void} for none)
@@ -128,10 +154,15 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient WatchedEntity<T> entity;
     private transient Subscription<T> subscription;
     private transient Object value;
-    private transient UI ui;
     private transient boolean fenceDue;
-    private transient long lastRefreshNanos;
-    private transient boolean refreshScheduled;
+    /** What the Grid asked for last, and the last background refresh's results (UI thread). */
+    private transient LazyRange<T, F> range;
+    /** Runs the range refreshes off the session lock: set while attached. */
+    private transient BackgroundRefresh<LazyRange.Result<T>> refresher;
+    /** Whether a background refresh counts as the subscription's load (from its request until its rows are held). */
+    private transient boolean refreshLoading;
+    /** Rows updated in place while a background refresh was on its way: they replace its older copies. */
+    private transient Map<Object, T> updatedDuringRefresh;
     /** With {@link #withLiveCount()}: the unfiltered count as kept by the changes since its query; null until counted (again). */
     private transient KeptCount kept;
 
@@ -199,11 +230,11 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     }
 
     /**
-     * The shortest time between two refreshes of the visible range while changes keep coming
+     * The shortest time between the starts of two refreshes of the visible range while changes keep coming
      * (default: the LiveSync's {@link DeliverySettings#lazyRefreshWindow()}, 10 ms unless configured);
      * {@link Duration#ZERO} refreshes at once for every delivered batch.
      *
-     * @param window the shortest time between two refreshes
+     * @param window the shortest time between the starts of two refreshes
      * @return this provider
      */
     public LiveDataProvider<T, F> withRefreshWindow(Duration window) {
@@ -268,6 +299,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         if (fetching == null) {
             return fetchPage(query).stream(); // not live: a plain lazy provider
         }
+        range().fetched(query);
+        Optional<List<T>> refreshed = range().rows(query);
+        if (refreshed.isPresent()) {
+            noteQuery(query);
+            return refreshed.get().stream(); // held when the refresh was installed
+        }
         fetching.loading();
         try {
             List<T> rows = fetchPage(query);
@@ -277,28 +314,55 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             fetching.failed(e);
             throw e;
         } finally {
-            fetching.loaded();
+            if (!refreshLoading) {
+                fetching.loaded(); // else the background refresh's load ends when its rows are held
+            }
         }
+    }
+
+    /** What the Grid's query tells about updates that may move rows: its sort and whether it filters. */
+    private void noteQuery(Query<T, F> query) {
+        sortedBy = sortAttributes(query.getSortOrders());
+        filtered = query.getFilter().isPresent();
     }
 
     private List<T> fetchPage(Query<T, F> query) {
         Object subscriptionValue = subscriptionValue();
         awaitFence();
-        sortedBy = sortAttributes(query.getSortOrders());
-        filtered = query.getFilter().isPresent();
-        PageCache.Result<List<T>> page = shared(subscriptionValue, new PageKey(source, query.getOffset(), query.getLimit(), List.copyOf(sortKey(query.getSortOrders())),
-                        query.getFilter().orElse(null)),
-                () -> privateCopies(fetch.fetch(subscriptionValue, query).toList()));
-        List<T> rows = privateCopies(page.value()); // the cache keeps its own copies; each view gets its own
-        if (hook != null) {
-            rows = hook.sync(new ArrayList<>(rows));
-        }
+        noteQuery(query);
+        List<T> rows = ownRows(sharedPage(subscriptionValue, query)); // the cache keeps its own copies; each view gets its own
         hold(rows);
         return rows;
     }
 
+    /** A page through the page cache: the rows the cache keeps (copy them before use). */
+    private List<T> sharedPage(Object subscriptionValue, Query<T, F> query) {
+        return shared(subscriptionValue, new PageKey(source, query.getOffset(), query.getLimit(),
+                        LazyRange.sortKey(query.getSortOrders()), query.getFilter().orElse(null)),
+                () -> privateCopies(fetch.fetch(subscriptionValue, query).toList())).value();
+    }
+
+    /** The count of {@code query} through the page cache. */
+    private int sharedCount(Object subscriptionValue, Query<T, F> query) {
+        return shared(subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
+                () -> count.count(subscriptionValue, query)).value();
+    }
+
+    /** This view's own copies of rows the page cache keeps, through the sync hook. */
+    private List<T> ownRows(List<T> cached) {
+        List<T> rows = privateCopies(cached);
+        return hook != null ? hook.sync(new ArrayList<>(rows)) : rows;
+    }
+
     @Override
     protected int sizeInBackEnd(Query<T, F> query) {
+        if (subscription != null) {
+            range().counted(query);
+            OptionalInt refreshed = range().count(query);
+            if (refreshed.isPresent()) {
+                return refreshed.getAsInt();
+            }
+        }
         Object subscriptionValue = subscriptionValue();
         awaitFence();
         if (keepsCount() && query.getFilter().isEmpty()) {
@@ -311,8 +375,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             }
             return kept.count();
         }
-        return shared(subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
-                () -> count.count(subscriptionValue, query)).value();
+        return sharedCount(subscriptionValue, query);
     }
 
     /**
@@ -400,7 +463,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     }
 
     private void apply(Delta<T> delta) {
-        if (subscription == null || delta.isEmpty()) {
+        if (subscription == null) {
+            return;
+        }
+        if (delta.isEmpty()) {
+            // e.g. a delete of a row not held, sent because a refresh was loading: its rows may show it
+            refresher.touched();
             return;
         }
         forgetRemoved(delta);
@@ -433,7 +501,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             return;
         }
         for (T row : inPlace) {
-            held.put(entity.idOf(row), row);
+            Object id = entity.idOf(row);
+            held.put(id, row);
+            range().replace(id, row, entity::idOf);
+            if (refresher.inFlight()) {
+                updatedDuringRefresh.put(id, row); // the refresh on its way may have read it before
+            }
             refreshItem(row); // re-sent only if the Grid shows it
         }
         fire(change);
@@ -470,32 +543,90 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         return false;
     }
 
-    /** Fetches the visible range and the count again: now, or at the end of the refresh window. */
+    /**
+     * Fetches the visible range and the count again, off the session lock: the queries run on a
+     * LiveSync UI thread (now, or at the end of the refresh window) and their results answer the
+     * Grid's {@code refreshAll} in one {@code UI.access}; while a refresh is on its way, the change
+     * makes exactly one more follow it.
+     */
     private void refreshRange(ListChange<T> change) {
-        long now = System.nanoTime();
-        Duration window = refreshWindow != null ? refreshWindow : engine().deliverySettings().lazyRefreshWindow();
-        long wait = window.toNanos() - (now - lastRefreshNanos);
-        if (wait <= 0 || lastRefreshNanos == 0) {
-            lastRefreshNanos = now;
-            refreshAll();
-        } else if (!refreshScheduled && ui != null) {
-            refreshScheduled = true;
-            UI target = ui;
-            engine().later(Duration.ofNanos(wait), () -> {
-                try {
-                    target.access(() -> {
-                        refreshScheduled = false;
-                        if (subscription != null) {
-                            lastRefreshNanos = System.nanoTime();
-                            refreshAll();
-                        }
-                    });
-                } catch (UIDetachedException e) {
-                    // gone meanwhile
-                }
-            });
-        }
+        refresher.request();
         fire(change);
+    }
+
+    /** UI thread, as a refresh is requested: the queries of the Grid's last requests, to run off the UI thread. */
+    private Supplier<LazyRange.Result<T>> prepareRefresh() {
+        Subscription<T> loading = subscription;
+        loading.loading(); // until its rows are held: a delete committed meanwhile of a row it fetches still reaches it
+        refreshLoading = true;
+        updatedDuringRefresh.clear();
+        boolean fence = fenceDue;
+        fenceDue = false;
+        LazyRange.Plan<T, F> plan = range().plan(keepsCount());
+        Object subscriptionValue = subscriptionValue();
+        return () -> {
+            if (fence) {
+                loading.beforeLoad();
+            }
+            Query<T, F> countQuery = plan.count();
+            int rows = countQuery == null ? 0 : sharedCount(subscriptionValue, countQuery);
+            List<LazyRange.Page<T>> pages = new ArrayList<>(plan.pages().size());
+            for (Query<T, F> query : plan.pages()) { // one query at a time
+                if (countQuery != null && query.getOffset() >= rows) {
+                    continue; // past the end: the Grid asks for no row there
+                }
+                pages.add(new LazyRange.Page<>(query.getOffset(), query.getLimit(),
+                        LazyRange.sortKey(query.getSortOrders()), query.getFilter().orElse(null),
+                        sharedPage(subscriptionValue, query)));
+            }
+            return new LazyRange.Result<>(countQuery != null, rows,
+                    countQuery == null ? null : countQuery.getFilter().orElse(null), List.copyOf(pages));
+        };
+    }
+
+    /**
+     * In {@code UI.access}: shows a background refresh — its rows held as this view's own copies
+     * (those updated in place meanwhile in their newer state), then the Grid's {@code refreshAll},
+     * answered from them at the push. When its queries failed, the Grid runs them itself (and the
+     * failure is retried as for any load).
+     */
+    private void installRefresh(LazyRange.Result<T> result, RuntimeException failure) {
+        Subscription<T> loaded = subscription;
+        refreshLoading = false;
+        if (loaded == null) {
+            return;
+        }
+        if (failure != null) {
+            LOG.debug("A background refresh of {} failed; the Grid queries itself", scope.describe(key), failure);
+            range().forget();
+        } else {
+            LazyRange.Result<T> own = result.mapPages(rows -> ownRows(rows).stream()
+                    .map(row -> updatedDuringRefresh.getOrDefault(entity.idOf(row), row)).toList());
+            own.pages().forEach(page -> hold(page.rows()));
+            range().install(own);
+        }
+        updatedDuringRefresh.clear();
+        loaded.loaded();
+        refreshAll();
+    }
+
+    /** Forgets the background refresh on its way (its result is not shown) and the last one's results. */
+    private void resetRefresh() {
+        if (refresher != null) {
+            refresher.reset();
+        }
+        if (refreshLoading && subscription != null) {
+            subscription.loaded();
+        }
+        refreshLoading = false;
+        range().forget();
+    }
+
+    private LazyRange<T, F> range() {
+        if (range == null) {
+            range = new LazyRange<>();
+        }
+        return range;
     }
 
     private void fire(ListChange<T> change) {
@@ -514,14 +645,6 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             attributes.add(order.getSorted());
         }
         return attributes;
-    }
-
-    private static List<String> sortKey(List<QuerySortOrder> orders) {
-        List<String> key = new ArrayList<>(orders.size());
-        for (QuerySortOrder order : orders) {
-            key.add(order.getSorted() + " " + order.getDirection());
-        }
-        return key;
     }
 
     private Object subscriptionValue() {
@@ -559,7 +682,18 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             }
             pipeline = engine;
             entity = engine.entity(key.type());
-            ui = attachedTo;
+            updatedDuringRefresh = new LinkedHashMap<>();
+            refresher = new BackgroundRefresh<>(engine, attachedTo, new BackgroundRefresh.Work<>() {
+                @Override
+                public Supplier<LazyRange.Result<T>> prepare() {
+                    return prepareRefresh();
+                }
+
+                @Override
+                public void install(LazyRange.Result<T> result, RuntimeException failure) {
+                    installRefresh(result, failure);
+                }
+            }, () -> refreshWindow != null ? refreshWindow : engine.deliverySettings().lazyRefreshWindow());
             boolean valueChanged = value != null && !value.equals(subscriptionValue);
             value = subscriptionValue;
             subscription = engine.dispatcher().subscribe(attachedTo, entity, subscriptionValue,
@@ -582,11 +716,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
         @Override
         void detach() {
+            resetRefresh();
+            refresher = null;
             if (subscription != null) {
                 subscription.close();
                 subscription = null;
             }
-            ui = null;
         }
 
         @Override
@@ -596,6 +731,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             }
             kept = null;
             fenceDue = true;
+            resetRefresh();
             refreshAll();
         }
     }

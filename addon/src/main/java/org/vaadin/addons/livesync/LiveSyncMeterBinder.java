@@ -24,7 +24,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Publishes one {@link LiveSync}'s figures as Micrometer meters named {@code livesync.*}, in base
  * units: what was received and delivered, the lag, the attached views, reloads by cause, reconnects,
- * coalesced changes, and a timer of the delivery latency (commit → applied in {@code UI.access}) with
+ * coalesced changes, lazy Grids' range refreshes, and a timer of the delivery latency (commit → applied in {@code UI.access}) with
  * percentiles. The README's "Observability" section lists every meter. Only this class needs
  * Micrometer (an optional dependency): LiveSync works without it.
  * <p>
@@ -96,6 +96,12 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
         counter(registry, "livesync.coalesced.changes", "changes",
                 "Row operations merged into later ones, or replaced by a reload, while their UI was busy",
                 dispatcher, Dispatcher::coalescedChanges);
+        counter(registry, "livesync.lazy.refreshes", "refreshes",
+                "Range refreshes of lazy Grids whose count and page queries ran (off the session lock)",
+                dispatcher, Dispatcher::lazyRefreshes);
+        counter(registry, "livesync.lazy.refreshes.back.to.back", "refreshes",
+                "Range refreshes of lazy Grids started right after the previous one of the same Grid because changes arrived while it ran",
+                dispatcher, Dispatcher::lazyRefreshesBackToBack);
         for (ReloadCause cause : ReloadCause.values()) {
             FunctionCounter.builder("livesync.reloads", dispatcher, d -> d.reloads().get(cause))
                     .description("Watched lists, beans and lazy Grids loaded again instead of receiving changes one by one")
@@ -124,6 +130,8 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
                 s -> s.pipeline().resyncing());
         gauge(registry, "livesync.pending.operations", BaseUnits.OPERATIONS,
                 "Row operations routed to UIs and not applied yet", s -> s.pipeline().dispatcher().pendingOperations());
+        gauge(registry, "livesync.lazy.refreshing", "refreshes",
+                "Lazy Grids with a range refresh requested and not yet shown", s -> s.pipeline().dispatcher().lazyRefreshesInFlight());
         gauge(registry, "livesync.pending.transactions", "transactions",
                 "Transactions decoded but not yet delivered", s -> s.pipeline().listener().pending());
 

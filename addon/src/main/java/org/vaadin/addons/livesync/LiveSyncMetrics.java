@@ -36,12 +36,18 @@ import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
  *                              changes one by one, since start, by cause (every cause present)
  * @param coalescedChanges      row operations merged into later ones of the same row, or replaced by a
  *                              reload, while their UI was busy, since start
+ * @param lazyRefreshing        lazy Grids with a range refresh requested and not yet shown (its queries run
+ *                              off the session lock, then its results are shown in {@code UI.access})
+ * @param lazyRefreshes         range refreshes of lazy Grids whose queries ran, since start
+ * @param lazyBackToBack        of those, the refreshes started right after the previous one of the same Grid
+ *                              because changes arrived while it ran, since start
  */
 public record LiveSyncMetrics(int registrations, int uis, int heldRows, int busyUis, int pendingOperations,
                               int lateTransactions,
                               long rowQueries, long deliveredRows, long transactions, int pendingTransactions,
                               long reconnects, int entityListeners, long entityEvents, long missedEntityEvents,
-                              long rowsReceived, Map<ReloadCause, Long> reloads, long coalescedChanges) {
+                              long rowsReceived, Map<ReloadCause, Long> reloads, long coalescedChanges,
+                              int lazyRefreshing, long lazyRefreshes, long lazyBackToBack) {
 
     /** Copies the reloads, which must name every cause. */
     public LiveSyncMetrics {
@@ -65,6 +71,7 @@ public record LiveSyncMetrics(int registrations, int uis, int heldRows, int busy
                 pipeline.listener().transactionsDelivered(), pipeline.listener().pending(),
                 pipeline.listener().reconnects(), pipeline.events().listeners(), pipeline.events().delivered(),
                 pipeline.events().missed(), pipeline.rowsReceived(), dispatcher.reloads(),
-                dispatcher.coalescedChanges());
+                dispatcher.coalescedChanges(), dispatcher.lazyRefreshesInFlight(), dispatcher.lazyRefreshes(),
+                dispatcher.lazyRefreshesBackToBack());
     }
 }

@@ -210,7 +210,7 @@ final class LiveTestEnvironment implements AutoCloseable {
 
     /**
      * Waits until the pipeline has delivered everything committed so far and every UI has applied
-     * it (running Karibu's UI queue meanwhile).
+     * it, lazy Grids' range refreshes included (running Karibu's UI queue meanwhile).
      */
     void quiesce() {
         quiesce(liveSync);
@@ -221,7 +221,8 @@ final class LiveTestEnvironment implements AutoCloseable {
         catchUp(liveSync);
         await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
             MockVaadin.runUIQueue();
-            return liveSync.metrics().busyUis() == 0 && liveSync.metrics().lateTransactions() == 0;
+            return liveSync.metrics().busyUis() == 0 && liveSync.metrics().lateTransactions() == 0
+                    && liveSync.metrics().lazyRefreshing() == 0; // lazy ranges refresh off the UI thread
         });
     }
 

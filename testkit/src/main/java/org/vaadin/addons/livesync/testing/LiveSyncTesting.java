@@ -77,7 +77,8 @@ public final class LiveSyncTesting {
     /**
      * Waits until every transaction committed before this call has been applied in the views:
      * LiveSync has routed it ({@link LiveSync#awaitCaughtUp}) and no UI has changes left to apply
-     * ({@link LiveSyncMetrics#busyUis()} is 0), running the current Karibu session's pending
+     * ({@link LiveSyncMetrics#busyUis()} is 0), nor a lazy Grid a range refresh to show
+     * ({@link LiveSyncMetrics#lazyRefreshing()} is 0), running the current Karibu session's pending
      * {@code UI.access} tasks meanwhile. Views of other sessions whose lock is free are applied by
      * LiveSync's own threads.
      *
@@ -109,13 +110,14 @@ public final class LiveSyncTesting {
         while (true) {
             runUiQueue();
             LiveSyncMetrics metrics = liveSync.metrics();
-            if (metrics.busyUis() == 0 && metrics.lateTransactions() == 0) {
+            if (metrics.busyUis() == 0 && metrics.lateTransactions() == 0 && metrics.lazyRefreshing() == 0) {
                 return;
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw new AssertionError("The views did not apply LiveSync's changes within " + timeout + ": "
-                        + metrics.busyUis() + " UIs with " + metrics.pendingOperations()
-                        + " row operations left (a UI whose session lock another thread holds cannot apply them)");
+                        + metrics.busyUis() + " UIs with " + metrics.pendingOperations() + " row operations and "
+                        + metrics.lazyRefreshing() + " lazy Grid refreshes left (a UI whose session lock another "
+                        + "thread holds cannot apply them)");
             }
             LockSupport.parkNanos(POLL_NANOS);
         }

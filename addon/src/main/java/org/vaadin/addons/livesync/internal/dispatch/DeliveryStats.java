@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -31,6 +32,9 @@ final class DeliveryStats {
 
     private final AtomicLongArray reloads = new AtomicLongArray(ReloadCause.values().length);
     private final LongAdder coalesced = new LongAdder();
+    private final LongAdder lazyRefreshes = new LongAdder();
+    private final LongAdder lazyBackToBack = new LongAdder();
+    private final AtomicInteger lazyInFlight = new AtomicInteger();
     private final List<Consumer<Duration>> listeners = new CopyOnWriteArrayList<>();
 
     /** A watched list or bean was loaded again (its reload delta applied, or its reload requested). */
@@ -56,6 +60,31 @@ final class DeliveryStats {
 
     long coalesced() {
         return coalesced.sum();
+    }
+
+    /** A lazy view's range refresh ran its queries; {@code backToBack}: right after the previous one, because changes arrived while it ran. */
+    void lazyRefreshed(boolean backToBack) {
+        lazyRefreshes.increment();
+        if (backToBack) {
+            lazyBackToBack.increment();
+        }
+    }
+
+    /** {@code change} (+1 or -1) lazy views have a range refresh on its way (requested and not yet installed). */
+    void lazyRefreshInFlight(int change) {
+        lazyInFlight.addAndGet(change);
+    }
+
+    int lazyRefreshesInFlight() {
+        return lazyInFlight.get();
+    }
+
+    long lazyRefreshes() {
+        return lazyRefreshes.sum();
+    }
+
+    long lazyBackToBack() {
+        return lazyBackToBack.sum();
     }
 
     Registration addListener(Consumer<Duration> listener) {

@@ -325,6 +325,32 @@ public final class Dispatcher {
         return stats.coalesced();
     }
 
+    /** {@return range refreshes of lazy Grids whose queries ran (off the UI thread), since start} */
+    public long lazyRefreshes() {
+        return stats.lazyRefreshes();
+    }
+
+    /**
+     * {@return range refreshes of lazy Grids that ran right after the previous one of the same view, because
+     *     changes arrived while that one's queries ran, since start: a high share of {@link #lazyRefreshes()}
+     *     says the changes come faster than the views' queries take}
+     */
+    public long lazyRefreshesBackToBack() {
+        return stats.lazyBackToBack();
+    }
+
+    /**
+     * {@return lazy Grids with a range refresh requested and not yet shown (its queries waiting for the
+     *     window or running, or its results waiting for {@code UI.access})}
+     */
+    public int lazyRefreshesInFlight() {
+        return stats.lazyRefreshesInFlight();
+    }
+
+    DeliveryStats stats() {
+        return stats;
+    }
+
     /** Counts a reload that the application asked for (a watched list's or bean's {@code reload()}). */
     public void reloadRequested() {
         stats.reloaded(ReloadCause.REQUESTED);
