@@ -131,7 +131,7 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
         gauge(registry, "livesync.pending.operations", BaseUnits.OPERATIONS,
                 "Row operations routed to UIs and not applied yet", s -> s.pipeline().dispatcher().pendingOperations());
         gauge(registry, "livesync.lazy.refreshing", "refreshes",
-                "Lazy Grids with a range refresh requested and not yet shown", s -> s.pipeline().dispatcher().lazyRefreshesInFlight());
+                "Lazy Grids whose range refresh is running (queries started, results not shown yet)", s -> s.pipeline().dispatcher().lazyRefreshesInFlight());
         gauge(registry, "livesync.pending.transactions", "transactions",
                 "Transactions decoded but not yet delivered", s -> s.pipeline().listener().pending());
 

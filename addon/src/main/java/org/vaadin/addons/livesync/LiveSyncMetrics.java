@@ -36,7 +36,7 @@ import org.vaadin.addons.livesync.internal.dispatch.Pipeline;
  *                              changes one by one, since start, by cause (every cause present)
  * @param coalescedChanges      row operations merged into later ones of the same row, or replaced by a
  *                              reload, while their UI was busy, since start
- * @param lazyRefreshing        lazy Grids with a range refresh requested and not yet shown (its queries run
+ * @param lazyRefreshing        lazy Grids whose range refresh is running: its queries started (they run
  *                              off the session lock, then its results are shown in {@code UI.access})
  * @param lazyRefreshes         range refreshes of lazy Grids whose queries ran, since start
  * @param lazyBackToBack        of those, the refreshes started right after the previous one of the same Grid

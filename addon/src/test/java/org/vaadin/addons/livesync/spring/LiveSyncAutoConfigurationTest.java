@@ -361,7 +361,7 @@ class LiveSyncAutoConfigurationTest {
                             "INSERT INTO " + SCHEMA + ".spring_task VALUES (503, 7, 'end')");
 
                     await().atMost(Duration.ofSeconds(30)).until(() -> events.published.size() == 5
-                            && events.ofOrganization7.size() == 4 && events.thrownOn.size() == 5);
+                            && events.ofOrganization7.size() == 3 && events.thrownOn.size() == 5);
                     assertThat(events.published).extracting(e -> e.changeType() + " " + e.id())
                             .containsExactly("INSERTED 501", "INSERTED 502", "UPDATED 501", "DELETED 502", "INSERTED 503");
                     // the entity is the row as it is when loaded (a later write may be in it already)
@@ -370,9 +370,10 @@ class LiveSyncAutoConfigurationTest {
                     assertThat(events.published.get(3).entity()).isEmpty();
                     assertThat(events.published.get(4).entity()).get().extracting(task -> task.title).isEqualTo("end");
                     assertThat(events.of501).extracting(e -> e.changeType().name()).containsExactly("INSERTED", "UPDATED");
-                    // the delete carries no key under REPLICA IDENTITY DEFAULT: it may have been organization 7's
+                    // the delete carries no key under REPLICA IDENTITY DEFAULT, but the stream gave row 502
+                    // to organization 8 when it was inserted: organization 7 never hears of it
                     assertThat(events.ofOrganization7).extracting(e -> e.changeType() + " " + e.id())
-                            .containsExactly("INSERTED 501", "UPDATED 501", "DELETED 502", "INSERTED 503");
+                            .containsExactly("INSERTED 501", "UPDATED 501", "INSERTED 503");
                     assertThat(events.thrownOn).containsExactly(501L, 502L, 501L, 502L, 503L);
                     assertThat(events.items).isEmpty(); // an EntityEvent<Item> listener: not of this type
                     assertThat(liveSync.metrics().entityListeners()).isEqualTo(4); // the publisher and the bean's three

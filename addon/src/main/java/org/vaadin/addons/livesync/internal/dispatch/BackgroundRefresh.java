@@ -57,6 +57,11 @@ public final class BackgroundRefresh<R> {
     private final Supplier<Duration> window;
     /** Whether a refresh is scheduled or running and not yet installed. */
     private boolean inFlight;
+    /** A refresh due within this time counts as running from its request on. */
+    private static final long SOON_NANOS = 1_000_000_000L;
+
+    /** Whether a refresh's queries started, or are due within {@link #SOON_NANOS}, and its results are not installed yet (what the figures count). */
+    private boolean running;
     /** Whether something was applied after the running refresh's queries started. */
     private boolean dirty;
     /** Whether the refresh on its way runs right after the previous one (for the metrics). */
@@ -92,6 +97,9 @@ public final class BackgroundRefresh<R> {
             flying(true);
             started = generation;
             wait = lastStartNanos == 0 ? 0 : window.get().toNanos() - (System.nanoTime() - lastStartNanos);
+            if (wait <= SOON_NANOS) {
+                running(true); // starts at once or within a second: counted from now
+            }
         }
         Supplier<R> queries = work.prepare();
         Runnable run = () -> run(started, queries);
@@ -126,10 +134,23 @@ public final class BackgroundRefresh<R> {
         backToBack = false;
     }
 
-    /** Holding this object's lock: a refresh is on its way, or no longer; counted in the dispatcher's figures. */
+    /** Holding this object's lock: a refresh is on its way (scheduled or running), or no longer. */
     private void flying(boolean now) {
-        if (inFlight != now) {
-            inFlight = now;
+        inFlight = now;
+        if (!now) {
+            running(false);
+        }
+    }
+
+    /**
+     * Holding this object's lock: a refresh's queries started (or are due within a second), or its
+     * results were installed (or dropped); counted in the dispatcher's figures. A refresh waiting
+     * longer for the end of its window is counted only once it starts: with a long window it may
+     * wait for a long time.
+     */
+    private void running(boolean now) {
+        if (running != now) {
+            running = now;
             pipeline.dispatcher().stats().lazyRefreshInFlight(now ? 1 : -1);
         }
     }
@@ -141,6 +162,7 @@ public final class BackgroundRefresh<R> {
                 return;
             }
             dirty = false; // what is applied from now on may be missing from these queries
+            running(true);
             lastStartNanos = System.nanoTime();
             followsPrevious = backToBack;
             backToBack = false;
