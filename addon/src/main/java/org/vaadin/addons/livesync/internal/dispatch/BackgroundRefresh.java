@@ -31,7 +31,11 @@ public final class BackgroundRefresh<R> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundRefresh.class);
 
-    /** What the view does for a refresh. */
+    /**
+     * What the view does for a refresh.
+     *
+     * @param <R> what the queries return
+     */
     public interface Work<R> {
 
         /**
@@ -114,7 +118,11 @@ public final class BackgroundRefresh<R> {
         }
     }
 
-    /** UI thread: whether a refresh was requested and is not installed yet. */
+    /**
+     * UI thread: whether a refresh was requested and is not installed yet.
+     *
+     * @return whether a refresh was requested and is not installed yet
+     */
     public synchronized boolean inFlight() {
         return inFlight;
     }

@@ -37,6 +37,10 @@ import com.vaadin.flow.data.provider.QuerySortOrder;
  */
 public final class LazyRange<T, F> {
 
+    /** Nothing asked for yet. */
+    public LazyRange() {
+    }
+
     /** The most pages remembered (and fetched by a refresh). */
     public static final int MAX_PAGES = 8;
 
@@ -79,7 +83,11 @@ public final class LazyRange<T, F> {
             return List.copyOf(rows.subList((int) Math.min(from, size), (int) Math.min(to, size)));
         }
 
-        /** {@return the page with {@code rows} instead} */
+        /**
+         * {@return the page with {@code newRows} instead}
+         *
+         * @param newRows the rows the page holds instead
+         */
         public Page<T> with(List<T> newRows) {
             return new Page<>(offset, limit, sort, filter, List.copyOf(newRows));
         }
@@ -96,7 +104,11 @@ public final class LazyRange<T, F> {
      */
     public record Result<T>(boolean counted, int count, Object countFilter, List<Page<T>> pages) {
 
-        /** {@return the same with each page's rows mapped by {@code rows}} */
+        /**
+         * {@return the same with each page's rows mapped by {@code rows}}
+         *
+         * @param rows maps a page's rows
+         */
         public Result<T> mapPages(UnaryOperator<List<T>> rows) {
             List<Page<T>> mapped = new ArrayList<>(pages.size());
             for (Page<T> page : pages) {
@@ -113,7 +125,11 @@ public final class LazyRange<T, F> {
     private F filter;
     private Result<T> results;
 
-    /** The Grid asked for {@code query}'s page (answered or not). */
+    /**
+     * The Grid asked for {@code query}'s page (answered or not).
+     *
+     * @param query the Grid's page query
+     */
     public void fetched(Query<T, F> query) {
         filter = query.getFilter().orElse(null);
         if (newRunDue || !continuesRun(query)) {
@@ -127,7 +143,11 @@ public final class LazyRange<T, F> {
         widest = Math.max(widest, query.getLimit());
     }
 
-    /** The Grid asked for the count of {@code query} (answered or not): its next page starts a new run. */
+    /**
+     * The Grid asked for the count of {@code query} (answered or not): its next page starts a new run.
+     *
+     * @param query the Grid's count query
+     */
     public void counted(Query<T, F> query) {
         filter = query.getFilter().orElse(null);
         countAsked = true;
@@ -160,7 +180,11 @@ public final class LazyRange<T, F> {
         return new Plan<>(count, List.copyOf(pages.values()));
     }
 
-    /** Takes a refresh's results: they answer the Grid's requests from now on. */
+    /**
+     * Takes a refresh's results: they answer the Grid's requests from now on.
+     *
+     * @param result the refresh's results
+     */
     public void install(Result<T> result) {
         results = result;
     }
@@ -170,7 +194,11 @@ public final class LazyRange<T, F> {
         results = null;
     }
 
-    /** {@return the rows of {@code query} from the last refresh, if it fetched them all} */
+    /**
+     * {@return the rows of {@code query} from the last refresh, if it fetched them all}
+     *
+     * @param query the Grid's page query
+     */
     public Optional<List<T>> rows(Query<T, F> query) {
         if (results != null) {
             for (Page<T> page : results.pages()) {
@@ -183,7 +211,11 @@ public final class LazyRange<T, F> {
         return Optional.empty();
     }
 
-    /** {@return the count of {@code query} from the last refresh, if it counted with the same filter} */
+    /**
+     * {@return the count of {@code query} from the last refresh, if it counted with the same filter}
+     *
+     * @param query the Grid's count query
+     */
     public OptionalInt count(Query<T, F> query) {
         if (results != null && results.counted() && Objects.equals(results.countFilter(), query.getFilter().orElse(null))) {
             return OptionalInt.of(results.count());
@@ -191,7 +223,13 @@ public final class LazyRange<T, F> {
         return OptionalInt.empty();
     }
 
-    /** A row was updated in place: the results hold its new state from now on. */
+    /**
+     * A row was updated in place: the results hold its new state from now on.
+     *
+     * @param id the row's id
+     * @param row the row's new state
+     * @param idOf tells a row's id
+     */
     public void replace(Object id, T row, Function<T, Object> idOf) {
         if (results != null) {
             results = results.mapPages(rows -> rows.stream().map(r -> id.equals(idOf.apply(r)) ? row : r).toList());
