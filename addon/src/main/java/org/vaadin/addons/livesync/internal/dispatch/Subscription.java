@@ -304,6 +304,10 @@ public final class Subscription<T> implements AutoCloseable {
     void resyncDue() {
         if (!closed && RESYNC_DUE.compareAndSet(this, 0, 1)) {
             dispatcher.reloadGate().added();
+            if (closed) {
+                // closed (by a UI thread) between the check and the mark: its close saw nothing to undo
+                resynced();
+            }
         }
     }
 
