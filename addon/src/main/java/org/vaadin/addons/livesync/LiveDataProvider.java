@@ -28,6 +28,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.data.provider.AbstractBackEndDataProvider;
 import com.vaadin.flow.data.provider.Query;
 import com.vaadin.flow.data.provider.QuerySortOrder;
+import com.vaadin.flow.function.SerializableBiPredicate;
 import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.shared.Registration;
 
@@ -48,6 +49,11 @@ import com.vaadin.flow.shared.Registration;
  * a row the Grid does not hold refreshes the visible range and the count — with
  * {@link #withLiveCount()} and no filter, the count is kept by the changes instead of counted
  * again;</li>
+ * <li>with the filter stated as a predicate ({@link #withFilterPredicate}), a change of a row
+ * outside the filter before and after costs nothing, nor does an update of a row off screen that
+ * leaves what the filter and the order read alone; a row entering or leaving the filter refreshes
+ * the range and steps the filtered count (with {@link #withLiveCount()}); without a filter the same
+ * holds for updates off screen once {@link #withQueryAttributes} names what the default order reads;</li>
  * <li>refreshes run off the session lock and are coalesced: at most one per
  * {@link #withRefreshWindow refresh window} (10 ms by default) and at most one at a time per view
  * (see below);</li>
@@ -116,6 +122,14 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private record KeptCountKey(Source source) {
     }
 
+    /** The count of a filter whose rows the provider's predicate tells, kept by the changes. */
+    private record KeptFilteredCountKey(Source source, Object filter) {
+    }
+
+    /** A step of a filtered count, received while the count was being taken: applied once it is known. */
+    private record PendingStep(int change, long firstXid, long lastXid) {
+    }
+
     /** A count, with the snapshots taken right before and right after its query ran. */
     private record KeptCount(int count, Snapshot before, Snapshot after) {
 
@@ -165,6 +179,24 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient Map<Object, T> updatedDuringRefresh;
     /** With {@link #withLiveCount()}: the unfiltered count as kept by the changes since its query; null until counted (again). */
     private transient KeptCount kept;
+    /** Tells whether a row matches a filter (see {@link #withFilterPredicate}); null: not known. */
+    private SerializableBiPredicate<F, ? super T> matcher;
+    private boolean matcherFailed;
+    /** With a predicate and {@link #withLiveCount()}: the count of {@link #keptFilter} as kept by the changes; null until counted. */
+    private transient KeptCount keptFiltered;
+    private transient Object keptFilter;
+    /** The filter whose count a background refresh is taking right now (with snapshots), or null. */
+    private transient Object countingFilter;
+    /** Steps of {@link #countingFilter}'s count received while it is taken (at most {@value #MAX_PENDING_STEPS}). */
+    private transient List<PendingStep> stepsWhileCounting;
+    /** Whether a change of unknown effect on {@link #countingFilter}'s count came while it was taken. */
+    private transient boolean unknownWhileCounting;
+    /** Where the background refresh on its way puts the filtered count it takes. */
+    private transient java.util.concurrent.atomic.AtomicReference<KeptCount> countTaken;
+    /** The columns that hold what the filter and the order read, for the order in use; null: not known. */
+    private transient Set<String> queryColumns;
+    private transient Set<String> queryColumnsFor;
+    private static final int MAX_PENDING_STEPS = 1_000;
 
     /**
      * A provider for {@code scope}, watched under {@code key}.
@@ -242,6 +274,36 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             throw new IllegalArgumentException("The refresh window must not be negative");
         }
         this.refreshWindow = window;
+        return this;
+    }
+
+    /**
+     * States the filter as a predicate over the entity: {@code matches.test(filter, row)} tells
+     * whether the fetch and the count, given that filter, include the row — for the demo's board
+     * {@code (filter, task) -> task.getTitle().toLowerCase().contains(filter.title().toLowerCase())}.
+     * It must agree with the query (the same rows for every filter), and must not throw; it runs on
+     * the UI thread for each change of the subscription value while a filter is set.
+     * <p>
+     * Then changes that cannot matter cost nothing: a row whose old and new state both fall outside
+     * the filter runs no query and pushes nothing; a row of the subscription value updated off screen
+     * in a way that leaves what the filter and the order read alone (the attributes of
+     * {@link #withQueryAttributes} and of the Grid's sort) costs nothing either. With
+     * {@link #withLiveCount()}, a row that enters or leaves the filter changes the filtered count by
+     * one instead of counting again (the count is taken once per filter, with two short snapshot
+     * queries, as for the unfiltered count).
+     * <p>
+     * What is assumed where the old row is not known: a row the view holds is known as it was; a
+     * row inserted or moved in from another subscription value was outside; for any other row the
+     * WAL must tell that the update left the query's columns alone — with {@code REPLICA IDENTITY
+     * FULL} it always can, with an identity index only for the index's columns (an update of a
+     * column outside it is then not known). A change whose old row is not known, and a delete of a
+     * row the view does not hold, refresh the range and count again, as without a predicate.
+     *
+     * @param matches whether a row is among the rows of a filter; called with the Grid's filter (never null)
+     * @return this provider
+     */
+    public LiveDataProvider<T, F> withFilterPredicate(SerializableBiPredicate<F, ? super T> matches) {
+        this.matcher = Objects.requireNonNull(matches, "matches");
         return this;
     }
 
@@ -365,6 +427,14 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         }
         Object subscriptionValue = subscriptionValue();
         awaitFence();
+        if (query.getFilter().isPresent() && keepsFilteredCount()) {
+            Object filter = query.getFilter().get();
+            if (keptFiltered == null || !Objects.equals(keptFilter, filter)) {
+                keptFiltered = keptFilteredCount(subscriptionValue, query);
+                keptFilter = filter;
+            }
+            return keptFiltered.count();
+        }
         if (keepsCount() && query.getFilter().isEmpty()) {
             if (kept == null) {
                 kept = shared(subscriptionValue, new KeptCountKey(source), () -> {
@@ -399,6 +469,109 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
     private boolean keepsCount() {
         return liveCount && subscription != null && engine().dispatcher().countsByChanges(key.type());
+    }
+
+    /** Whether filtered counts are kept by the changes: a predicate, {@link #withLiveCount()}, and deletes that reach the view. */
+    private boolean keepsFilteredCount() {
+        return matcher != null && keepsCount();
+    }
+
+    /** The count of the query's filter, with the snapshots before and after it (shared through the page cache). */
+    private KeptCount keptFilteredCount(Object subscriptionValue, Query<T, F> query) {
+        return shared(subscriptionValue, new KeptFilteredCountKey(source, query.getFilter().orElse(null)), () -> {
+            Snapshot before = engine().snapshot();
+            int rows = count.count(subscriptionValue, query);
+            return new KeptCount(rows, before, engine().snapshot());
+        }).value();
+    }
+
+    /** Whether the count of {@code filter} needs no query now: kept by the changes. */
+    private boolean countKept(Object filter) {
+        return filter == null ? keepsCount()
+                : keepsFilteredCount() && keptFiltered != null && Objects.equals(keptFilter, filter);
+    }
+
+    /**
+     * A row entered ({@code +1}) or left ({@code -1}) the latest filter: the kept filtered count
+     * follows, unless the count already saw the change (its snapshot before the count saw the
+     * transaction) or may have (committed while the count ran: counted again).
+     */
+    private void filteredStep(int change, Delta.RowFacts facts) {
+        Object filter = range().filter();
+        if (filter == null || !keepsFilteredCount()) {
+            return;
+        }
+        if (facts == null) {
+            filteredCountUnknown();
+            return;
+        }
+        if (countingFilter != null && countingFilter.equals(filter)) {
+            if (stepsWhileCounting.size() >= MAX_PENDING_STEPS) {
+                unknownWhileCounting = true;
+            } else {
+                stepsWhileCounting.add(new PendingStep(change, facts.firstXid(), facts.lastXid()));
+            }
+        }
+        if (keptFiltered != null && Objects.equals(keptFilter, filter)) {
+            keptFiltered = step(keptFiltered, new PendingStep(change, facts.firstXid(), facts.lastXid()));
+        }
+    }
+
+    /** The count after a step, or null when it must be counted again. */
+    private static KeptCount step(KeptCount count, PendingStep step) {
+        if (count.before().sees(step.lastXid())) {
+            return count; // committed before the count began: counted
+        }
+        if (count.after().sees(step.firstXid())) {
+            return null; // committed while the count ran: it may or may not be in it
+        }
+        return count.count() + step.change() < 0 ? null : count.plus(step.change());
+    }
+
+    /** A change of the latest filter's rows whose effect on its count is not known: counted again. */
+    private void filteredCountUnknown() {
+        keptFiltered = null;
+        if (countingFilter != null) {
+            unknownWhileCounting = true;
+        }
+    }
+
+    /** Whether the row is among the rows of {@code filter}; null when that is not known (no predicate, or it threw). */
+    private Boolean matches(F filter, T row) {
+        if (filter == null) {
+            return Boolean.TRUE;
+        }
+        if (matcher == null) {
+            return null;
+        }
+        try {
+            return matcher.test(filter, row);
+        } catch (RuntimeException e) {
+            if (!matcherFailed) {
+                matcherFailed = true;
+                LOG.error("The filter predicate of {} threw; its changes refresh the range instead. Fix the predicate: it"
+                        + " must tell for every row and filter whether the query includes it", scope.describe(key), e);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The columns that what the filter and the order read are stored in (the declared query
+     * attributes and the Grid's sort), or null when not known: no attributes declared, or one is
+     * not a column of the table.
+     */
+    private Set<String> queryColumns() {
+        if (queryAttributes.isEmpty()) {
+            return null; // the default order (and a filter) may read anything
+        }
+        Set<String> attributes = new LinkedHashSet<>(queryAttributes);
+        attributes.addAll(sortedBy);
+        if (!attributes.equals(queryColumnsFor)) {
+            queryColumnsFor = attributes;
+            queryColumns = engine().columnsOf(entity, attributes);
+        }
+        return queryColumns;
     }
 
     /**
@@ -471,9 +644,10 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             refresher.touched();
             return;
         }
-        forgetRemoved(delta);
-        boolean countMoved = keepCount(delta);
-        if (delta.reload() || delta.cleared() || !delta.removals().isEmpty()) {
+        if (delta.reload() || delta.cleared()) {
+            forgetRemoved(delta);
+            keepCount(delta);
+            filteredCountUnknown();
             Runnable refresh = () -> refreshRange(new ListChange<>(List.copyOf(delta.puts().values()),
                     delta.puts().keySet(), delta.removals(), delta.cleared(), true));
             if (delta.reload()) {
@@ -483,19 +657,31 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             }
             return;
         }
+        F filter = range().filter();
         boolean range = false;
+        for (Object id : delta.removals()) {
+            T before = held.get(id);
+            Boolean wasIn = before != null ? matches(filter, before) : filter == null ? Boolean.TRUE : null;
+            if (wasIn == null) {
+                range = true; // not known whether it was among the filter's rows
+                filteredCountUnknown();
+            } else if (wasIn) {
+                range = true;
+                filteredStep(-1, delta.facts(id));
+            } // else held from an earlier filter, outside this one: nothing shown changes
+        }
+        forgetRemoved(delta);
+        boolean countMoved = keepCount(delta);
         List<T> inPlace = new ArrayList<>();
         for (Map.Entry<Object, T> put : delta.puts().entrySet()) {
-            T before = held.get(put.getKey());
-            if (before == null || mayMove(before, put.getValue())) {
-                range = true; // an insert, a row not held, or a change of what the query orders or filters by
-            } else {
-                inPlace.add(put.getValue());
-            }
+            range |= !placePut(put.getKey(), put.getValue(), delta.facts(put.getKey()), filter, inPlace);
         }
-        range |= countMoved; // rows outside the range came or went: the range may have shifted
-        ListChange<T> change = new ListChange<>(List.copyOf(delta.puts().values()), delta.puts().keySet(), Set.of(),
-                false, range);
+        range |= countMoved && filter == null; // rows outside the range came or went: the range may have shifted
+        if (!range && inPlace.isEmpty()) {
+            return; // nothing the view shows or counts changed: no query, no push
+        }
+        ListChange<T> change = new ListChange<>(List.copyOf(delta.puts().values()), delta.puts().keySet(),
+                delta.removals(), false, range);
         if (range) {
             refreshRange(change);
             return;
@@ -510,6 +696,59 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             refreshItem(row); // re-sent only if the Grid shows it
         }
         fire(change);
+    }
+
+    /**
+     * Decides what an inserted or updated row does to the view: adds it to {@code inPlace} when it
+     * is refreshed in place; returns false when the visible range must be fetched again (the row
+     * entered or left the filter, may have moved in the order, or that is not known), true when no
+     * query is needed (it is outside the filter before and after, or it stays off screen in place).
+     */
+    private boolean placePut(Object id, T after, Delta.RowFacts facts, F filter, List<T> inPlace) {
+        T before = held.get(id);
+        boolean stayed = facts != null && Boolean.FALSE.equals(facts.entered());
+        T old = before;
+        if (old == null && stayed && filter != null && matcher != null && facts.columns().hasOldRow()) {
+            old = engine().before(entity, after, facts.columns()); // REPLICA IDENTITY FULL: the WAL has the old row
+        }
+        Boolean nowIn = matches(filter, after);
+        Boolean wasIn;
+        if (facts != null && Boolean.TRUE.equals(facts.entered())) {
+            wasIn = Boolean.FALSE; // inserted, or moved in from another subscription value
+        } else if (old != null) {
+            wasIn = matches(filter, old);
+        } else if (stayed && nowIn != null && facts.columns().leftAlone(queryColumns())) {
+            wasIn = nowIn; // what the filter and the order read did not change
+        } else {
+            wasIn = null;
+        }
+        if (nowIn == null || wasIn == null) {
+            filteredCountUnknown();
+            return false;
+        }
+        if (!wasIn && !nowIn) {
+            if (before != null) {
+                held.put(id, after); // held from an earlier filter: its latest state
+            }
+            return true;
+        }
+        if (wasIn && nowIn) {
+            if (before == null) {
+                if (old != null && mayMove(old, after)) {
+                    return false; // off screen, but its place in the order may have changed
+                }
+                // off screen, and its place in the order did not change; a refresh on its way may show it
+                refresher.touched();
+                return true;
+            }
+            if (mayMove(before, after)) {
+                return false;
+            }
+            inPlace.add(after);
+            return true;
+        }
+        filteredStep(nowIn ? 1 : -1, facts);
+        return false;
     }
 
     /**
@@ -533,7 +772,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             return false;
         }
         if (filtered && queryAttributes.isEmpty()) {
-            return true; // the filter may read any attribute
+            return true; // the filter or the default order may read any attribute
         }
         for (String attribute : changed) {
             if (sortedBy.contains(attribute) || queryAttributes.contains(attribute)) {
@@ -562,14 +801,32 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         updatedDuringRefresh.clear();
         boolean fence = fenceDue;
         fenceDue = false;
-        LazyRange.Plan<T, F> plan = range().plan(keepsCount());
+        Object filter = range().filter();
+        LazyRange.Plan<T, F> plan = range().plan(countKept(filter));
         Object subscriptionValue = subscriptionValue();
+        boolean keepIt = plan.count() != null && filter != null && keepsFilteredCount();
+        java.util.concurrent.atomic.AtomicReference<KeptCount> taken = new java.util.concurrent.atomic.AtomicReference<>();
+        countTaken = keepIt ? taken : null;
+        if (keepIt) {
+            countingFilter = filter; // steps received from now on are replayed on the count it takes
+            stepsWhileCounting = new ArrayList<>();
+            unknownWhileCounting = false;
+        }
         return () -> {
             if (fence) {
                 loading.beforeLoad();
             }
             Query<T, F> countQuery = plan.count();
-            int rows = countQuery == null ? 0 : sharedCount(subscriptionValue, countQuery);
+            int rows;
+            if (countQuery == null) {
+                rows = 0;
+            } else if (keepIt) {
+                KeptCount counted = keptFilteredCount(subscriptionValue, countQuery);
+                taken.set(counted);
+                rows = counted.count();
+            } else {
+                rows = sharedCount(subscriptionValue, countQuery);
+            }
             List<LazyRange.Page<T>> pages = new ArrayList<>(plan.pages().size());
             for (Query<T, F> query : plan.pages()) { // one query at a time
                 if (countQuery != null && query.getOffset() >= rows) {
@@ -604,10 +861,33 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                     .map(row -> updatedDuringRefresh.getOrDefault(entity.idOf(row), row)).toList());
             own.pages().forEach(page -> hold(page.rows()));
             range().install(own);
+            takeFilteredCount();
         }
+        countingFilter = null;
+        countTaken = null;
         updatedDuringRefresh.clear();
         loaded.loaded();
         refreshAll();
+    }
+
+    /**
+     * The filtered count the installed refresh took, with the steps received meanwhile that it did
+     * not see: from now on kept by the changes (or counted again, if a change of unknown effect came).
+     */
+    private void takeFilteredCount() {
+        KeptCount counted = countTaken == null ? null : countTaken.get();
+        if (counted == null || countingFilter == null || !countingFilter.equals(range().filter())) {
+            return;
+        }
+        if (unknownWhileCounting) {
+            keptFiltered = null;
+            return;
+        }
+        for (PendingStep pending : stepsWhileCounting) {
+            counted = counted == null ? null : step(counted, pending);
+        }
+        keptFiltered = counted;
+        keptFilter = countingFilter;
     }
 
     /** Forgets the background refresh on its way (its result is not shown) and the last one's results. */
@@ -619,6 +899,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             subscription.loaded();
         }
         refreshLoading = false;
+        countingFilter = null;
+        countTaken = null;
         range().forget();
     }
 
@@ -702,6 +984,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                 engine.dispatcher().countChanges(subscription);
             }
             kept = null; // counted at the next size request
+            keptFiltered = null;
             if (valueChanged) {
                 held.clear(); // the former value's rows: before holding, or the new value's views would route them here
             }
@@ -730,6 +1013,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                 pipeline.dispatcher().reloadRequested();
             }
             kept = null;
+            keptFiltered = null;
             fenceDue = true;
             resetRefresh();
             refreshAll();

@@ -193,6 +193,77 @@ class BrowserEndToEndTest extends DemoTest {
         }
     }
 
+    /** What the browser's Grid shows at the top of its viewport. */
+    private record Viewport(int firstIndex, String firstTitle, double scrollTop) {
+
+        /** The number of a seeded title ("Load task 002500" is 2500), or -1 for another title. */
+        int seededNumber() {
+            return firstTitle.startsWith(LoadSeed.TITLE_PREFIX)
+                    ? Integer.parseInt(firstTitle.substring(LoadSeed.TITLE_PREFIX.length()).strip().split(" ")[0]) : -1;
+        }
+    }
+
+    /** The first row whose bottom is below the Grid's header, as the virtualizer lays rows out. */
+    private static Viewport viewport(Page page) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> at = (java.util.Map<String, Object>) page.locator("vaadin-grid").evaluate("""
+                grid => {
+                  const top = grid.$.header.getBoundingClientRect().bottom;
+                  const rows = [...grid.$.items.children].filter(r => !r.hidden && r.index !== undefined
+                      && r.getBoundingClientRect().bottom > top + 1).sort((a, b) => a.index - b.index);
+                  const cell = rows.length ? rows[0].querySelector('[part~="cell"]') : null;
+                  return { index: rows.length ? rows[0].index : -1, scrollTop: grid.$.table.scrollTop,
+                           title: cell && cell._content ? cell._content.textContent : '' };
+                }""");
+        return new Viewport(((Number) at.get("index")).intValue(), (String) at.get("title"),
+                ((Number) at.get("scrollTop")).doubleValue());
+    }
+
+    @Test
+    void aDeepScrollPositionAndTheSelectionSurviveLiveChangesAboveAndBelow() {
+        int before = titlesOf(1).size();
+        seed.seed(before + 5_000);
+        try {
+            Locator count = alice.locator(".task-count");
+            assertThat(count).hasText(label(before + 5_000));
+            alice.locator("vaadin-grid").evaluate("grid => grid.scrollToIndex(2500)");
+            // the rows at the position are fetched, rendered, and show seeded titles
+            org.awaitility.Awaitility.await().atMost(DEADLINE).until(() -> viewport(alice).seededNumber() > 2_000);
+            Viewport start = viewport(alice);
+            String selected = LoadSeed.TITLE_PREFIX + String.format("%06d", start.seededNumber() + 3);
+            cell(alice, selected).click();
+            Locator formTitle = alice.getByLabel("Title", new Page.GetByLabelOptions().setExact(true));
+            assertThat(formTitle).hasValue(selected);
+
+            // above: three inserts and a delete; below: two inserts; on screen: an update in place
+            for (String suffix : List.of("a", "b", "c")) {
+                created.add(insertTask(1, LoadSeed.TITLE_PREFIX + "000000 " + suffix + " " + uniqueTitle("above")));
+            }
+            sql.sql("DELETE FROM task WHERE organization_id = 1 AND title = ?")
+                    .param(LoadSeed.TITLE_PREFIX + "000010").update();
+            created.add(insertTask(1, uniqueTitle("zzz below one")));
+            created.add(insertTask(1, uniqueTitle("zzz below two")));
+            String onScreen = LoadSeed.TITLE_PREFIX + String.format("%06d", start.seededNumber() + 1);
+            sql.sql("UPDATE task SET assignee = 'scroll-test' WHERE organization_id = 1 AND title = ?")
+                    .param(onScreen).update();
+
+            assertThat(count).hasText(label(before + 5_000 + 3 - 1 + 2));
+            assertThat(cell(alice, "scroll-test")).isVisible();
+            Viewport after = viewport(alice);
+            org.assertj.core.api.Assertions.assertThat(after.scrollTop()).as("not back at the top").isPositive();
+            org.assertj.core.api.Assertions.assertThat(after.seededNumber())
+                    .as("the first visible row moved by at most the rows inserted or removed above it (from %s to %s)",
+                            start, after)
+                    .isBetween(start.seededNumber() - 4, start.seededNumber() + 4);
+            assertThat(cell(alice, selected)).isVisible();
+            assertThat(formTitle).hasValue(selected);
+            org.assertj.core.api.Assertions.assertThat(alice.locator("vaadin-grid").evaluate(
+                    "grid => grid.selectedItems.length")).as("rows selected").isEqualTo(1);
+        } finally {
+            sql.sql("DELETE FROM task WHERE title LIKE ?").param(LoadSeed.TITLE_PREFIX + "%").update();
+        }
+    }
+
     /** Also makes the README's picture: alice's board with a task open and a row that just changed. */
     @Test
     void aliceSeesChangesHighlightedWhileATaskIsOpen() throws Exception {

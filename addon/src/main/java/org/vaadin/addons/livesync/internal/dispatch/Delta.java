@@ -37,7 +37,28 @@ public final class Delta<T> {
     public record CountStep(long xid, int change) {
     }
 
+    /**
+     * What the WAL told of a row's change (or the changes of one row merged into a delta), for a
+     * lazy view that decides without a query whether it matters.
+     *
+     * @param entered  {@code TRUE} if the row is new to the subscription (inserted, or moved in from
+     *                 another subscription value), {@code FALSE} if it was of the subscription value
+     *                 before, {@code null} if that is not known
+     * @param columns  which columns the update changed, as far as the WAL tells ({@link ColumnChanges})
+     * @param firstXid the first transaction merged in that changed the row (32 bits, as pgoutput sends it)
+     * @param lastXid  the last one
+     */
+    public record RowFacts(Boolean entered, ColumnChanges columns, long firstXid, long lastXid) {
+
+        /** The facts of this change followed by {@code later}'s, of the same row. */
+        RowFacts then(RowFacts later) {
+            return new RowFacts(entered, columns.then(later.columns), firstXid, later.lastXid);
+        }
+    }
+
     private final Map<Object, T> puts = new LinkedHashMap<>();
+    /** What the WAL told of the puts and removals (absent: nothing known, e.g. delivered late). */
+    private final Map<Object, RowFacts> facts = new HashMap<>();
     private final Map<Object, Boolean> removals = new LinkedHashMap<>();
     /**
      * Rows to remove only if the view holds them when it applies the delta: a row it may be about to
@@ -90,6 +111,16 @@ public final class Delta<T> {
         return countUnknown;
     }
 
+    /**
+     * What the WAL told of the change of a row among {@link #puts()} or {@link #removals()}.
+     *
+     * @param id the row's id
+     * @return its facts; {@code null} when nothing is known (merged from a change delivered late, say)
+     */
+    public RowFacts facts(Object id) {
+        return facts.get(id);
+    }
+
     /** {@return whether nothing is in it} */
     public boolean isEmpty() {
         return !reload && !cleared && puts.isEmpty() && removals.isEmpty() && removalsIfHeld.isEmpty()
@@ -102,27 +133,72 @@ public final class Delta<T> {
     }
 
     void put(Object id, T entity) {
+        put(id, entity, null);
+    }
+
+    /** Puts the row; {@code rowFacts}: what the WAL told of its change, null if nothing. */
+    void put(Object id, T entity, RowFacts rowFacts) {
         Objects.requireNonNull(id, "id");
         if (!reload) {
-            removals.remove(id);
-            removalsIfHeld.remove(id);
+            RowFacts before = facts.get(id);
+            boolean wasPut = puts.containsKey(id);
+            boolean wasRemoved = removals.remove(id) != null | removalsIfHeld.remove(id) != null;
             puts.put(id, entity);
+            if (rowFacts == null || before == null && (wasPut || wasRemoved)) {
+                facts.remove(id); // some change of it merged in is not known
+            } else if (wasPut) {
+                facts.put(id, before.then(rowFacts));
+            } else if (wasRemoved) {
+                // removed, then back: what it was before the first change is not known
+                facts.put(id, new RowFacts(null, ColumnChanges.UNKNOWN, before.firstXid(), rowFacts.lastXid()));
+            } else {
+                facts.put(id, rowFacts);
+            }
         }
     }
 
     void remove(Object id) {
+        remove(id, null);
+    }
+
+    /** Removes the row; {@code removal}: the transactions that removed it, null if not known. */
+    void remove(Object id, RowFacts removal) {
         if (!reload && id != null) {
-            puts.remove(id);
+            boolean wasPut = puts.remove(id) != null;
             removalsIfHeld.remove(id);
             removals.put(id, Boolean.TRUE);
+            removedBy(id, removal, wasPut);
         }
     }
 
     /** Removes the row if the view holds it when it applies the delta (see {@link #settleRemovals}). */
     void removeIfHeld(Object id) {
+        removeIfHeld(id, null);
+    }
+
+    /** As {@link #removeIfHeld(Object)}; {@code removal}: the transactions that removed it, null if not known. */
+    void removeIfHeld(Object id, RowFacts removal) {
         if (!reload && id != null && !removals.containsKey(id)) {
-            puts.remove(id);
+            boolean wasPut = puts.remove(id) != null;
             removalsIfHeld.put(id, Boolean.TRUE);
+            removedBy(id, removal, wasPut);
+        }
+    }
+
+    /** The facts of a removal by transaction {@code xid} (32 bits, as pgoutput sends it). */
+    static RowFacts removedIn(long xid) {
+        return new RowFacts(Boolean.FALSE, ColumnChanges.UNKNOWN, xid, xid);
+    }
+
+    /** Records the transactions that removed the row (after the changes of it merged in before). */
+    private void removedBy(Object id, RowFacts removal, boolean wasPut) {
+        RowFacts before = facts.get(id);
+        if (removal == null || before == null && wasPut) {
+            facts.remove(id);
+        } else if (before != null) {
+            facts.put(id, new RowFacts(before.entered(), ColumnChanges.UNKNOWN, before.firstXid(), removal.lastXid()));
+        } else {
+            facts.put(id, removal);
         }
     }
 
@@ -135,6 +211,8 @@ public final class Delta<T> {
         removalsIfHeld.keySet().forEach(id -> {
             if (holds.test(id)) {
                 removals.put(id, Boolean.TRUE);
+            } else {
+                facts.remove(id);
             }
         });
         removalsIfHeld.clear();
@@ -162,6 +240,7 @@ public final class Delta<T> {
             puts.clear();
             removals.clear();
             removalsIfHeld.clear();
+            facts.clear();
             cleared = true;
         }
     }
@@ -177,6 +256,7 @@ public final class Delta<T> {
         puts.clear();
         removals.clear();
         removalsIfHeld.clear();
+        facts.clear();
         countSteps = List.of();
         countUnknown = false;
     }
@@ -223,9 +303,9 @@ public final class Delta<T> {
         if (later.countUnknown) {
             markCountUnknown();
         }
-        later.removals.keySet().forEach(this::remove);
-        later.removalsIfHeld.keySet().forEach(this::removeIfHeld);
-        later.puts.forEach(this::put);
+        later.removals.keySet().forEach(id -> remove(id, later.facts.get(id)));
+        later.removalsIfHeld.keySet().forEach(id -> removeIfHeld(id, later.facts.get(id)));
+        later.puts.forEach((id, row) -> put(id, row, later.facts.get(id)));
     }
 
     @Override

@@ -574,7 +574,9 @@ public final class Dispatcher {
             addTo(byUi, subscription, reload);
         });
         Map<Subscription<?>, Delta<?>> deltas = new LinkedHashMap<>();
-        plan.ops().forEach((subscription, ops) -> deltas.put(subscription, resolve(subscription, ops, fetched)));
+        Map<EntityChange, ColumnChanges> columns = new java.util.IdentityHashMap<>();
+        plan.ops().forEach((subscription, ops) -> deltas.put(subscription, resolve(subscription, ops, fetched, xid,
+                columns)));
         plan.counts().forEach((subscription, change) ->
                 deltas.computeIfAbsent(subscription, s -> new Delta<>()).counted(xid, change));
         plan.countsUnknown().forEach(subscription ->
@@ -629,13 +631,13 @@ public final class Dispatcher {
                     }
                 }
                 if (change.id() != null) {
-                    addOps(plan, ChangeKind.UPDATE, change.id(), targets, unsure);
+                    addOps(plan, ChangeKind.UPDATE, change, targets, unsure);
                 }
             }
             case DELETE -> {
                 Set<Subscription<?>> unsure = new LinkedHashSet<>();
                 addOldSide(change, targets, unsure);
-                addOps(plan, ChangeKind.DELETE, change.id(), targets, unsure);
+                addOps(plan, ChangeKind.DELETE, change, targets, unsure);
             }
         }
     }
@@ -656,14 +658,14 @@ public final class Dispatcher {
     }
 
     /** The operation for each target, and for each unsure one that is no target as well, applied only if it holds the row. */
-    private static void addOps(Plan plan, ChangeKind kind, Object id, Set<Subscription<?>> targets,
+    private static void addOps(Plan plan, ChangeKind kind, EntityChange change, Set<Subscription<?>> targets,
                                Set<Subscription<?>> unsure) {
         for (Subscription<?> s : targets) {
-            plan.add(s, new Plan.Op(kind, id));
+            plan.add(s, new Plan.Op(kind, change.id(), false, change));
         }
         for (Subscription<?> s : unsure) {
             if (!targets.contains(s)) {
-                plan.add(s, new Plan.Op(kind, id, true));
+                plan.add(s, new Plan.Op(kind, change.id(), true, change));
             }
         }
     }
@@ -689,38 +691,66 @@ public final class Dispatcher {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Delta<?> resolve(Subscription<?> subscription, List<Plan.Op> ops,
-                             Map<WatchedEntity<?>, Map<Object, ?>> fetched) {
+                             Map<WatchedEntity<?>, Map<Object, ?>> fetched, long xid,
+                             Map<EntityChange, ColumnChanges> columns) {
         Delta delta = new Delta<>();
         WatchedEntity entity = subscription.entity();
         Map<Object, ?> rows = fetched.getOrDefault(entity, Map.of());
+        Delta.RowFacts removal = xid == 0 ? null : Delta.removedIn(xid);
         for (Plan.Op op : ops) {
             switch (op.kind()) {
                 case TRUNCATE -> delta.clear();
                 case DELETE -> {
                     if (op.ifHeld()) {
-                        delta.removeIfHeld(op.id());
+                        delta.removeIfHeld(op.id(), removal);
                     } else {
-                        delta.remove(op.id());
+                        delta.remove(op.id(), removal);
                     }
                 }
                 default -> {
                     Object row = rows.get(op.id());
                     if (row != null && entity.belongsTo(row, subscription.value())) {
-                        delta.put(op.id(), fetcher.copy(entity, row));
+                        delta.put(op.id(), fetcher.copy(entity, row), facts(op, subscription, xid, columns));
                         // held from now on, not only once the UI applied it: a delete or move that
                         // follows before then must find this view too
                         subscription.markPending(op.id());
                         delta.mark(op.id());
                     } else if (op.ifHeld()) {
-                        delta.removeIfHeld(op.id()); // maybe another tenant's row: only if the view holds it
+                        delta.removeIfHeld(op.id(), removal); // maybe another tenant's row: only if the view holds it
                     } else {
-                        delta.remove(op.id());
+                        delta.remove(op.id(), removal);
                     }
                 }
             }
         }
         deliveredRows.addAndGet(delta.size());
         return delta;
+    }
+
+    /**
+     * What the WAL tells of a put for the subscription: whether the row is new to it (inserted, or
+     * moved in from another value), and which columns an update changed; null when the op carries
+     * no change (delivered late: the row is shown as it is now, whatever happened before).
+     */
+    private static Delta.RowFacts facts(Plan.Op op, Subscription<?> subscription, long xid,
+                                        Map<EntityChange, ColumnChanges> columns) {
+        EntityChange change = op.source();
+        if (change == null || xid == 0 || !Objects.equals(change.id(), op.id())) {
+            return null;
+        }
+        if (change.kind() == ChangeKind.INSERT) {
+            return new Delta.RowFacts(Boolean.TRUE, ColumnChanges.UNKNOWN, xid, xid);
+        }
+        Boolean entered;
+        if (subscription.entity().isGlobal()) {
+            entered = Boolean.FALSE; // every row is of the one value
+        } else if (change.oldKeyKnown()) {
+            entered = !Objects.equals(change.oldKey(), subscription.value());
+        } else {
+            entered = null;
+        }
+        return new Delta.RowFacts(entered, columns.computeIfAbsent(change, c -> ColumnChanges.of(c.source())),
+                xid, xid);
     }
 
     /**

@@ -126,4 +126,73 @@ final class EntityFetcher {
         }
         return changed;
     }
+
+    /**
+     * The columns that hold these attributes (as sort orders name them), or null when one of them is
+     * not a column of the entity's table (a path into an association, a formula, a collection).
+     */
+    <T> java.util.Set<String> columnsOf(WatchedEntity<T> entity, java.util.Collection<String> attributes) {
+        var persister = sessionFactory.getMappingMetamodel().getEntityDescriptor(entity.type());
+        if (!(persister instanceof org.hibernate.persister.entity.AbstractEntityPersister table)) {
+            return null;
+        }
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        for (String attribute : attributes) {
+            if (attribute.equals(entity.idAttribute())) {
+                columns.add(entity.idColumn());
+                continue;
+            }
+            try {
+                String[] names = table.getPropertyColumnNames(attribute);
+                if (names == null || names.length == 0) {
+                    return null;
+                }
+                for (String name : names) {
+                    if (name == null || !name.matches("\"?[A-Za-z_][A-Za-z0-9_$]*\"?")) {
+                        return null; // a formula, not a column
+                    }
+                    columns.add(name.startsWith("\"") ? name.substring(1, name.length() - 1) : name.toLowerCase(java.util.Locale.ROOT));
+                }
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return java.util.Set.copyOf(columns);
+    }
+
+    /**
+     * The row as it was before an update, rebuilt from a private copy of its new state with the
+     * changed columns set back to their old values from the WAL; null when that cannot be done (the
+     * WAL lacks the whole old row, or a changed column is not a plain attribute of the entity: an
+     * association, an embeddable, an attribute with a converter).
+     */
+    <T> T before(WatchedEntity<T> entity, T after, ColumnChanges changes) {
+        org.vaadin.addons.livesync.internal.decode.Row old = changes.before();
+        var persister = sessionFactory.getMappingMetamodel().getEntityDescriptor(entity.type());
+        if (old == null || !(persister instanceof org.hibernate.persister.entity.AbstractEntityPersister table)) {
+            return null;
+        }
+        T copy = copier.copy(after);
+        String[] names = table.getPropertyNames();
+        org.hibernate.type.Type[] types = table.getPropertyTypes();
+        for (String column : changes.changed()) {
+            int found = -1;
+            for (int i = 0; i < names.length && found < 0; i++) {
+                String[] columns = table.getPropertyColumnNames(i);
+                if (columns != null && columns.length == 1 && column.equalsIgnoreCase(columns[0])) {
+                    found = i;
+                }
+            }
+            if (found < 0 || !(types[found] instanceof org.hibernate.type.BasicType<?> basic)
+                    || basic instanceof org.hibernate.type.ConvertedBasicType<?>) {
+                return null;
+            }
+            try {
+                table.setValue(copy, found, old.get(column, basic.getReturnedClass()));
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return copy;
+    }
 }

@@ -313,8 +313,20 @@ final class InterestFilter implements ChangeFilter {
                 columns.add(entity.keyColumn());
             }
         }
+        java.util.Set<String> changed = null;
+        List<String> oldColumns = columns;
+        if (change.kind() == ChangeKind.UPDATE && change.changed() == null) {
+            // what the update changed is read from the whole rows, before they are reduced; the old values
+            // of those columns stay, so that a lazy view can tell whether the old row matched its filter
+            changed = ColumnChanges.changedColumns(change);
+            if (changed != null && !changed.isEmpty() && change.oldRow() != null) {
+                oldColumns = new ArrayList<>(columns);
+                oldColumns.addAll(changed);
+            }
+        }
         return new RowChange(change.relation(), change.kind(),
                 change.newRow() == null ? null : change.newRow().only(columns),
-                change.oldRow() == null ? null : change.oldRow().only(columns), change.oldRowIsKeyOnly());
+                change.oldRow() == null ? null : change.oldRow().only(oldColumns), change.oldRowIsKeyOnly(),
+                changed != null ? changed : change.changed());
     }
 }

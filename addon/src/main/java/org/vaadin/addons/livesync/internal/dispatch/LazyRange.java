@@ -167,7 +167,8 @@ public final class LazyRange<T, F> {
     /**
      * {@return the queries a refresh runs now}
      *
-     * @param countKept whether the count without a filter is kept by the changes (then it is not counted)
+     * @param countKept whether the count with the latest filter ({@link #filter()}) is kept by the
+     *     changes (then it is not counted)
      */
     public Plan<T, F> plan(boolean countKept) {
         Map<List<Object>, Query<T, F>> pages = new LinkedHashMap<>();
@@ -176,8 +177,13 @@ public final class LazyRange<T, F> {
             pages.putIfAbsent(List.of(page.getOffset(), limit, sortKey(page.getSortOrders())),
                     new Query<>(page.getOffset(), limit, page.getSortOrders(), page.getInMemorySorting(), filter));
         }
-        Query<T, F> count = countAsked && !(countKept && filter == null) ? new Query<>(filter) : null;
+        Query<T, F> count = countAsked && !countKept ? new Query<>(filter) : null;
         return new Plan<>(count, List.copyOf(pages.values()));
+    }
+
+    /** {@return the filter of the Grid's latest request; null for none} */
+    public F filter() {
+        return filter;
     }
 
     /**

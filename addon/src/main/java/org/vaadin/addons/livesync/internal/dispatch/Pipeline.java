@@ -280,6 +280,32 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
+     * A row as it was before an update, when the WAL carried the whole old row (REPLICA IDENTITY
+     * FULL) and every changed column is a plain attribute; a private copy.
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param after the row after the update (not changed)
+     * @param changes what the WAL told of the update
+     * @return the row before the update, or null when it cannot be rebuilt
+     */
+    public <T> T before(WatchedEntity<T> entity, T after, ColumnChanges changes) {
+        return fetcher.before(entity, after, changes);
+    }
+
+    /**
+     * The columns of the entity's table that hold these attributes (as sort orders name them).
+     *
+     * @param <T> the entity type
+     * @param entity the watched entity
+     * @param attributes attribute names
+     * @return the column names as stored, or null when an attribute is not a column of the table
+     */
+    public <T> java.util.Set<String> columnsOf(WatchedEntity<T> entity, java.util.Collection<String> attributes) {
+        return fetcher.columnsOf(entity, attributes);
+    }
+
+    /**
      * A private copy of a row for a view (its loaded association graph copied with it).
      *
      * @param <T> the entity type

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.vaadin.addons.livesync.ReloadCause;
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
+import org.vaadin.addons.livesync.internal.watch.EntityChange;
 import org.vaadin.addons.livesync.internal.watch.WatchedEntity;
 
 /**
@@ -27,12 +28,17 @@ final class Plan {
      * it). {@code ifHeld}: the subscription was targeted only because it may be about to show the row
      * (it is loading) or the row's tenant is not known yet (an unchanged TOAST key): a removal it
      * leads to is applied only if the view holds the row by then, so that a view never hears of a
-     * row of another tenant.
+     * row of another tenant. {@code source}: the change it comes from, when what the WAL tells of
+     * it (inserted, moved, which columns changed) still holds when it is applied; null otherwise.
      */
-    record Op(ChangeKind kind, Object id, boolean ifHeld) {
+    record Op(ChangeKind kind, Object id, boolean ifHeld, EntityChange source) {
 
         Op(ChangeKind kind, Object id) {
-            this(kind, id, false);
+            this(kind, id, false, null);
+        }
+
+        Op(ChangeKind kind, Object id, boolean ifHeld) {
+            this(kind, id, ifHeld, null);
         }
     }
 

@@ -25,4 +25,18 @@ public record TaskFilter(String title, boolean hideDone) implements Serializable
     public TaskFilter withHideDone(boolean hide) {
         return new TaskFilter(title, hide);
     }
+
+    /**
+     * Whether the board's query with this filter includes {@code task} (of its organization): the
+     * same condition as {@link TaskRepository#matching}, told in Java so that LiveSync decides
+     * without a query whether a change can matter to a filtered board.
+     *
+     * @param task a task of the board's organization
+     * @return whether its title contains the text, ignoring case, and it is not done when those are hidden
+     */
+    public boolean matches(Task task) {
+        String text = title.toLowerCase();
+        return (text.isEmpty() || task.getTitle() != null && task.getTitle().toLowerCase().contains(text))
+                && !(hideDone && task.getStatus() != null && task.getStatus().toLowerCase().equals(Task.DONE));
+    }
 }

@@ -106,8 +106,11 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
         // The filter and the default order read the title, the filter the status: a change of either may
         // move a row within the range or out of it; any other change of a shown row is refreshed in place.
         // Without a filter the count is every task of the organization: kept by the changes, not re-counted.
+        // The filter told as a predicate: a change of a task outside it runs no query, and a task entering or
+        // leaving it changes the filtered count by one (the table's REPLICA IDENTITY FULL gives the old row).
         LiveDataProvider<Task, TaskFilter> board = live().lazy(Task.class, TaskFilter.class, this::fetch, this::count)
                 .withQueryAttributes(TaskPages.TITLE, "status")
+                .withFilterPredicate(TaskFilter::matches)
                 .withLiveCount();
         board.addChangeListener(highlighter::observe);
         filtered = board.withConfigurableFilter();
