@@ -37,6 +37,7 @@ public final class Bench {
         MEASUREMENTS.put("resync", (db, sizes, results, out) -> Resync.run(db, sizes, results));
         MEASUREMENTS.put("scaleout", (db, sizes, results, out) -> Scaleout.run(db, sizes, results));
         MEASUREMENTS.put("lazy_grid", (db, sizes, results, out) -> LazyGrid.run(db, sizes, results));
+        MEASUREMENTS.put("lazy_million", (db, sizes, results, out) -> LazyMillion.run(db, sizes, results));
         MEASUREMENTS.put("write_tps", (db, sizes, results, out) -> WriteTps.run(db, sizes, results));
         MEASUREMENTS.put("browser_latency", BrowserLatency::run);
     }

@@ -101,6 +101,8 @@ public final class Dispatcher {
     private final DeliveryStats stats = new DeliveryStats();
     private volatile long queries;
     private volatile int lateCount;
+    /** Transactions set aside so far (not visible in time, or their rows could not be loaded). */
+    private final AtomicLong setAsideTotal = new AtomicLong();
 
     private final Executor uiExecutor;
     /** Runs a task after a delay, off the delivery thread: the retries of failed loads. */
@@ -512,7 +514,13 @@ public final class Dispatcher {
         }
     }
 
+    /** {@return how many transactions were set aside so far: not visible in time, or their rows not loadable} */
+    public long setAsideTotal() {
+        return setAsideTotal.get();
+    }
+
     private void setAside(Late entry) {
+        setAsideTotal.incrementAndGet();
         if (late.isEmpty()) {
             LOG.debug("Transaction {} is not visible yet (or its rows cannot be loaded): set aside", entry.xid());
         }
