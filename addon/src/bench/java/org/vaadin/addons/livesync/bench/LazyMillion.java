@@ -213,6 +213,9 @@ final class LazyMillion {
                 }
             }));
         }
+        var pageCache = org.vaadin.addons.livesync.TestAccess.pipeline(pipeline.liveSync).dispatcher().pages();
+        long computed0 = pageCache.computed();
+        int queries0 = MillionView.QUERIES.get();
         Pacer unrelated = new Pacer(1_000_000);
         Thread background = Thread.ofPlatform().name("bench-unrelated").start(() -> {
             try {
@@ -237,6 +240,8 @@ final class LazyMillion {
         }
         background.interrupt();
         background.join();
+        long computed = pageCache.computed() - computed0;
+        int queries = MillionView.QUERIES.get() - queries0;
         List<Long> latencies = new ArrayList<>();
         int missing = 0;
         for (int i = 0; i < inserts; i++) {
@@ -248,8 +253,9 @@ final class LazyMillion {
         }
         Stats stats = latencies.isEmpty() ? null : Stats.ofNanos(latencies.stream().mapToLong(Long::longValue).toArray());
         System.out.printf("%smatching insert with %d unrelated changes/s: commit -> shown in all %d filtered views %s;"
-                + " %d of %d not shown within 30 s%n", results == null ? "(warm-up) " : "", rate, filtered.size(), stats,
-                missing, inserts);
+                + " %d of %d not shown within 30 s; %.1f lazy-Grid queries per matching insert (%.1f computed by the page"
+                + " cache)%n", results == null ? "(warm-up) " : "", rate, filtered.size(), stats, missing, inserts,
+                queries / (double) inserts, computed / (double) inserts);
         db.execute("DELETE FROM " + BenchDb.TASK + " WHERE title LIKE '" + INSERT_PREFIX + "%'");
         pipeline.quiesce(Duration.ofSeconds(60));
         if (results == null) {
@@ -259,6 +265,7 @@ final class LazyMillion {
         results.put(name + "_p50_ms", stats == null ? null : stats.ms(0.50));
         results.put(name + "_p99_ms", stats == null ? null : stats.ms(0.99));
         results.put(name + "_not_shown", missing);
+        results.put(name + "_queries_per_insert", queries / (double) inserts);
     }
 
     private static void updateUnrelated(java.sql.Connection connection, int seq) throws java.sql.SQLException {
