@@ -194,7 +194,8 @@ class PublicApiUsageTest {
         LiveDataProvider<Task, String> provider = live.lazy(Task.class, String.class,
                         (org, query) -> tasks.findByOrganizationId(org).stream().skip(query.getOffset()).limit(query.getLimit()),
                         (org, query) -> tasks.findByOrganizationId(org).size())
-                .withQueryAttributes("title").withLiveCount().withRefreshWindow(Duration.ofMillis(20));
+                .withQueryAttributes("title").withLiveCount().withRefreshWindow(Duration.ofMillis(20))
+                .withFilterPredicate((text, task) -> task.getTitle().contains(text));
         Grid<Task> grid = new Grid<>();
         grid.setItems(provider.withConfigurableFilter());
         provider.addChangeListener(change -> grid.getDataProvider().refreshAll());
