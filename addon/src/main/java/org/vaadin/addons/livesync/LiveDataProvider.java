@@ -136,6 +136,19 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         KeptCount plus(int change) {
             return new KeptCount(count + change, before, after);
         }
+
+        /**
+         * Whether the count saw the transactions {@code firstXid} to {@code lastXid}: {@code TRUE} if
+         * the snapshot before it saw the last (committed before the count began), {@code FALSE} if
+         * the snapshot after it did not see the first, {@code null} if they committed while it ran
+         * (they may or may not be in it).
+         */
+        Boolean saw(long firstXid, long lastXid) {
+            if (before.sees(lastXid)) {
+                return Boolean.TRUE;
+            }
+            return after.sees(firstXid) ? null : Boolean.FALSE;
+        }
     }
 
     /**
@@ -437,11 +450,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         }
         if (keepsCount() && query.getFilter().isEmpty()) {
             if (kept == null) {
-                kept = shared(subscriptionValue, new KeptCountKey(source), () -> {
-                    Snapshot before = engine().snapshot();
-                    int rows = count.count(subscriptionValue, query);
-                    return new KeptCount(rows, before, engine().snapshot());
-                }).value();
+                kept = keptCount(subscriptionValue, new KeptCountKey(source), query);
             }
             return kept.count();
         }
@@ -478,7 +487,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
     /** The count of the query's filter, with the snapshots before and after it (shared through the page cache). */
     private KeptCount keptFilteredCount(Object subscriptionValue, Query<T, F> query) {
-        return shared(subscriptionValue, new KeptFilteredCountKey(source, query.getFilter().orElse(null)), () -> {
+        return keptCount(subscriptionValue, new KeptFilteredCountKey(source, query.getFilter().orElse(null)), query);
+    }
+
+    /** A count to keep by the changes: the count callback between two snapshots (shared through the page cache). */
+    private KeptCount keptCount(Object subscriptionValue, Object cacheKey, Query<T, F> query) {
+        return shared(subscriptionValue, cacheKey, () -> {
             Snapshot before = engine().snapshot();
             int rows = count.count(subscriptionValue, query);
             return new KeptCount(rows, before, engine().snapshot());
@@ -519,13 +533,11 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
 
     /** The count after a step, or null when it must be counted again. */
     private static KeptCount step(KeptCount count, PendingStep step) {
-        if (count.before().sees(step.lastXid())) {
-            return count; // committed before the count began: counted
+        Boolean counted = count.saw(step.firstXid(), step.lastXid());
+        if (counted == null) {
+            return null;
         }
-        if (count.after().sees(step.firstXid())) {
-            return null; // committed while the count ran: it may or may not be in it
-        }
-        return count.count() + step.change() < 0 ? null : count.plus(step.change());
+        return counted ? count : count.count() + step.change() < 0 ? null : count.plus(step.change());
     }
 
     /** A change of the latest filter's rows whose effect on its count is not known: counted again. */
@@ -589,14 +601,14 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         }
         int change = 0;
         for (Delta.CountStep step : delta.countSteps()) {
-            if (kept.before().sees(step.xid())) {
-                continue; // committed before the count began: counted
-            }
-            if (kept.after().sees(step.xid())) {
+            Boolean counted = kept.saw(step.xid(), step.xid());
+            if (counted == null) {
                 kept = null; // committed while the count ran: it may or may not be in it
                 return true;
             }
-            change += step.change();
+            if (!counted) {
+                change += step.change();
+            }
         }
         if (change == 0) {
             return false;

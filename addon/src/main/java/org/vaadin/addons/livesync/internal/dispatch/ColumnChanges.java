@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.vaadin.addons.livesync.internal.decode.ChangeKind;
 import org.vaadin.addons.livesync.internal.decode.Column;
+import org.vaadin.addons.livesync.internal.decode.Relation;
 import org.vaadin.addons.livesync.internal.decode.ReplicaIdentity;
 import org.vaadin.addons.livesync.internal.decode.Row;
 import org.vaadin.addons.livesync.internal.decode.RowChange;
@@ -22,15 +23,19 @@ import org.vaadin.addons.livesync.internal.decode.RowChange;
 public final class ColumnChanges {
 
     /** Nothing known (an insert, a delete, a change set aside and delivered late). */
-    static final ColumnChanges UNKNOWN = new ColumnChanges(Set.of(), Set.of(), null);
+    static final ColumnChanges UNKNOWN = new ColumnChanges(null, false, Set.of(), null);
 
-    private final Set<String> known;
+    /** The table as the update described it; null for {@link #UNKNOWN}. */
+    private final Relation relation;
+    /** Whether every column is known (the whole old row), else only the identity's key columns. */
+    private final boolean whole;
     private final Set<String> changed;
     /** The whole row before the update (REPLICA IDENTITY FULL), or null when the WAL has only its key. */
     private final Row before;
 
-    private ColumnChanges(Set<String> known, Set<String> changed, Row before) {
-        this.known = known;
+    private ColumnChanges(Relation relation, boolean whole, Set<String> changed, Row before) {
+        this.relation = relation;
+        this.whole = whole;
         this.changed = changed;
         this.before = before;
     }
@@ -42,44 +47,45 @@ public final class ColumnChanges {
      * @return the columns known, and which of them changed; {@link #UNKNOWN} for anything but an update
      */
     static ColumnChanges of(RowChange change) {
-        if (change.kind() != ChangeKind.UPDATE || change.newRow() == null) {
-            return UNKNOWN;
-        }
-        Set<String> known = knownColumns(change);
-        if (known == null) {
+        if (change.kind() != ChangeKind.UPDATE || change.newRow() == null || !tellsColumns(change)) {
             return UNKNOWN;
         }
         Set<String> changed = change.changed() != null ? change.changed() : changedColumns(change);
-        boolean whole = change.oldRow() != null && !change.oldRowIsKeyOnly();
-        return new ColumnChanges(known, changed, whole ? change.oldRow() : null);
+        boolean whole = wholeOldRow(change);
+        return new ColumnChanges(change.relation(), whole, changed, whole ? change.oldRow() : null);
     }
 
-    /** The columns whose change the WAL tells of: all with a whole old row, else the identity's; null for none. */
-    private static Set<String> knownColumns(RowChange change) {
-        boolean whole = change.oldRow() != null && !change.oldRowIsKeyOnly();
-        ReplicaIdentity identity = change.relation().replicaIdentity();
-        if (!whole && identity != ReplicaIdentity.DEFAULT && identity != ReplicaIdentity.INDEX) {
-            return null; // NOTHING: no key; FULL always carries the old row
+    private static boolean wholeOldRow(RowChange change) {
+        return change.oldRow() != null && !change.oldRowIsKeyOnly();
+    }
+
+    /** Whether the WAL tells of any column's change: a whole old row, or an identity with key columns. */
+    private static boolean tellsColumns(RowChange change) {
+        if (wholeOldRow(change)) {
+            return true;
         }
-        Set<String> known = new HashSet<>();
+        ReplicaIdentity identity = change.relation().replicaIdentity();
+        if (identity != ReplicaIdentity.DEFAULT && identity != ReplicaIdentity.INDEX) {
+            return false; // NOTHING: no key; FULL always carries the old row
+        }
         for (Column column : change.relation().columns()) {
-            if (whole || column.partOfKey()) {
-                known.add(column.name());
+            if (column.partOfKey()) {
+                return true;
             }
         }
-        return known.isEmpty() ? null : Set.copyOf(known);
+        return false;
     }
 
     /**
-     * The columns an UPDATE changed among those the WAL tells of, read from its rows as decoded
-     * (before they are reduced to the columns routing reads).
+     * The columns an UPDATE changed among those the WAL tells of (every column with a whole old row,
+     * else the identity's), read from its rows as decoded (before they are reduced to the columns
+     * routing reads).
      *
      * @param change an UPDATE as decoded
      * @return the changed columns; null when the WAL tells of none
      */
     static Set<String> changedColumns(RowChange change) {
-        Set<String> known = knownColumns(change);
-        if (known == null || change.newRow() == null) {
+        if (change.newRow() == null || !tellsColumns(change)) {
             return null;
         }
         Row now = change.newRow();
@@ -87,14 +93,20 @@ public final class ColumnChanges {
         if (old == null) {
             return Set.of(); // no old key: no key column changed
         }
-        Set<String> changed = new HashSet<>();
-        for (String name : known) {
+        boolean whole = wholeOldRow(change);
+        Set<String> changed = null;
+        for (Column column : change.relation().columns()) {
+            String name = column.name();
             // an unchanged TOAST value is not sent again: left alone
-            if (!now.isUnchanged(name) && !Objects.equals(old.value(name), now.value(name))) {
+            if ((whole || column.partOfKey()) && !now.isUnchanged(name)
+                    && !Objects.equals(old.value(name), now.value(name))) {
+                if (changed == null) {
+                    changed = new HashSet<>();
+                }
                 changed.add(name);
             }
         }
-        return Set.copyOf(changed);
+        return changed == null ? Set.of() : Set.copyOf(changed);
     }
 
     /** {@return the columns known to have changed} */
@@ -119,38 +131,43 @@ public final class ColumnChanges {
      * @return whether the update is known to have left all of them alone
      */
     public boolean leftAlone(Collection<String> columns) {
-        if (columns == null || !known.containsAll(columns)) {
+        if (columns == null || relation == null) {
             return false;
         }
         for (String column : columns) {
-            if (changed.contains(column)) {
+            if (!knows(column) || changed.contains(column)) {
                 return false;
             }
         }
         return true;
     }
 
+    /** Whether the WAL tells whether the column changed: every column with a whole old row, else the key's. */
+    private boolean knows(String column) {
+        int index = relation.columnIndex(column);
+        return index >= 0 && (whole || relation.columns().get(index).partOfKey());
+    }
+
     /**
      * What two updates of the same row, this one and then {@code later}, changed together.
      *
      * @param later the later update's column changes
-     * @return the columns both know, changed if either changed them
+     * @return the columns both know (all if both carried the whole old row, else the key's), changed if
+     *     either changed them
      */
     ColumnChanges then(ColumnChanges later) {
         if (this == UNKNOWN || later == UNKNOWN) {
             return UNKNOWN;
         }
-        Set<String> bothKnow = new HashSet<>(known);
-        bothKnow.retainAll(later.known);
         Set<String> either = new HashSet<>(changed);
         either.addAll(later.changed);
-        either.retainAll(bothKnow);
-        return bothKnow.isEmpty() ? UNKNOWN : new ColumnChanges(Set.copyOf(bothKnow), Set.copyOf(either),
-                before != null && later.before != null ? before : null);
+        boolean bothWhole = whole && later.whole;
+        return new ColumnChanges(later.relation, bothWhole, Set.copyOf(either), bothWhole ? before : null);
     }
 
     @Override
     public String toString() {
-        return this == UNKNOWN ? "ColumnChanges[unknown]" : "ColumnChanges[known " + known + ", changed " + changed + "]";
+        return this == UNKNOWN ? "ColumnChanges[unknown]"
+                : "ColumnChanges[known " + (whole ? "every column" : "the key's") + ", changed " + changed + "]";
     }
 }
