@@ -992,6 +992,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             value = subscriptionValue;
             subscription = engine.dispatcher().subscribe(attachedTo, entity, subscriptionValue,
                     LiveDataProvider.this::apply, scope.describe(key));
+            subscription.wantRowFacts();
             if (liveCount) {
                 engine.dispatcher().countChanges(subscription);
             }

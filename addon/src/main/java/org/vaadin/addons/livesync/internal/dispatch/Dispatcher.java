@@ -704,7 +704,8 @@ public final class Dispatcher {
         Delta delta = new Delta<>();
         WatchedEntity entity = subscription.entity();
         Map<Object, ?> rows = fetched.getOrDefault(entity, Map.of());
-        Delta.RowFacts removal = xid == 0 ? null : Delta.removedIn(xid);
+        boolean withFacts = subscription.wantsRowFacts();
+        Delta.RowFacts removal = xid == 0 || !withFacts ? null : Delta.removedIn(xid);
         for (Plan.Op op : ops) {
             switch (op.kind()) {
                 case TRUNCATE -> delta.clear();
@@ -718,7 +719,8 @@ public final class Dispatcher {
                 default -> {
                     Object row = rows.get(op.id());
                     if (row != null && entity.belongsTo(row, subscription.value())) {
-                        delta.put(op.id(), fetcher.copy(entity, row), facts(op, subscription, xid, columns));
+                        delta.put(op.id(), fetcher.copy(entity, row),
+                                withFacts ? facts(op, subscription, xid, columns) : null);
                         // held from now on, not only once the UI applied it: a delete or move that
                         // follows before then must find this view too
                         subscription.markPending(op.id());

@@ -42,6 +42,8 @@ public final class Subscription<T> implements AutoCloseable {
     private final Object description;
     /** Whether it follows every row of its value (else only the rows it holds): only then is it ever loading. */
     private final boolean everyRow;
+    /** Whether its deltas carry what the WAL told of each row ({@link Delta#facts}): only a lazy view reads them. */
+    private volatile boolean rowFacts;
     /** Rows the view shows (guarded by this). */
     private final IdSet held = new IdSet();
     /**
@@ -93,6 +95,20 @@ public final class Subscription<T> implements AutoCloseable {
      */
     public Object value() {
         return value;
+    }
+
+    /**
+     * Asks for what the WAL told of each changed row in its deltas ({@link Delta#facts}), which a lazy
+     * view uses to skip changes that cannot matter; other views are spared the work. Deltas resolved
+     * before this call carry none (their rows count as not known). Any thread.
+     */
+    public void wantRowFacts() {
+        rowFacts = true;
+    }
+
+    /** {@return whether its deltas carry what the WAL told of each row} */
+    boolean wantsRowFacts() {
+        return rowFacts;
     }
 
     /** {@return whether it was closed} */
