@@ -188,6 +188,12 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient BackgroundRefresh<LazyRange.Result<T>> refresher;
     /** Whether a background refresh counts as the subscription's load (from its request until its rows are held). */
     private transient boolean refreshLoading;
+    /** The page-cache stamp of the delta being applied; null: not known (the current versions count). */
+    private transient PageCache.Stamp arrived;
+    /** The stamp of the latest change the next refresh must see (see {@link PageCache}); null: none yet. */
+    private transient PageCache.Stamp needed;
+    /** Whether the next refresh must see the current versions (a change whose stamp is not known). */
+    private transient boolean needCurrent;
     /** Rows updated in place while a background refresh was on its way: they replace its older copies. */
     private transient Map<Object, T> updatedDuringRefresh;
     /** With {@link #withLiveCount()}: the unfiltered count as kept by the changes since its query; null until counted (again). */
@@ -405,21 +411,24 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         Object subscriptionValue = subscriptionValue();
         awaitFence();
         noteQuery(query);
-        List<T> rows = ownRows(sharedPage(subscriptionValue, query)); // the cache keeps its own copies; each view gets its own
+        List<T> rows = ownRows(sharedPage(subscriptionValue, query, null)); // the cache keeps its own copies; each view gets its own
         hold(rows);
         return rows;
     }
 
-    /** A page through the page cache: the rows the cache keeps (copy them before use). */
-    private List<T> sharedPage(Object subscriptionValue, Query<T, F> query) {
+    /**
+     * A page through the page cache: the rows the cache keeps (copy them before use), computed at or
+     * after {@code atLeast} (null: at the current versions; see {@link PageCache}).
+     */
+    private List<T> sharedPage(Object subscriptionValue, Query<T, F> query, PageCache.Stamp atLeast) {
         return shared(subscriptionValue, new PageKey(source, query.getOffset(), query.getLimit(),
-                        LazyRange.sortKey(query.getSortOrders()), query.getFilter().orElse(null)),
+                        LazyRange.sortKey(query.getSortOrders()), query.getFilter().orElse(null)), atLeast,
                 () -> privateCopies(fetch.fetch(subscriptionValue, query).toList())).value();
     }
 
-    /** The count of {@code query} through the page cache. */
-    private int sharedCount(Object subscriptionValue, Query<T, F> query) {
-        return shared(subscriptionValue, new CountKey(source, query.getFilter().orElse(null)),
+    /** The count of {@code query} through the page cache, computed at or after {@code atLeast} (null: now). */
+    private int sharedCount(Object subscriptionValue, Query<T, F> query, PageCache.Stamp atLeast) {
+        return shared(subscriptionValue, new CountKey(source, query.getFilter().orElse(null)), atLeast,
                 () -> count.count(subscriptionValue, query)).value();
     }
 
@@ -443,18 +452,18 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         if (query.getFilter().isPresent() && keepsFilteredCount()) {
             Object filter = query.getFilter().get();
             if (keptFiltered == null || !Objects.equals(keptFilter, filter)) {
-                keptFiltered = keptFilteredCount(subscriptionValue, query);
+                keptFiltered = keptFilteredCount(subscriptionValue, query, null);
                 keptFilter = filter;
             }
             return keptFiltered.count();
         }
         if (keepsCount() && query.getFilter().isEmpty()) {
             if (kept == null) {
-                kept = keptCount(subscriptionValue, new KeptCountKey(source), query);
+                kept = keptCount(subscriptionValue, new KeptCountKey(source), query, null);
             }
             return kept.count();
         }
-        return sharedCount(subscriptionValue, query);
+        return sharedCount(subscriptionValue, query, null);
     }
 
     /**
@@ -463,9 +472,10 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      * dispatcher invalidates at each change, and told apart by the view's own value, which the fetch
      * and the count receive (views of one global entity share only with views of the same value).
      */
-    private <R> PageCache.Result<R> shared(Object viewValue, Object query, Supplier<R> compute) {
+    private <R> PageCache.Result<R> shared(Object viewValue, Object query, PageCache.Stamp atLeast,
+                                           Supplier<R> compute) {
         return pages().get(key.type(), entity().subscriptionValueFor(viewValue), new ForValue(viewValue, query),
-                compute);
+                atLeast, compute);
     }
 
     /** Before the first query after registering: nothing routed before the registration is missing from it. */
@@ -486,13 +496,15 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     }
 
     /** The count of the query's filter, with the snapshots before and after it (shared through the page cache). */
-    private KeptCount keptFilteredCount(Object subscriptionValue, Query<T, F> query) {
-        return keptCount(subscriptionValue, new KeptFilteredCountKey(source, query.getFilter().orElse(null)), query);
+    private KeptCount keptFilteredCount(Object subscriptionValue, Query<T, F> query, PageCache.Stamp atLeast) {
+        return keptCount(subscriptionValue, new KeptFilteredCountKey(source, query.getFilter().orElse(null)), query,
+                atLeast);
     }
 
     /** A count to keep by the changes: the count callback between two snapshots (shared through the page cache). */
-    private KeptCount keptCount(Object subscriptionValue, Object cacheKey, Query<T, F> query) {
-        return shared(subscriptionValue, cacheKey, () -> {
+    private KeptCount keptCount(Object subscriptionValue, Object cacheKey, Query<T, F> query,
+                                PageCache.Stamp atLeast) {
+        return shared(subscriptionValue, cacheKey, atLeast, () -> {
             Snapshot before = engine().snapshot();
             int rows = count.count(subscriptionValue, query);
             return new KeptCount(rows, before, engine().snapshot());
@@ -651,12 +663,14 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         if (subscription == null) {
             return;
         }
+        arrived = delta.pageStamp();
         if (delta.isEmpty()) {
             // e.g. a delete of a row not held, sent because a refresh was loading: its rows may show it
-            refresher.touched();
+            touched();
             return;
         }
         if (delta.reload() || delta.cleared()) {
+            arrived = null; // what a reload misses was never routed: the queries see the current versions
             forgetRemoved(delta);
             keepCount(delta);
             filteredCountUnknown();
@@ -750,7 +764,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                     return false; // off screen, but its place in the order may have changed
                 }
                 // off screen, and its place in the order did not change; a refresh on its way may show it
-                refresher.touched();
+                touched();
                 return true;
             }
             if (mayMove(before, after)) {
@@ -801,8 +815,28 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      * makes exactly one more follow it.
      */
     private void refreshRange(ListChange<T> change) {
+        need();
         refresher.request();
         fire(change);
+    }
+
+    /** UI thread: a refresh on its way may miss the change being applied; the next one must see it. */
+    private void touched() {
+        need();
+        refresher.touched();
+    }
+
+    /**
+     * UI thread: the next refresh's queries must see the change being applied: results shared
+     * through the page cache must be computed after it was routed (its stamp), or at the current
+     * versions when that is not known.
+     */
+    private void need() {
+        if (arrived == null) {
+            needCurrent = true;
+        } else {
+            needed = PageCache.Stamp.latest(needed, arrived);
+        }
     }
 
     /** UI thread, as a refresh is requested: the queries of the Grid's last requests, to run off the UI thread. */
@@ -814,6 +848,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         boolean fence = fenceDue;
         fenceDue = false;
         Object filter = range().filter();
+        PageCache.Stamp atLeast = needCurrent ? null : needed; // changes routed since: none can alter the range
+        needCurrent = false;
         LazyRange.Plan<T, F> plan = range().plan(countKept(filter));
         Object subscriptionValue = subscriptionValue();
         boolean keepIt = plan.count() != null && filter != null && keepsFilteredCount();
@@ -833,11 +869,11 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             if (countQuery == null) {
                 rows = 0;
             } else if (keepIt) {
-                KeptCount counted = keptFilteredCount(subscriptionValue, countQuery);
+                KeptCount counted = keptFilteredCount(subscriptionValue, countQuery, atLeast);
                 taken.set(counted);
                 rows = counted.count();
             } else {
-                rows = sharedCount(subscriptionValue, countQuery);
+                rows = sharedCount(subscriptionValue, countQuery, atLeast);
             }
             List<LazyRange.Page<T>> pages = new ArrayList<>(plan.pages().size());
             for (Query<T, F> query : plan.pages()) { // one query at a time
@@ -846,7 +882,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                 }
                 pages.add(new LazyRange.Page<>(query.getOffset(), query.getLimit(),
                         LazyRange.sortKey(query.getSortOrders()), query.getFilter().orElse(null),
-                        sharedPage(subscriptionValue, query)));
+                        sharedPage(subscriptionValue, query, atLeast)));
             }
             return new LazyRange.Result<>(countQuery != null, rows,
                     countQuery == null ? null : countQuery.getFilter().orElse(null), List.copyOf(pages));
@@ -988,6 +1024,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                     installRefresh(result, failure);
                 }
             }, () -> refreshWindow != null ? refreshWindow : engine.deliverySettings().lazyRefreshWindow());
+            needed = null; // stamps count per subscription value
+            needCurrent = false;
             boolean valueChanged = value != null && !value.equals(subscriptionValue);
             value = subscriptionValue;
             subscription = engine.dispatcher().subscribe(attachedTo, entity, subscriptionValue,

@@ -119,6 +119,22 @@ class FilterPredicateTest extends LivePipelineTest {
     }
 
     @Test
+    void aMatchingInsertIntoAShortListIsShownFromTheRefreshWithoutTheGridQueryingAgain() {
+        LazyGridTest.LazyItemsView view = openFiltered(1, "row 0999", true); // 10 rows: the Grid asks for 10, not 50
+        int fetches = view.fetches.get();
+        env.insert(1, "row 09990 new");
+        awaitUi(() -> {
+            MockVaadin.clientRoundtrip(false);
+            return view.visible().stream().anyMatch(item -> item.getTitle().equals("row 09990 new"));
+        });
+        env.quiesce();
+        MockVaadin.clientRoundtrip(false);
+        assertThat(view.fetches.get() - fetches).as("page queries: the refresh's, which answers the Grid's wider request")
+                .isEqualTo(1);
+        assertThat(view.visible()).hasSize(11);
+    }
+
+    @Test
     void aDeleteOfAMatchingRowOffScreenCountsAgain() {
         LazyGridTest.LazyItemsView view = openFiltered(1, "row 01", true); // 1,000 rows, 50 on screen
         assertThat(view.count()).isEqualTo(1_000);

@@ -42,6 +42,8 @@ class LazyGridTest extends LivePipelineTest {
         final AtomicInteger fetches = new AtomicInteger();
         final AtomicInteger counts = new AtomicInteger();
         final List<ListChange<Item>> changes = new ArrayList<>();
+        /** Runs before each page query of this view (on the thread that runs it). */
+        volatile Runnable beforeFetch = () -> { };
 
         LazyItemsView(long tenant) {
             this(tenant, "i.title like :filter");
@@ -57,6 +59,7 @@ class LazyGridTest extends LivePipelineTest {
             grid.addColumn(Item::getStatus).setKey("status").setSortProperty("status");
             items = live().lazy(Item.class, String.class, (org, query) -> {
                 fetches.incrementAndGet();
+                beforeFetch.run();
                 return env.sessionFactory.fromSession(
                         s -> select(s, org, query, "select i from Item i", titleMatch, Item.class)
                         .setFirstResult(query.getOffset()).setMaxResults(query.getLimit()).getResultList()).stream();

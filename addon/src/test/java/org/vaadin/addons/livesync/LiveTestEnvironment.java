@@ -63,8 +63,18 @@ final class LiveTestEnvironment implements AutoCloseable {
         this(db, replicaIdentity, Tables.NONE, capture);
     }
 
+    /** The environment on the shared server, its LiveSync delivering with {@code delivery}. */
+    LiveTestEnvironment(String replicaIdentity, DeliverySettings delivery) {
+        this(TestDatabase.get(), replicaIdentity, Tables.NONE, UnaryOperator.identity(), delivery);
+    }
+
     private LiveTestEnvironment(TestDatabase db, String replicaIdentity, Tables extra,
                                 UnaryOperator<CaptureSettings> capture) {
+        this(db, replicaIdentity, extra, capture, DeliverySettings.defaults());
+    }
+
+    private LiveTestEnvironment(TestDatabase db, String replicaIdentity, Tables extra,
+                                UnaryOperator<CaptureSettings> capture, DeliverySettings delivery) {
         this.db = db;
         this.capture = capture;
         db.execute("DROP SCHEMA IF EXISTS live_view_test CASCADE", "CREATE SCHEMA live_view_test",
@@ -79,7 +89,7 @@ final class LiveTestEnvironment implements AutoCloseable {
         db.execute("CREATE PUBLICATION " + publication + " FOR TABLE " + tables);
         this.extra = extra;
         sessionFactory = newSessionFactory();
-        liveSync = LiveSync.create(sessionFactory, capture.apply(settings()));
+        liveSync = LiveSync.create(sessionFactory, LiveSyncSettings.of(capture.apply(settings())).withDelivery(delivery));
         liveSync.start();
         awaitStreaming(liveSync);
     }

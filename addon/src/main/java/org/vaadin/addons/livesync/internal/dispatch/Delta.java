@@ -74,6 +74,8 @@ public final class Delta<T> {
     private ReloadCause reloadCause;
     /** When the oldest transaction merged into it committed; null for a delta of no transaction (a gap's reload). */
     private Instant commitTime;
+    /** The page cache's versions of the subscription's (type, value) once it was routed (the latest merged). */
+    private PageCache.Stamp pageStamp;
 
     Delta() {
     }
@@ -283,6 +285,21 @@ public final class Delta<T> {
         }
     }
 
+    /** Records the page cache's versions of its (type, value) after routing it (the latest merged counts). */
+    void routedAt(PageCache.Stamp stamp) {
+        pageStamp = PageCache.Stamp.latest(pageStamp, stamp);
+    }
+
+    /**
+     * The page cache's versions of the subscription's (type, value) once this delta was routed: a
+     * page computed at or after them saw its changes. Null for a delta not routed by the dispatcher.
+     *
+     * @return the page cache's versions once it was routed, or null
+     */
+    public PageCache.Stamp pageStamp() {
+        return pageStamp;
+    }
+
     /** When the oldest transaction merged into it committed; null when it carries none. */
     Instant commitTime() {
         return commitTime;
@@ -292,6 +309,7 @@ public final class Delta<T> {
     void mergeLater(Delta<T> later) {
         later.marks.forEach((id, n) -> marks.merge(id, n, Integer::sum));
         committedAt(later.commitTime);
+        routedAt(later.pageStamp);
         if (later.reload) {
             markReload(later.reloadCause);
             return;

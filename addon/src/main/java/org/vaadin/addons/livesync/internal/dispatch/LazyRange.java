@@ -20,8 +20,9 @@ import com.vaadin.flow.data.provider.QuerySortOrder;
  * after the other; remembered are the last contiguous run of pages of one sort and filter (at most
  * {@value #MAX_PAGES}), the filter of the latest request (a count with a new filter may be followed
  * by no page at all when it is zero) and whether a count was asked. A refresh fetches those pages
- * with that filter, each at least as wide as the widest page asked (so that a range that grows
- * within a page is answered too), and the count.
+ * with that filter, each at least as wide as the widest page asked and as {@value #MIN_LIMIT} rows
+ * (so that a range that grows within a page is answered too: the Grid asks no further than its
+ * count, so when rows are added at the end of a short list its next page is wider), and the count.
  * <p>
  * The results answer a request of the same sort and filter that lies within a fetched page (or
  * starts within one that ended short, at the end of the rows), and the count of the same filter,
@@ -43,6 +44,9 @@ public final class LazyRange<T, F> {
 
     /** The most pages remembered (and fetched by a refresh). */
     public static final int MAX_PAGES = 8;
+
+    /** The narrowest page a refresh fetches: the Grid's default page size. */
+    static final int MIN_LIMIT = 50;
 
     /**
      * The queries of a refresh.
@@ -173,7 +177,7 @@ public final class LazyRange<T, F> {
     public Plan<T, F> plan(boolean countKept) {
         Map<List<Object>, Query<T, F>> pages = new LinkedHashMap<>();
         for (Query<T, F> page : run) {
-            int limit = Math.max(page.getLimit(), widest);
+            int limit = Math.max(Math.max(page.getLimit(), widest), MIN_LIMIT);
             pages.putIfAbsent(List.of(page.getOffset(), limit, sortKey(page.getSortOrders())),
                     new Query<>(page.getOffset(), limit, page.getSortOrders(), page.getInMemorySorting(), filter));
         }

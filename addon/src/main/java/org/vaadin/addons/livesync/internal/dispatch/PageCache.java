@@ -19,6 +19,15 @@ import java.util.function.Supplier;
  * however many they are: the first computes, the others — also those asking while it runs —
  * reuse its result. Bounded: the {@value #MAX_ENTRIES} most recently used results.
  * <p>
+ * A view that refreshes because of a change it received may take a result older than the newest
+ * change of the value: {@link #get(Class, Object, Object, Stamp, Supplier) get} with the
+ * {@link Stamp} its last relevant change was routed at accepts any result computed after it. The
+ * changes routed since were ones the view found cannot alter its range (a row outside its filter
+ * before and after, or one off screen that kept its place), and such a change cannot alter the
+ * result of an equal query either; one it has not applied yet that does makes it refresh again. So
+ * under a stream of unrelated changes the views of one value showing the same range still share one
+ * query per relevant change, instead of one per view.
+ * <p>
  * Thread-safe: UI threads look up and compute, the delivery thread {@link #changed bumps versions}.
  * For internal use only.
  */
@@ -31,7 +40,38 @@ public final class PageCache {
     }
 
     /** A cached result with the versions it was computed at. */
-    private record Cached(long typeVersion, long valueVersion, CompletableFuture<Object> result) {
+    private record Cached(Stamp stamp, CompletableFuture<Object> result) {
+    }
+
+    /**
+     * The versions of a (type, value) at a moment: a result computed at or after them saw every
+     * change routed up to then.
+     *
+     * @param type  the version of the type's changes of unknown value
+     * @param value the version of the value's changes
+     */
+    public record Stamp(long type, long value) {
+
+        /**
+         * The later of two stamps of the same (type, value).
+         *
+         * @param a a stamp, or null
+         * @param b a stamp, or null
+         * @return the one with the higher versions (each taken from either), or the other when one is null
+         */
+        public static Stamp latest(Stamp a, Stamp b) {
+            if (a == null) {
+                return b;
+            }
+            if (b == null) {
+                return a;
+            }
+            return new Stamp(Math.max(a.type, b.type), Math.max(a.value, b.value));
+        }
+
+        private boolean covers(Stamp atLeast) {
+            return type >= atLeast.type && value >= atLeast.value;
+        }
     }
 
     private record Key(Class<?> type, Object value, Object query) {
@@ -65,6 +105,19 @@ public final class PageCache {
     }
 
     /**
+     * The versions of (type, value) now, for {@link #get(Class, Object, Object, Stamp, Supplier)}.
+     * Delivery thread, after routing a change (it includes that change's bumps), or any thread.
+     *
+     * @param type the watched entity type
+     * @param value the subscription value the entity's changes are routed under
+     * @return the versions of (type, value) now
+     */
+    public Stamp stamp(Class<?> type, Object value) {
+        return new Stamp(typeVersions.computeIfAbsent(type, t -> new AtomicLong()).get(),
+                valueVersions.computeIfAbsent(new Value(type, value), v -> new AtomicLong()).get());
+    }
+
+    /**
      * The result of {@code query} for (type, value): the shared one when nothing of that value
      * changed since it was computed, else {@code compute}'s (which others may then share). Whether
      * the caller got its own result is told by {@link Result#own()}.
@@ -77,18 +130,35 @@ public final class PageCache {
      * @return the result of {@code query} for (type, value): the shared one when nothing of that value changed since
      *     it was computed, else {@code compute}'s (which others may then share)
      */
-    @SuppressWarnings("unchecked")
     public <R> Result<R> get(Class<?> type, Object value, Object query, Supplier<R> compute) {
+        return get(type, value, query, null, compute);
+    }
+
+    /**
+     * The result of {@code query} for (type, value): a shared one computed at or after
+     * {@code atLeast} (or, when it is null, at the current versions), else {@code compute}'s (which
+     * others may then share). Whether the caller got its own result is told by {@link Result#own()}.
+     *
+     * @param <R> the root component's type
+     * @param type the watched entity type
+     * @param value the subscription value the entity's changes are routed under (see the class description)
+     * @param query the query, as the cache compares queries (equal queries share a result)
+     * @param atLeast the oldest versions a shared result may be computed at: the stamp of the last change the
+     *     caller found may alter the result (see the class description), or null for the current ones
+     * @param compute runs the query when no shared result is valid
+     * @return a shared result computed at or after {@code atLeast}, else {@code compute}'s
+     */
+    @SuppressWarnings("unchecked")
+    public <R> Result<R> get(Class<?> type, Object value, Object query, Stamp atLeast, Supplier<R> compute) {
         Key key = new Key(type, value, query);
-        long typeVersion = typeVersions.computeIfAbsent(type, t -> new AtomicLong()).get();
-        long valueVersion = valueVersions.computeIfAbsent(new Value(type, value), v -> new AtomicLong()).get();
+        Stamp now = stamp(type, value);
+        Stamp needed = atLeast != null ? atLeast : now;
         CompletableFuture<Object> mine = new CompletableFuture<>();
         Cached found;
         synchronized (entries) {
             found = entries.get(key);
-            if (found == null || found.typeVersion() != typeVersion || found.valueVersion() != valueVersion
-                    || found.result().isCompletedExceptionally()) {
-                entries.put(key, new Cached(typeVersion, valueVersion, mine));
+            if (found == null || !found.stamp().covers(needed) || found.result().isCompletedExceptionally()) {
+                entries.put(key, new Cached(now, mine));
                 found = null;
             }
         }
