@@ -2,6 +2,7 @@ package org.vaadin.addons.livesync;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,6 +31,7 @@ import com.vaadin.flow.data.provider.Query;
 import com.vaadin.flow.data.provider.QuerySortOrder;
 import com.vaadin.flow.function.SerializableBiPredicate;
 import com.vaadin.flow.function.SerializableConsumer;
+import com.vaadin.flow.function.SerializableFunction;
 import com.vaadin.flow.shared.Registration;
 
 /**
@@ -54,6 +56,9 @@ import com.vaadin.flow.shared.Registration;
  * leaves what the filter and the order read alone; a row entering or leaving the filter refreshes
  * the range and steps the filtered count (with {@link #withLiveCount()}); without a filter the same
  * holds for updates off screen once {@link #withQueryAttributes} names what the default order reads;</li>
+ * <li>with the order stated as a comparator too ({@link #withSortComparator}), a row that enters,
+ * leaves or moves wholly below the rows the Grid was last sent costs only the count step: no query,
+ * and a push of the new count answered from the rows already held;</li>
  * <li>refreshes run off the session lock and are coalesced: at most one per
  * {@link #withRefreshWindow refresh window} (10 ms by default) and at most one at a time per view
  * (see below);</li>
@@ -194,12 +199,22 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient PageCache.Stamp needed;
     /** Whether the next refresh must see the current versions (a change whose stamp is not known). */
     private transient boolean needCurrent;
+    /** While a delta is applied: the last row of the refresh's rows, with more rows below it; null: not known. */
+    private transient T boundary;
+    /** While a delta is applied: whether a row came or went below {@link #boundary} (the count changed). */
+    private transient boolean countedBelow;
     /** Rows updated in place while a background refresh was on its way: they replace its older copies. */
     private transient Map<Object, T> updatedDuringRefresh;
     /** With {@link #withLiveCount()}: the unfiltered count as kept by the changes since its query; null until counted (again). */
     private transient KeptCount kept;
     /** Tells whether a row matches a filter (see {@link #withFilterPredicate}); null: not known. */
     private SerializableBiPredicate<F, ? super T> matcher;
+    /** Tells the query's order for the Grid's sort (see {@link #withSortComparator}); null: not known. */
+    private SerializableFunction<List<QuerySortOrder>, Comparator<? super T>> order;
+    private boolean orderFailed;
+    /** The comparator of {@link #orderFor}, cached. */
+    private transient Comparator<? super T> comparator;
+    private transient List<String> orderFor;
     private boolean matcherFailed;
     /** With a predicate and {@link #withLiveCount()}: the count of {@link #keptFilter} as kept by the changes; null until counted. */
     private transient KeptCount keptFiltered;
@@ -323,6 +338,36 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      */
     public LiveDataProvider<T, F> withFilterPredicate(SerializableBiPredicate<F, ? super T> matches) {
         this.matcher = Objects.requireNonNull(matches, "matches");
+        return this;
+    }
+
+    /**
+     * States the order the fetch returns rows in, as a comparator for each sort of the Grid:
+     * {@code order.apply(sortOrders)} gets the Grid's sort orders (empty when it does not sort) and
+     * returns the query's whole order — the Grid's sort, then your default order and a unique
+     * tie-breaker such as the id — or null where it cannot tell (e.g. a column the database sorts
+     * by a collation Java does not reproduce). It must agree with the database's {@code ORDER BY}
+     * row for row, and must not throw; it runs on the UI thread.
+     * <p>
+     * Then, with {@link #withFilterPredicate} (or without a filter) and {@link #withLiveCount()}, a
+     * row that enters or leaves the filter (an insert, a delete of a row the view holds, a move)
+     * wholly below the last row the view's last refresh fetched — while rows go on below it —
+     * changes only the count: no page or count query, and the Grid's rows are answered from the
+     * refresh's rows. A change in or above them refreshes the range as before.
+     * <p>
+     * Where the database compares text: a comparator that disagrees with the collation (say Java's
+     * {@code String.compareTo} against {@code en_US}, which ignores case and punctuation at first)
+     * would judge a row below that the database puts on screen, and the Grid would miss it until its
+     * next refresh. Compare as the query does: order by a column of a deterministic collation
+     * ({@code COLLATE "C"} or {@code ucs_basic}: code point order) or by numbers and timestamps, and
+     * return null for the sorts you cannot reproduce.
+     *
+     * @param order the query's whole order for the Grid's sort orders, or null where it is not known
+     * @return this provider
+     */
+    public LiveDataProvider<T, F> withSortComparator(
+            SerializableFunction<List<QuerySortOrder>, Comparator<? super T>> order) {
+        this.order = Objects.requireNonNull(order, "order");
         return this;
     }
 
@@ -684,6 +729,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             return;
         }
         F filter = range().filter();
+        boundary = range().lastRowWithMoreBelow();
+        countedBelow = false;
         boolean range = false;
         for (Object id : delta.removals()) {
             T before = held.get(id);
@@ -692,7 +739,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
                 range = true; // not known whether it was among the filter's rows
                 filteredCountUnknown();
             } else if (wasIn) {
-                range = true;
+                range |= !countBelow(before);
                 filteredStep(-1, delta.facts(id));
             } // else held from an earlier filter, outside this one: nothing shown changes
         }
@@ -702,8 +749,13 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         for (Map.Entry<Object, T> put : delta.puts().entrySet()) {
             range |= !placePut(put.getKey(), put.getValue(), delta.facts(put.getKey()), filter, inPlace);
         }
-        range |= countMoved && filter == null; // rows outside the range came or went: the range may have shifted
-        if (!range && inPlace.isEmpty()) {
+        // rows outside the range came or went: the range may have shifted, unless each of them was below it
+        range |= countMoved && filter == null && !countedBelow;
+        if (countedBelow && !range && !countKept(filter)) {
+            range = true; // the count must be taken again: a refresh takes it
+        }
+        boundary = null;
+        if (!range && inPlace.isEmpty() && !countedBelow) {
             return; // nothing the view shows or counts changed: no query, no push
         }
         ListChange<T> change = new ListChange<>(List.copyOf(delta.puts().values()), delta.puts().keySet(),
@@ -711,6 +763,10 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         if (range) {
             refreshRange(change);
             return;
+        }
+        if (countedBelow) {
+            range().uncount(); // the Grid's next count request takes the kept count
+            refreshAll(); // answered from the rows held: only the count is new
         }
         for (T row : inPlace) {
             Object id = entity.idOf(row);
@@ -734,7 +790,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         T before = held.get(id);
         boolean stayed = facts != null && Boolean.FALSE.equals(facts.entered());
         T old = before;
-        if (old == null && stayed && filter != null && matcher != null && facts.columns().hasOldRow()) {
+        if (old == null && stayed && (filter != null && matcher != null || order != null)
+                && facts.columns().hasOldRow()) {
             old = engine().before(entity, after, facts.columns()); // REPLICA IDENTITY FULL: the WAL has the old row
         }
         Boolean nowIn = matches(filter, after);
@@ -761,20 +818,77 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
         if (wasIn && nowIn) {
             if (before == null) {
                 if (old != null && mayMove(old, after)) {
-                    return false; // off screen, but its place in the order may have changed
+                    return below(old) && below(after); // off screen, its place in the order may have changed
                 }
                 // off screen, and its place in the order did not change; a refresh on its way may show it
                 touched();
                 return true;
             }
             if (mayMove(before, after)) {
+                if (below(before) && below(after)) {
+                    held.put(id, after);
+                    return true;
+                }
                 return false;
             }
             inPlace.add(after);
             return true;
         }
         filteredStep(nowIn ? 1 : -1, facts);
-        return false;
+        return countBelow(nowIn ? after : old);
+    }
+
+    /** As {@link #below}, for a row that came or went: then the count changed ({@link #countedBelow}). */
+    private boolean countBelow(T row) {
+        boolean below = below(row);
+        countedBelow |= below;
+        return below;
+    }
+
+    /**
+     * UI thread, while a delta is applied: whether {@code row} sorts below every row the Grid was
+     * sent, while rows go on below them, so that its coming or going changes only the count (see
+     * {@link #withSortComparator}). False when that is
+     * not known: no comparator for the sort, no refresh's rows answering the Grid's range, a
+     * refresh on its way (its rows may reach further), or the comparator threw.
+     */
+    private boolean below(T row) {
+        if (row == null || boundary == null || order == null || refresher.inFlight()) {
+            return false;
+        }
+        Comparator<? super T> compare = comparator();
+        if (compare == null) {
+            return false;
+        }
+        boolean below;
+        try {
+            below = compare.compare(row, boundary) > 0;
+        } catch (RuntimeException e) {
+            if (!orderFailed) {
+                orderFailed = true;
+                LOG.error("The sort comparator of {} threw; its changes refresh the range instead. Fix the comparator:"
+                        + " it must compare any two rows as the query orders them", scope.describe(key), e);
+            }
+            return false;
+        }
+        return below;
+    }
+
+    /** The comparator for the Grid's latest sort, or null when it is not known. */
+    private Comparator<? super T> comparator() {
+        List<QuerySortOrder> sort = range().sortOrders();
+        List<String> sortKey = LazyRange.sortKey(sort);
+        if (!sortKey.equals(orderFor)) {
+            orderFor = sortKey;
+            try {
+                comparator = order.apply(sort);
+            } catch (RuntimeException e) {
+                LOG.error("The sort comparator function of {} threw for {}; its changes refresh the range instead",
+                        scope.describe(key), sortKey, e);
+                comparator = null;
+            }
+        }
+        return comparator;
     }
 
     /**

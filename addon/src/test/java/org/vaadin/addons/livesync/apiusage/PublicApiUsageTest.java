@@ -195,7 +195,8 @@ class PublicApiUsageTest {
                         (org, query) -> tasks.findByOrganizationId(org).stream().skip(query.getOffset()).limit(query.getLimit()),
                         (org, query) -> tasks.findByOrganizationId(org).size())
                 .withQueryAttributes("title").withLiveCount().withRefreshWindow(Duration.ofMillis(20))
-                .withFilterPredicate((text, task) -> task.getTitle().contains(text));
+                .withFilterPredicate((text, task) -> task.getTitle().contains(text))
+                .withSortComparator(sorts -> sorts.isEmpty() ? Comparator.comparing(Task::getTitle) : null);
         Grid<Task> grid = new Grid<>();
         grid.setItems(provider.withConfigurableFilter());
         provider.addChangeListener(change -> grid.getDataProvider().refreshAll());

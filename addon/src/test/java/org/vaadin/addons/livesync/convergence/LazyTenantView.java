@@ -1,6 +1,7 @@
 package org.vaadin.addons.livesync.convergence;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -71,12 +72,16 @@ class LazyTenantView extends Composite<Div> {
                 (t, query) -> count(sessionFactory, DefaultRow.class, t, query.getFilter().orElse(null)));
         filtered.withQueryAttributes("title").withFilterPredicate((text, row) -> row.getTitle().contains(text));
         keyed(filtered, filteredGrid, "filtered default '" + filter + "'", "row_default", filter, changes);
-        // the filter as a predicate with the whole old row in the WAL: unrelated changes cost no query, the count steps
+        // the filter as a predicate with the whole old row in the WAL: unrelated changes cost no query, the count steps;
+        // the order as a comparator: rows coming, going or moving below the range change only the count
         LiveDataProvider<FullRow, String> filteredFulls = live.lazy(WatchKey.of("FilteredFullRow", FullRow.class),
                 (t, query) -> page(sessionFactory, FullRow.class, t, query.getFilter().orElse(null), query.getOffset(),
                         query.getLimit()).stream(),
                 (t, query) -> count(sessionFactory, FullRow.class, t, query.getFilter().orElse(null)));
         filteredFulls.withQueryAttributes("title").withFilterPredicate((text, row) -> row.getTitle().contains(text))
+                .withSortComparator(sorts -> !sorts.isEmpty() ? null : filter == null
+                        ? Comparator.comparing(FullRow::getId)
+                        : Comparator.comparing(FullRow::getTitle).thenComparing(FullRow::getId))
                 .withLiveCount();
         keyed(filteredFulls, filteredFullGrid, "filtered full '" + filter + "' (predicate, live count)", "row_full", filter,
                 changes);

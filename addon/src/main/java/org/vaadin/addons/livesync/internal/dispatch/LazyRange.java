@@ -199,6 +199,49 @@ public final class LazyRange<T, F> {
         results = result;
     }
 
+    /**
+     * {@return the sort orders of the Grid's latest page request; empty when it does not sort or asked for none}
+     */
+    public List<QuerySortOrder> sortOrders() {
+        return run.isEmpty() ? List.of() : run.getLast().getSortOrders();
+    }
+
+    /**
+     * The last row of the last refresh's results, when a row that sorts after it cannot be in them
+     * nor in what the Grid asks for: the results answer every page of the Grid's run, and their last
+     * page is full (the rows go on below it). Null otherwise (then a change below cannot be told).
+     *
+     * @return the row that bounds what the Grid shows from below, or null
+     */
+    public T lastRowWithMoreBelow() {
+        if (results == null || run.isEmpty()) {
+            return null;
+        }
+        for (Query<T, F> query : run) {
+            if (rows(query).isEmpty()) {
+                return null;
+            }
+        }
+        Page<T> last = null;
+        for (Page<T> page : results.pages()) {
+            if (last == null || page.offset() > last.offset()) {
+                last = page;
+            }
+        }
+        if (last == null || last.rows().isEmpty() || last.rows().size() < last.limit()
+                || !last.sort().equals(sortKey(sortOrders())) || !Objects.equals(last.filter(), filter)) {
+            return null;
+        }
+        return last.rows().getLast();
+    }
+
+    /** The results' count no longer holds (rows below them came or went): the Grid's next count request takes the kept one. */
+    public void uncount() {
+        if (results != null && results.counted()) {
+            results = new Result<>(false, 0, null, results.pages());
+        }
+    }
+
     /** Drops the results: the Grid's requests run queries until the next refresh. */
     public void forget() {
         results = null;
