@@ -201,6 +201,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
     private transient boolean needCurrent;
     /** While a delta is applied: the last row of the refresh's rows, with more rows below it; null: not known. */
     private transient T boundary;
+    private transient boolean boundaryKnown;
     /** While a delta is applied: whether a row came or went below {@link #boundary} (the count changed). */
     private transient boolean countedBelow;
     /** Rows updated in place while a background refresh was on its way: they replace its older copies. */
@@ -729,7 +730,8 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             return;
         }
         F filter = range().filter();
-        boundary = range().lastRowWithMoreBelow();
+        boundary = null;
+        boundaryKnown = false; // found when a row's place is asked: most changes never ask
         countedBelow = false;
         boolean range = false;
         for (Object id : delta.removals()) {
@@ -755,6 +757,7 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             range = true; // the count must be taken again: a refresh takes it
         }
         boundary = null;
+        boundaryKnown = false;
         if (!range && inPlace.isEmpty() && !countedBelow) {
             return; // nothing the view shows or counts changed: no query, no push
         }
@@ -853,7 +856,14 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
      * refresh on its way (its rows may reach further), or the comparator threw.
      */
     private boolean below(T row) {
-        if (row == null || boundary == null || order == null || refresher.inFlight()) {
+        if (row == null || order == null || refresher.inFlight()) {
+            return false;
+        }
+        if (!boundaryKnown) {
+            boundary = range().lastRowWithMoreBelow();
+            boundaryKnown = true;
+        }
+        if (boundary == null) {
             return false;
         }
         Comparator<? super T> compare = comparator();
