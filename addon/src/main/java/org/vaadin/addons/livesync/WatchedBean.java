@@ -21,6 +21,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.data.binder.Binder;
 import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.signals.Signal;
 
 import jakarta.persistence.EntityManager;
 
@@ -59,6 +60,7 @@ public final class WatchedBean<T> extends Watch {
     private final List<SerializableConsumer<BeanRemoved<T>>> removedListeners = new ArrayList<>();
     private final List<SerializableConsumer<SaveRefused<T>>> saveRefusedListeners = new ArrayList<>();
     private final FormNotices notices = new FormNotices();
+    private final LiveSignal<T> newestSignal = new LiveSignal<>();
     private boolean cancelled;
     private Object id;
     private T bean;
@@ -94,6 +96,27 @@ public final class WatchedBean<T> extends Watch {
     /** {@return the record shown, or null} */
     public T bean() {
         return bean;
+    }
+
+    /**
+     * The record as the database has it now, as a read-only signal: its newest committed version
+     * this form has read — also while the form holds unsaved edits and keeps showing the version
+     * they started from (see {@link #addConflictListener}) — or null when no record is shown, it was
+     * deleted or moved to another subscription value. Never a row of another subscription value.
+     * Use it in {@code Signal.effect(component, ...)} or a component binding, e.g. a header that
+     * follows the record's title. Its value is a copy of its own: changing it changes nothing.
+     * Session-local: read and bound on the UI thread; it serializes with the session.
+     *
+     * @return the newest committed version of the shown record, or null, as a signal
+     */
+    public Signal<T> signal() {
+        return newestSignal.get(newest());
+    }
+
+    /** The newest version read: the conflicting one while the form holds unsaved edits, else the shown one. */
+    private T newest() {
+        T newest = latest != null ? latest : bean;
+        return newest == null ? null : scope.pipeline().copy(entity(), newest);
     }
 
     /** {@return the shown record's id, or null} */
@@ -360,6 +383,7 @@ public final class WatchedBean<T> extends Watch {
         loaded = row == null ? null : scope.pipeline().saveGuard().stateOf(entity(), row);
         writtenEdits = List.of();
         binder.readBean(row);
+        newestSignal.set(this::newest);
     }
 
     @Override
@@ -443,6 +467,7 @@ public final class WatchedBean<T> extends Watch {
 
     private void conflict(T newest) {
         latest = newest;
+        newestSignal.set(this::newest);
         fire(conflictListeners, new BeanConflict<>(this, newest), this::defaultConflictNotice);
     }
 

@@ -23,6 +23,7 @@ import com.vaadin.flow.data.provider.ListDataProvider;
 import com.vaadin.flow.function.SerializableConsumer;
 import com.vaadin.flow.function.SerializableFunction;
 import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.signals.Signal;
 
 /**
  * A list of one watched entity type for its scope's subscription value, kept live: loaded when the
@@ -60,6 +61,7 @@ public final class WatchedList<T> extends Watch {
     private List<SerializableConsumer<ListChange<T>>> listeners = List.of();
     private SyncHook<T> hook;
     private List<T> shown = List.of();
+    private final LiveSignal<List<T>> shownSignal = new LiveSignal<>();
     private ListDataProvider<T> provider;
     private Grid<T> grid;
     private boolean cancelled;
@@ -107,6 +109,19 @@ public final class WatchedList<T> extends Watch {
             show(null);
         }
         return this;
+    }
+
+    /**
+     * What the list shows, as a read-only signal: the rows after the sync hook, an unmodifiable
+     * list set anew after each change (so {@code signal().map(List::size)} is a live count). Only
+     * rows of the scope's subscription value. Use it in {@code Signal.effect(component, ...)} or a
+     * component binding. Session-local: read and bound on the UI thread; it serializes with the
+     * session.
+     *
+     * @return what is shown now and after each change, as a signal
+     */
+    public Signal<List<T>> signal() {
+        return shownSignal.get(shown);
     }
 
     /** {@return what is shown now: the rows after the sync hook} */
@@ -335,6 +350,7 @@ public final class WatchedList<T> extends Watch {
             return;
         }
         shown = Collections.unmodifiableList(new ArrayList<>(result == null ? List.of() : result));
+        shownSignal.set(() -> shown);
         if (provider != null && gridStillOurs()) {
             GridUpdate.apply(provider, backing, shown);
         }

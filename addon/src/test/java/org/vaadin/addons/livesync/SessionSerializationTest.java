@@ -33,6 +33,9 @@ class SessionSerializationTest extends LivePipelineTest {
         final TextField title = new TextField();
         final WatchedList<Item> list;
         final WatchedBean<Item> form;
+        /** Effects on the list's and the bean's signals, which serialize with the session. */
+        final com.vaadin.flow.component.html.Span count = new com.vaadin.flow.component.html.Span();
+        final com.vaadin.flow.component.html.Span header = new com.vaadin.flow.component.html.Span();
 
         TenantView(Long tenant) {
             super(env.liveSync, tenant);
@@ -44,7 +47,12 @@ class SessionSerializationTest extends LivePipelineTest {
             com.vaadin.flow.component.html.Span state = new com.vaadin.flow.component.html.Span();
             // the live state as the demo's indicator shows it: an effect on the state signal
             com.vaadin.flow.signals.Signal.effect(state, () -> state.setText(env.liveSync.stateSignal().get().status().name()));
-            getContent().add(grid, title, state);
+            com.vaadin.flow.signals.Signal.effect(count, () -> count.setText(String.valueOf(list.signal().get().size())));
+            com.vaadin.flow.signals.Signal.effect(header, () -> {
+                Item shown = form.signal().get();
+                header.setText(shown == null ? "" : shown.getTitle());
+            });
+            getContent().add(grid, title, state, count, header);
         }
 
         List<String> titles() {
@@ -100,7 +108,8 @@ class SessionSerializationTest extends LivePipelineTest {
         env.insert(1, "after the round trip");
         env.db.execute("UPDATE live_view_test.item SET title = 'form changed' WHERE id = " + shown);
         await().atMost(LiveTestEnvironment.WAIT).until(() -> TestSessions.read(view,
-                () -> view.titles().contains("after the round trip") && "form changed".equals(view.title.getValue())));
+                () -> view.titles().contains("after the round trip") && "form changed".equals(view.title.getValue())
+                        && "3".equals(view.count.getText()) && "form changed".equals(view.header.getText())));
         LiveSync.revive(restored); // once only
         assertThat(env.liveSync.metrics().registrations()).isEqualTo(registrations);
         TestSessions.close(view);

@@ -39,10 +39,12 @@ import com.vaadin.flow.component.Composite;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.dataview.GridListDataView;
 import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.data.binder.Binder;
 import com.vaadin.flow.server.VaadinContext;
 import com.vaadin.flow.shared.Registration;
+import com.vaadin.flow.signals.Signal;
 
 import jakarta.persistence.EntityManagerFactory;
 
@@ -107,6 +109,10 @@ class PublicApiUsageTest {
             });
             form.addRemovedListener((BeanRemoved<Task> removed) -> grid.deselectAll());
             form.addSaveRefusedListener((SaveRefused<Task> refused) -> refused.showDefaultNotice());
+            Span heading = new Span();
+            Signal.effect(heading, () -> heading.setText(form.signal().get() == null ? "" : form.signal().get().getTitle()));
+            Signal<Integer> open = list.signal().map(List::size);
+            Signal.effect(heading, () -> heading.getElement().setAttribute("title", open.get() + " tasks"));
             grid.asSingleSelect().addValueChangeListener(e -> form.show(e.getValue() == null ? null : e.getValue().getId()));
             SaveResult result = form.save(tasks::save);
             SaveResult merged = form.save();

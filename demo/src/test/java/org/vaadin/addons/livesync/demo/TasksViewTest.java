@@ -41,6 +41,7 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.login.LoginForm;
 import com.vaadin.flow.component.notification.Notification;
@@ -223,6 +224,7 @@ class TasksViewTest extends DemoTest {
         created.add(id);
         whenApplied(() -> assertThat(titlesShown()).contains(title));
         select(id);
+        assertThat(_get(H3.class).getText()).isEqualTo("Task: " + title);
         TextField titleField = _get(TextField.class, spec -> spec.withLabel("Title"));
         titleField.setValue("My unsaved title");
 
@@ -232,6 +234,8 @@ class TasksViewTest extends DemoTest {
                 .anyMatch(n -> n.hasClassName("livesync-conflict")));
         assertThat(titleField.getValue()).isEqualTo("My unsaved title");
         assertThat(titlesShown()).contains(title + " (recounted)");
+        assertThat(_get(H3.class).getText()).as("the heading follows the saved task (WatchedBean.signal())")
+                .isEqualTo("Task: " + title + " (recounted)");
         assertThat(sql.sql("SELECT title FROM task WHERE id = ?").param(id).query(String.class).single())
                 .isEqualTo(title + " (recounted)");
     }

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.signals.Signal;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextArea;
@@ -29,6 +30,7 @@ class TaskForm extends Div {
     final TextArea notes = new TextArea("Notes");
     final Button save = new Button("Save");
     final Button discard = new Button("Discard");
+    final H3 heading = new H3("Task");
     private final Binder<Task> binder = new Binder<>();
     private final Paragraph empty = new Paragraph("Select a task to edit it.");
     private final FormLayout fields = new FormLayout();
@@ -53,12 +55,23 @@ class TaskForm extends Div {
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         fields.add(title, status, assignee, notes);
         fields.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
-        add(new H3("Task"), empty, fields, new HorizontalLayout(save, discard));
+        add(heading, empty, fields, new HorizontalLayout(save, discard));
         showing(false);
     }
 
     Binder<Task> binder() {
         return binder;
+    }
+
+    /**
+     * The heading follows the task as the database has it ({@code WatchedBean.signal()}): its saved
+     * title, also while the fields hold unsaved edits or an outside writer renames it.
+     */
+    void headingFollows(Signal<Task> saved) {
+        Signal.effect(heading, () -> {
+            Task task = saved.get();
+            heading.setText(task == null ? "Task" : "Task: " + task.getTitle());
+        });
     }
 
     /** Whether a task is shown: the fields are enabled only then. */

@@ -120,6 +120,7 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
         grid.setItems(filtered).addItemCountChangeListener(event -> showCount(event.getItemCount()));
 
         bean = watchBean(Task.class, form.binder());
+        form.headingFollows(bean.signal());
         bean.addRemovedListener(removed -> closed());
         form.save.addClickListener(event -> save());
         form.discard.addClickListener(event -> bean.showNewest());
