@@ -36,7 +36,7 @@ import com.vaadin.flow.shared.Registration;
 
 /**
  * A lazy data provider that stays live: the database pages, sorts and filters through your fetch
- * and count callbacks ({@link LiveScope#lazy}), and committed changes of the scope's subscription
+ * and count callbacks ({@link LiveScope#watchLazy(Class, LiveFetch, LiveCount)}), and committed changes of the scope's subscription
  * value reach the Grid by themselves. Set it on a Grid like any lazy provider —
  * {@code grid.setItems(tasks)}, or {@code grid.setItems(tasks.withConfigurableFilter())} with a
  * filter field — and sorting by column headers works as for any lazy Grid.
@@ -67,7 +67,7 @@ import com.vaadin.flow.shared.Registration;
  * viewports, not with the views. The same query: the same {@link #key() key} and the same fetch
  * and count code (the same lambdas in your source, whatever they capture). A fetch whose rows
  * depend on what it captures besides the subscription value (a status chosen per view) needs a
- * key per such value ({@code live.lazy(WatchKey.of("open", Task.class), ...)}).</li>
+ * key per such value ({@code live.watchLazy(WatchKey.of("open", Task.class), ...)}).</li>
  * </ul>
  * Deletes and moves whose old subscription key the WAL does not carry (REPLICA IDENTITY DEFAULT)
  * are routed through the rows this provider handed out recently (at most {@value #MAX_HELD}); a

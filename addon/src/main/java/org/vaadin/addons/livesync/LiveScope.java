@@ -145,19 +145,19 @@ public final class LiveScope<S> implements Serializable {
      * @return the watched list
      * @throws IllegalStateException if this scope already watches that key
      */
-    public <T> WatchedList<T> list(Class<T> type, SerializableFunction<S, List<T>> loader) {
-        return list(WatchKey.of(type), loader);
+    public <T> WatchedList<T> watchList(Class<T> type, SerializableFunction<S, List<T>> loader) {
+        return watchList(WatchKey.of(type), loader);
     }
 
     /**
-     * As {@link #list(Class, SerializableFunction)}, under a key of its own (to watch one type twice).
+     * As {@link #watchList(Class, SerializableFunction)}, under a key of its own (to watch one type twice).
      *
      * @param <T> the entity type
      * @param key the watch key
      * @param loader loads the rows of a subscription value (the first load and each reload)
      * @return the watched list
      */
-    public <T> WatchedList<T> list(WatchKey<T> key, SerializableFunction<S, List<T>> loader) {
+    public <T> WatchedList<T> watchList(WatchKey<T> key, SerializableFunction<S, List<T>> loader) {
         Objects.requireNonNull(loader, "loader");
         @SuppressWarnings("unchecked") // the value it is applied to is always the scope's S
         SerializableFunction<Object, List<T>> untyped = (SerializableFunction<Object, List<T>>) (SerializableFunction<?, List<T>>) loader;
@@ -177,7 +177,7 @@ public final class LiveScope<S> implements Serializable {
      * @throws IllegalStateException    if this scope already watches that key
      * @throws IllegalArgumentException if an id cannot be the entity's id
      */
-    public <T> WatchedList<T> ids(WatchKey<T> key, java.util.Collection<?> ids) {
+    public <T> WatchedList<T> watchIds(WatchKey<T> key, java.util.Collection<?> ids) {
         Objects.requireNonNull(ids, "ids");
         return add(false, key, new WatchedList<>(this, key, ids));
     }
@@ -197,30 +197,12 @@ public final class LiveScope<S> implements Serializable {
      * @return the live data provider, to set on a Grid
      * @throws IllegalStateException if this scope already watches that key
      */
-    public <T, F> LiveDataProvider<T, F> lazy(Class<T> type, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
-        return lazy(WatchKey.of(type), fetch, count);
+    public <T, F> LiveDataProvider<T, F> watchLazy(Class<T> type, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
+        return watchLazy(WatchKey.of(type), fetch, count);
     }
 
     /**
-     * As {@link #lazy(Class, LiveFetch, LiveCount)}, naming the filter type, so that the result can be
-     * configured in one chain ({@code live.lazy(Task.class, String.class, ...).withQueryAttributes("title")}).
-     *
-     * @param <T> the entity type
-     * @param <F> the filter type
-     * @param type the watched entity type
-     * @param filterType the filter type, {@code F}
-     * @param fetch fetches a page of rows for a subscription value and a query
-     * @param count counts the rows for a subscription value and a query
-     * @return the live data provider, to set on a Grid
-     */
-    public <T, F> LiveDataProvider<T, F> lazy(Class<T> type, Class<F> filterType, LiveFetch<S, T, F> fetch,
-                                              LiveCount<S, T, F> count) {
-        Objects.requireNonNull(filterType, "filterType");
-        return lazy(WatchKey.of(type), fetch, count);
-    }
-
-    /**
-     * As {@link #lazy(Class, LiveFetch, LiveCount)}, under a key of its own.
+     * As {@link #watchLazy(Class, LiveFetch, LiveCount)}, under a key of its own.
      *
      * @param <T> the entity type
      * @param <F> the filter type
@@ -229,7 +211,7 @@ public final class LiveScope<S> implements Serializable {
      * @param count counts the rows for a subscription value and a query
      * @return the live data provider, to set on a Grid
      */
-    public <T, F> LiveDataProvider<T, F> lazy(WatchKey<T> key, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
+    public <T, F> LiveDataProvider<T, F> watchLazy(WatchKey<T> key, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
         Objects.requireNonNull(fetch, "fetch");
         Objects.requireNonNull(count, "count");
         @SuppressWarnings("unchecked") // the value is always the scope's S
@@ -252,19 +234,19 @@ public final class LiveScope<S> implements Serializable {
      * @return the watched bean
      * @throws IllegalStateException if this scope already watches that key
      */
-    public <T> WatchedBean<T> bean(Class<T> type, Binder<T> binder) {
-        return bean(WatchKey.of(type), binder);
+    public <T> WatchedBean<T> watchBean(Class<T> type, Binder<T> binder) {
+        return watchBean(WatchKey.of(type), binder);
     }
 
     /**
-     * As {@link #bean(Class, Binder)}, under a key of its own.
+     * As {@link #watchBean(Class, Binder)}, under a key of its own.
      *
      * @param <T> the entity type
      * @param key the watch key
      * @param binder the form's binder (buffered)
      * @return the watched bean
      */
-    public <T> WatchedBean<T> bean(WatchKey<T> key, Binder<T> binder) {
+    public <T> WatchedBean<T> watchBean(WatchKey<T> key, Binder<T> binder) {
         return add(true, key, new WatchedBean<>(this, key, Objects.requireNonNull(binder, "binder")));
     }
 

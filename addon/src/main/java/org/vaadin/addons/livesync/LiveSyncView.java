@@ -97,7 +97,7 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
      * @return the watched list
      */
     protected <T> WatchedList<T> watchList(Class<T> type, SerializableFunction<S, List<T>> loader) {
-        return live.list(type, loader);
+        return live.watchList(type, loader);
     }
 
     /**
@@ -109,7 +109,7 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
      * @return the watched list
      */
     protected <T> WatchedList<T> watchList(WatchKey<T> key, SerializableFunction<S, List<T>> loader) {
-        return live.list(key, loader);
+        return live.watchList(key, loader);
     }
 
     /**
@@ -122,14 +122,14 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
      * @return the watched list
      */
     protected <T> WatchedList<T> watchList(Class<T> type, Grid<T> grid, SerializableFunction<S, List<T>> loader) {
-        WatchedList<T> list = live.list(type, loader);
+        WatchedList<T> list = live.watchList(type, loader);
         list.bind(grid);
         return list;
     }
 
     /**
      * Watches a lazy list (the database pages, sorts and filters) and returns its live data provider:
-     * {@code grid.setItems(provider)}. See {@link LiveScope#lazy}.
+     * {@code grid.setItems(provider)}. See {@link LiveScope#watchLazy(Class, LiveFetch, LiveCount)}.
      *
      * @param <T> the entity type
      * @param <F> the filter type
@@ -139,7 +139,36 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
      * @return the live data provider, to set on a Grid
      */
     protected <T, F> LiveDataProvider<T, F> watchLazy(Class<T> type, LiveFetch<S, T, F> fetch, LiveCount<S, T, F> count) {
-        return live.lazy(type, fetch, count);
+        return live.watchLazy(type, fetch, count);
+    }
+
+    /**
+     * As {@link #watchLazy(Class, LiveFetch, LiveCount)}, under a key of its own (e.g. per status a
+     * view's fetch captures, so that views of other queries never share a page).
+     *
+     * @param <T> the entity type
+     * @param <F> the filter type
+     * @param key the watch key
+     * @param fetch fetches a page of rows for a subscription value and a query
+     * @param count counts the rows for a subscription value and a query
+     * @return the live data provider, to set on a Grid
+     */
+    protected <T, F> LiveDataProvider<T, F> watchLazy(WatchKey<T> key, LiveFetch<S, T, F> fetch,
+                                                      LiveCount<S, T, F> count) {
+        return live.watchLazy(key, fetch, count);
+    }
+
+    /**
+     * Watches the rows with these ids (those of the subscription value): see
+     * {@link LiveScope#watchIds}. To watch another set, {@code live().cancel(key)} first.
+     *
+     * @param <T> the entity type
+     * @param key the watch key
+     * @param ids the rows' ids
+     * @return the watched list
+     */
+    protected <T> WatchedList<T> watchIds(WatchKey<T> key, java.util.Collection<?> ids) {
+        return live.watchIds(key, ids);
     }
 
     /**
@@ -151,7 +180,7 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
      * @return the watched bean
      */
     protected <T> WatchedBean<T> watchBean(Class<T> type, Binder<T> binder) {
-        return live.bean(type, binder);
+        return live.watchBean(type, binder);
     }
 
     /**
@@ -163,7 +192,7 @@ public abstract class LiveSyncView<S, R extends Component> extends Composite<R> 
      * @return the watched bean
      */
     protected <T> WatchedBean<T> watchBean(WatchKey<T> key, Binder<T> binder) {
-        return live.bean(key, binder);
+        return live.watchBean(key, binder);
     }
 
     /**

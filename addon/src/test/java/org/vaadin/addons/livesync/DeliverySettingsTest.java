@@ -117,7 +117,7 @@ class DeliverySettingsTest extends LivePipelineTest {
 
         LazyView(LiveTestEnvironment.Node node, UnaryOperator<LiveDataProvider<Item, Void>> configure) {
             LiveScope<Long> live = LiveScope.of(this, 1L, node.liveSync);
-            LiveDataProvider<Item, Void> items = live.lazy(Item.class,
+            LiveDataProvider<Item, Void> items = live.watchLazy(Item.class,
                     (Long tenant, com.vaadin.flow.data.provider.Query<Item, Void> query) -> {
                         List<Item> all = node.load(tenant);
                         return all.stream().skip(query.getOffset()).limit(query.getLimit());

@@ -39,7 +39,7 @@ class FirstLazyViewTest extends LivePipelineTest {
             SessionFactory factory = node.sessionFactory;
             grid.addColumn(Item::getTitle).setKey("title").setSortProperty("title");
             grid.addColumn(Item::getStatus).setKey("status");
-            LiveDataProvider<Item, String> items = live().lazy(Item.class, String.class, (org, query) -> {
+            LiveDataProvider<Item, String> items = live().<Item, String>watchLazy(Item.class, (org, query) -> {
                 fetches.incrementAndGet();
                 return factory.fromSession(s -> s.createSelectionQuery(
                                 "from Item where tenant = :org and title like :filter order by title, id", Item.class)

@@ -60,7 +60,7 @@ class GlobalEntityTest extends LivePipelineTest {
         LazyCountriesView(long tenant, boolean liveCount) {
             super(env.liveSync, tenant);
             grid.addColumn(Country::getName);
-            LiveDataProvider<Country, Void> provider = live().lazy(Country.class, Void.class,
+            LiveDataProvider<Country, Void> provider = live().<Country, Void>watchLazy(Country.class,
                     (org, query) -> env.sessionFactory.fromSession(s -> s.createSelectionQuery(
                                     "from Country order by name, id", Country.class)
                             .setFirstResult(query.getOffset()).setMaxResults(query.getLimit())

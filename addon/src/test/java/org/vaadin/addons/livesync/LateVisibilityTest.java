@@ -163,7 +163,7 @@ class LateVisibilityTest {
         LazyView(long tenant) {
             super(env.liveSync, tenant);
             grid.addColumn(Item::getTitle);
-            grid.setItems(live().<Item, Void>lazy(Item.class, (org, query) -> {
+            grid.setItems(live().<Item, Void>watchLazy(Item.class, (org, query) -> {
                 queries.incrementAndGet();
                 return env.sessionFactory.fromSession(s -> s.createSelectionQuery(
                         "from Item where tenant = :t order by id", Item.class).setParameter("t", org)

@@ -57,7 +57,7 @@ class LazyGridTest extends LivePipelineTest {
             super(env.liveSync, tenant);
             grid.addColumn(Item::getTitle).setKey("title").setSortProperty("title");
             grid.addColumn(Item::getStatus).setKey("status").setSortProperty("status");
-            items = live().lazy(Item.class, String.class, (org, query) -> {
+            items = live().<Item, String>watchLazy(Item.class, (org, query) -> {
                 fetches.incrementAndGet();
                 beforeFetch.run();
                 return env.sessionFactory.fromSession(
@@ -329,7 +329,7 @@ class LazyGridTest extends LivePipelineTest {
         DoneItemsView(long tenant) {
             super(env.liveSync, tenant);
             grid.addColumn(Item::getTitle);
-            grid.setItems(live().lazy(Item.class,
+            grid.setItems(live().watchLazy(Item.class,
                     (org, query) -> env.sessionFactory.fromSession(s -> s.createSelectionQuery(
                                     "from Item where tenant = :t and status = 'done' order by title, id", Item.class)
                             .setParameter("t", org).setFirstResult(query.getOffset())

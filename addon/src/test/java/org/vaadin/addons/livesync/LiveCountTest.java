@@ -125,7 +125,7 @@ class LiveCountTest extends LivePipelineTest {
 
         RacingView(long tenant) {
             super(env.liveSync, tenant);
-            LiveDataProvider<Item, Void> provider = live().lazy(Item.class, (org, query) -> env.sessionFactory.fromSession(s -> s
+            LiveDataProvider<Item, Void> provider = live().watchLazy(Item.class, (org, query) -> env.sessionFactory.fromSession(s -> s
                     .createSelectionQuery("from Item where tenant = :org order by title, id", Item.class)
                     .setParameter("org", org).setFirstResult(query.getOffset()).setMaxResults(query.getLimit())
                     .getResultList()).stream(), (org, query) -> {

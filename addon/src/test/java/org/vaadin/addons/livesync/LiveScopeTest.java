@@ -44,7 +44,7 @@ class LiveScopeTest extends LivePipelineTest {
         ItemPanel(long tenant) {
             grid.addColumn(Item::getTitle);
             live = LiveScope.of(this, tenant, env.liveSync);
-            list = live.list(Item.class, env::load)
+            list = live.watchList(Item.class, env::load)
                     .withSync(rows -> rows.stream().sorted(Comparator.comparing(Item::getTitle)).toList());
             grid.setItems(list.dataProvider());
             getContent().add(grid);
@@ -64,7 +64,7 @@ class LiveScopeTest extends LivePipelineTest {
         final WatchedList<Gadget> gadgets;
 
         OwnBaseView(long tenant) {
-            gadgets = LiveScope.of(this, tenant, env.liveSync).list(Gadget.class, t -> List.of());
+            gadgets = LiveScope.of(this, tenant, env.liveSync).watchList(Gadget.class, t -> List.of());
         }
     }
 
@@ -122,7 +122,7 @@ class LiveScopeTest extends LivePipelineTest {
         @Test
         void aScopeCreatedForAnAttachedComponentIsLiveAtOnce() {
             Div attached = attach(new Div());
-            WatchedList<Item> list = LiveScope.of(attached, 1L, env.liveSync).list(Item.class, env::load);
+            WatchedList<Item> list = LiveScope.of(attached, 1L, env.liveSync).watchList(Item.class, env::load);
             assertThat(list.isActive()).isTrue();
             env.insert(1, "at once");
             awaitUi(() -> list.items().size() == 1);
@@ -180,7 +180,7 @@ class LiveScopeTest extends LivePipelineTest {
             long id = env.insert(1, "original");
             env.quiesce();
             ItemsView view = open(1);
-            WatchedBean<Item> bean = view.live().bean(WatchKey.of("second form", Item.class), new Binder<>(Item.class));
+            WatchedBean<Item> bean = view.live().watchBean(WatchKey.of("second form", Item.class), new Binder<>(Item.class));
             TextField title = new TextField();
             bean.binder().forField(title).bind(Item::getTitle, Item::setTitle);
             List<BeanConflict<Item>> conflicts = new ArrayList<>();
@@ -324,7 +324,7 @@ class LiveScopeTest extends LivePipelineTest {
             env.quiesce();
             Div owner = attach(new Div());
             WatchedList<Item> chosen = LiveScope.of(owner, 1L, env.liveSync)
-                    .ids(WatchKey.of("chosen", Item.class), List.of((int) second, first, otherTenant));
+                    .watchIds(WatchKey.of("chosen", Item.class), List.of((int) second, first, otherTenant));
             assertThat(chosen.items()).extracting(Item::getTitle).as("the tenant's only, in the order asked")
                     .containsExactly("second", "first");
 
@@ -365,7 +365,7 @@ class LiveScopeTest extends LivePipelineTest {
         @Test
         void watchingTheSameKeyTwiceSaysToGiveTheSecondAKeyOfItsOwn() {
             TwoTypesView view = new TwoTypesView(1);
-            assertThatThrownBy(() -> view.live().list(Item.class, env::load))
+            assertThatThrownBy(() -> view.live().watchList(Item.class, env::load))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("a key of its own");
         }
 

@@ -39,7 +39,7 @@ class LoadingWindowTest extends LivePipelineTest {
         LazyView(long tenant) {
             super(env.liveSync, tenant);
             grid.addColumn(Item::getTitle);
-            items = live().lazy(Item.class, (org, query) -> {
+            items = live().watchLazy(Item.class, (org, query) -> {
                 fetches.incrementAndGet();
                 List<Item> rows = env.sessionFactory.fromSession(s -> s.createSelectionQuery(
                                 "from Item where tenant = :t order by title, id", Item.class).setParameter("t", org)

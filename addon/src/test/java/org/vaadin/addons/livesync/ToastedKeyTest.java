@@ -65,10 +65,10 @@ class ToastedKeyTest extends LivePipelineTest {
         long bigOwners = insertMemo(BIG_OWNER, "first version");
         Div small = new Div();
         UI.getCurrent().add(small);
-        WatchedList<Memo> smallOwners = LiveScope.of(small, "small", env.liveSync).list(Memo.class, ToastedKeyTest::memos);
+        WatchedList<Memo> smallOwners = LiveScope.of(small, "small", env.liveSync).watchList(Memo.class, ToastedKeyTest::memos);
         Div big = new Div();
         UI.getCurrent().add(big);
-        WatchedList<Memo> bigOwnersList = LiveScope.of(big, BIG_OWNER, env.liveSync).list(Memo.class, ToastedKeyTest::memos);
+        WatchedList<Memo> bigOwnersList = LiveScope.of(big, BIG_OWNER, env.liveSync).watchList(Memo.class, ToastedKeyTest::memos);
         List<ListChange<Memo>> heard = new ArrayList<>();
         smallOwners.addChangeListener(heard::add);
         env.quiesce();

@@ -100,6 +100,11 @@ class PublicApiUsageTest {
                 assertThat(ids.isEmpty() || reloaded || change.isChanged(ids.iterator().next())).isTrue();
             });
             WatchedList<Project> projects = watchList(PROJECTS, org -> List.of());
+            WatchedList<Task> chosen = watchIds(WatchKey.of("chosen", Task.class), List.of(1L, 2L));
+            LiveDataProvider<Task, Void> openPages = watchLazy(OPEN_TASKS,
+                    (org, query) -> tasks.findByOrganizationId(org).stream().skip(query.getOffset()).limit(query.getLimit()),
+                    (org, query) -> tasks.findByOrganizationId(org).size());
+            assertThat(chosen.isActive() || openPages.isActive()).isNotNull();
             WatchedBean<Task> form = watchBean(Task.class, binder);
             Registration conflicts = form.addConflictListener((BeanConflict<Task> conflict) -> {
                 Task newest = conflict.newest();
@@ -138,7 +143,7 @@ class PublicApiUsageTest {
         TaskPanel(Tasks tasks, Long organization, LiveSync liveSync) {
             LiveScope<Long> live = LiveScope.of(this, organization, liveSync);
             SyncHook<Task> open = rows -> rows.stream().filter(t -> !t.isDone()).toList();
-            WatchedList<Task> list = live.list(OPEN_TASKS, tasks::findByOrganizationId).withSync(open);
+            WatchedList<Task> list = live.watchList(OPEN_TASKS, tasks::findByOrganizationId).withSync(open);
             Grid<Task> grid = new Grid<>();
             GridListDataView<Task> view = grid.setItems(list.dataProvider());
             GridListDataView<Task> bound = list.bind(new Grid<>());
@@ -197,7 +202,7 @@ class PublicApiUsageTest {
 
     /** A lazy Grid: the database pages, sorts and filters. */
     static void lazy(LiveScope<Long> live, Tasks tasks) {
-        LiveDataProvider<Task, String> provider = live.lazy(Task.class, String.class,
+        LiveDataProvider<Task, String> provider = live.<Task, String>watchLazy(Task.class,
                         (org, query) -> tasks.findByOrganizationId(org).stream().skip(query.getOffset()).limit(query.getLimit()),
                         (org, query) -> tasks.findByOrganizationId(org).size())
                 .withQueryAttributes("title").withLiveCount().withRefreshWindow(Duration.ofMillis(20))

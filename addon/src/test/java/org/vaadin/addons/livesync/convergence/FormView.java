@@ -60,7 +60,7 @@ class FormView<R extends TenantRow> extends Composite<Div> {
         } else if (binds == Binds.ID) {
             binder.forField(key).withConverter(new StringToLongConverter("a number")).bind(TenantRow::getId, TenantRow::setId);
         }
-        form = LiveScope.of(this, tenant, liveSync).bean(type, binder);
+        form = LiveScope.of(this, tenant, liveSync).watchBean(type, binder);
         form.addConflictListener(conflict -> audit(conflict.newest()));
         form.addSaveRefusedListener(refused -> { }); // no notice: nobody reads it
         getContent().add(title, key);

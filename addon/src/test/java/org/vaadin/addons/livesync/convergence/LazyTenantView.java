@@ -57,16 +57,16 @@ class LazyTenantView extends Composite<Div> {
         this.violations = violations;
         live = LiveScope.of(this, tenant, liveSync);
 
-        LiveDataProvider<DefaultRow, Void> defaults = live.lazy(DefaultRow.class,
+        LiveDataProvider<DefaultRow, Void> defaults = live.watchLazy(DefaultRow.class,
                 (t, query) -> page(sessionFactory, DefaultRow.class, t, null, query.getOffset(), query.getLimit()).stream(),
                 (t, query) -> count(sessionFactory, DefaultRow.class, t, null));
         keyed(defaults, defaultGrid, "default", "row_default", null, changes);
-        LiveDataProvider<FullRow, Void> fulls = live.lazy(FullRow.class,
+        LiveDataProvider<FullRow, Void> fulls = live.watchLazy(FullRow.class,
                 (t, query) -> page(sessionFactory, FullRow.class, t, null, query.getOffset(), query.getLimit()).stream(),
                 (t, query) -> count(sessionFactory, FullRow.class, t, null));
         fulls.withLiveCount(); // old keys in the WAL
         keyed(fulls, fullGrid, "full", "row_full", null, changes);
-        LiveDataProvider<DefaultRow, String> filtered = live.lazy(WatchKey.of("FilteredDefaultRow", DefaultRow.class),
+        LiveDataProvider<DefaultRow, String> filtered = live.watchLazy(WatchKey.of("FilteredDefaultRow", DefaultRow.class),
                 (t, query) -> page(sessionFactory, DefaultRow.class, t, query.getFilter().orElse(null), query.getOffset(),
                         query.getLimit()).stream(),
                 (t, query) -> count(sessionFactory, DefaultRow.class, t, query.getFilter().orElse(null)));
@@ -74,7 +74,7 @@ class LazyTenantView extends Composite<Div> {
         keyed(filtered, filteredGrid, "filtered default '" + filter + "'", "row_default", filter, changes);
         // the filter as a predicate with the whole old row in the WAL: unrelated changes cost no query, the count steps;
         // the order as a comparator: rows coming, going or moving below the range change only the count
-        LiveDataProvider<FullRow, String> filteredFulls = live.lazy(WatchKey.of("FilteredFullRow", FullRow.class),
+        LiveDataProvider<FullRow, String> filteredFulls = live.watchLazy(WatchKey.of("FilteredFullRow", FullRow.class),
                 (t, query) -> page(sessionFactory, FullRow.class, t, query.getFilter().orElse(null), query.getOffset(),
                         query.getLimit()).stream(),
                 (t, query) -> count(sessionFactory, FullRow.class, t, query.getFilter().orElse(null)));
@@ -86,12 +86,12 @@ class LazyTenantView extends Composite<Div> {
         keyed(filteredFulls, filteredFullGrid, "filtered full '" + filter + "' (predicate, live count)", "row_full", filter,
                 changes);
 
-        LiveDataProvider<GlobalRow, Void> globals = live.lazy(GlobalRow.class,
+        LiveDataProvider<GlobalRow, Void> globals = live.watchLazy(GlobalRow.class,
                 (t, query) -> globalPage(sessionFactory, null, query.getOffset(), query.getLimit()).stream(),
                 (t, query) -> globalCount(sessionFactory, null));
         globals.withLiveCount();
         global(globals, globalGrid, "global", null);
-        LiveDataProvider<GlobalRow, String> filteredGlobals = live.lazy(WatchKey.of("FilteredGlobalRow", GlobalRow.class),
+        LiveDataProvider<GlobalRow, String> filteredGlobals = live.watchLazy(WatchKey.of("FilteredGlobalRow", GlobalRow.class),
                 (t, query) -> globalPage(sessionFactory, query.getFilter().orElse(null), query.getOffset(),
                         query.getLimit()).stream(),
                 (t, query) -> globalCount(sessionFactory, query.getFilter().orElse(null)));

@@ -15,7 +15,7 @@ class NotesView extends Composite<Grid<Note>> {
     private final WatchedList<Note> notes;
 
     NotesView(SessionFactory sessionFactory, long board) {
-        notes = LiveScope.of(this, board).list(Note.class, b -> sessionFactory.fromSession(s -> s
+        notes = LiveScope.of(this, board).watchList(Note.class, b -> sessionFactory.fromSession(s -> s
                 .createSelectionQuery("from Note where board = :b order by id", Note.class)
                 .setParameter("b", b).getResultList()));
         getContent().setItems(notes.dataProvider());

@@ -109,7 +109,7 @@ public class TasksView extends LiveSyncView<Long, VerticalLayout> {
         // The filter told as a predicate: a change of a task outside it runs no query, and a task entering or
         // leaving it changes the filtered count by one (the table's REPLICA IDENTITY FULL gives the old row).
         // The order told as a comparator: a task that comes, goes or moves below the rows shown changes the count only.
-        LiveDataProvider<Task, TaskFilter> board = live().lazy(Task.class, TaskFilter.class, this::fetch, this::count)
+        LiveDataProvider<Task, TaskFilter> board = watchLazy(Task.class, this::fetch, this::count)
                 .withQueryAttributes(TaskPages.TITLE, "status")
                 .withFilterPredicate(TaskFilter::matches)
                 .withSortComparator(TaskPages::comparator)

@@ -23,7 +23,7 @@ public class BoardView extends Composite<VerticalLayout> {
     final Span user = new Span();
 
     BoardView(EntityManagerFactory entityManagerFactory) {
-        grid.setItems(LiveScope.of(this, 1L).list(Note.class, board -> {
+        grid.setItems(LiveScope.of(this, 1L).watchList(Note.class, board -> {
             var em = entityManagerFactory.createEntityManager();
             try {
                 return em.createQuery("from Note where board = :b order by id", Note.class).setParameter("b", board)

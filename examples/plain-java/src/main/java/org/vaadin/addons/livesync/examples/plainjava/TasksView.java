@@ -28,7 +28,7 @@ public class TasksView extends VerticalLayout {
         grid.addColumn(Task::getTitle).setHeader("Title");
 
         LiveScope<Long> live = LiveScope.of(this, ORGANIZATION);
-        WatchedList<Task> tasks = live.list(Task.class, organization -> tasksOf(database, organization));
+        WatchedList<Task> tasks = live.watchList(Task.class, organization -> tasksOf(database, organization));
         grid.setItems(tasks.dataProvider());
 
         add(new H2("Tasks of organization " + ORGANIZATION), grid);
