@@ -45,9 +45,6 @@ public final class LiveSync implements AutoCloseable {
 
     private static final AtomicReference<LiveSync> FALLBACK = new AtomicReference<>();
 
-    /** Row operations a view may have waiting (and a transaction may give one view) before it reloads instead. */
-    public static final int DEFAULT_MAX_PENDING = DeliverySettings.DEFAULT_MAX_PENDING;
-
     private final Pipeline pipeline;
     private final LiveStateFeed stateFeed;
 
@@ -70,20 +67,6 @@ public final class LiveSync implements AutoCloseable {
      */
     public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings) {
         return create(entityManagerFactory, LiveSyncSettings.of(settings));
-    }
-
-    /**
-     * As {@link #create(EntityManagerFactory, CaptureSettings)}, with the bound of pending row operations per view.
-     *
-     * @param entityManagerFactory the application's Hibernate entity manager factory (a {@code SessionFactory} is
-     *     one)
-     * @param settings where the database is and how to read from it
-     * @param maxPending how many row operations a view may have waiting before it reloads instead
-     * @return a new LiveSync, not started
-     */
-    public static LiveSync create(EntityManagerFactory entityManagerFactory, CaptureSettings settings, int maxPending) {
-        return create(entityManagerFactory, LiveSyncSettings.of(settings)
-                .withDelivery(DeliverySettings.defaults().withMaxPending(maxPending)));
     }
 
     /**

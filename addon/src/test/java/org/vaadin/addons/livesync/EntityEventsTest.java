@@ -395,15 +395,15 @@ class EntityEventsTest extends LivePipelineTest {
         EventRecorder<Item> all = record(env.liveSync.events(Item.class).withQueueSize(20_000));
 
         sql("INSERT INTO live_view_test.item (tenant, title) SELECT 5, 'bulk ' || i FROM generate_series(1, "
-                + (LiveSync.DEFAULT_MAX_PENDING + 1) + ") i");
+                + (DeliverySettings.DEFAULT_MAX_PENDING + 1) + ") i");
         long end = env.insert(5, "end");
 
         List<String> sequence = all.until(e -> Long.valueOf(end).equals(e.id()));
         assertThat(sequence.get(0)).isEqualTo("missed TOO_MANY_CHANGES 1"); // the one change past the limit (was 0: "not known")
         assertThat(all.missed).singleElement().satisfies(m -> assertThat(m.entityTypes()).containsExactly(Item.class));
         System.out.printf("EntityEventsTest: %d of %d inserts of one transaction had an event%n",
-                sequence.size() - 2, LiveSync.DEFAULT_MAX_PENDING + 1);
-        assertThat(sequence.size() - 2).isPositive().isLessThanOrEqualTo(LiveSync.DEFAULT_MAX_PENDING);
+                sequence.size() - 2, DeliverySettings.DEFAULT_MAX_PENDING + 1);
+        assertThat(sequence.size() - 2).isPositive().isLessThanOrEqualTo(DeliverySettings.DEFAULT_MAX_PENDING);
     }
 
     @Test

@@ -22,7 +22,7 @@ import com.vaadin.flow.shared.Registration;
 @Timeout(180)
 class MissedEventsWarningTest extends LivePipelineTest {
 
-    private static final int ROWS = 2 * LiveSync.DEFAULT_MAX_PENDING;
+    private static final int ROWS = 2 * DeliverySettings.DEFAULT_MAX_PENDING;
 
     @Test
     void aLargeInsertIsReportedOncePerGapWithTheRealCounts() {
@@ -46,7 +46,7 @@ class MissedEventsWarningTest extends LivePipelineTest {
             try {
                 env.db.execute("INSERT INTO live_view_test.item (tenant, title) SELECT 5, 'bulk ' || i "
                         + "FROM generate_series(1, " + ROWS + ") i");
-                int kept = LiveSync.DEFAULT_MAX_PENDING;
+                int kept = DeliverySettings.DEFAULT_MAX_PENDING;
                 int queued = EntityEvents.DEFAULT_QUEUE_SIZE;
                 // one being handled, the queue full, (at least) the rest of the kept ones dropped
                 await().atMost(LiveTestEnvironment.WAIT).until(() ->

@@ -31,6 +31,7 @@ import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
 import org.vaadin.addons.livesync.EntityEvent;
 import org.vaadin.addons.livesync.PreflightProblem;
+import org.vaadin.addons.livesync.DeliverySettings;
 import org.vaadin.addons.livesync.LiveSync;
 import org.vaadin.addons.livesync.LiveSyncMeterBinder;
 import org.vaadin.addons.livesync.TransactionRunner;
@@ -76,7 +77,7 @@ class LiveSyncAutoConfigurationTest {
             assertThat(settings.temporarySlot()).isTrue();
             assertThat(settings.slotName()).startsWith("livesync_");
             assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(context.getBean(LiveSyncProperties.class).getDelivery().getMaxPending()).isEqualTo(LiveSync.DEFAULT_MAX_PENDING);
+            assertThat(context.getBean(LiveSyncProperties.class).getDelivery().getMaxPending()).isEqualTo(DeliverySettings.DEFAULT_MAX_PENDING);
             assertThat(org.vaadin.addons.livesync.TestAccess.pipeline(context.getBean(LiveSync.class)).registry().tables()).containsExactly(SCHEMA + ".spring_task");
         });
     }

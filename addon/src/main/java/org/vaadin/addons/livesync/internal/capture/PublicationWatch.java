@@ -1,7 +1,6 @@
 package org.vaadin.addons.livesync.internal.capture;
 
 import org.vaadin.addons.livesync.CaptureSettings;
-import org.vaadin.addons.livesync.PreflightException;
 import org.vaadin.addons.livesync.PreflightProblem;
 
 import java.sql.SQLException;
@@ -69,7 +68,7 @@ final class PublicationWatch implements AutoCloseable {
             LOG.info("LiveSync's publication {} publishes every watched table again", settings.publication());
         } else {
             LOG.warn("The publication {} changed while LiveSync streams from it; changes of the tables named here do "
-                    + "not reach any view:\n{}", settings.publication(), PreflightException.describeEach(found));
+                    + "not reach any view:\n{}", settings.publication(), ProblemText.describeEach(found));
         }
     }
 

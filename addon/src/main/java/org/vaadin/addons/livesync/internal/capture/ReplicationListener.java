@@ -2,7 +2,6 @@ package org.vaadin.addons.livesync.internal.capture;
 
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
-import org.vaadin.addons.livesync.PreflightException;
 import org.vaadin.addons.livesync.PreflightProblem;
 
 import java.nio.ByteBuffer;
@@ -614,7 +613,7 @@ public final class ReplicationListener implements AutoCloseable {
         stateChanged();
         if (!before.equals(found)) {
             LOG.error("{}\nLiveSync keeps retrying and starts live updates once this is fixed.",
-                    PreflightException.describe(found));
+                    ProblemText.describe(found));
         } else {
             LOG.debug("LiveSync preflight still failing: {}", found);
         }

@@ -2,7 +2,6 @@ package org.vaadin.addons.livesync.internal.capture;
 
 import org.vaadin.addons.livesync.CaptureSettings;
 import org.vaadin.addons.livesync.CaptureState;
-import org.vaadin.addons.livesync.PreflightException;
 import org.vaadin.addons.livesync.PreflightProblem;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -262,7 +261,7 @@ class PreflightTest {
 
     @Test
     void problemsAreDescribedTogetherWithTheirFixes() {
-        String text = PreflightException.describe(Preflight.check(misconfiguredSettings()));
+        String text = ProblemText.describe(Preflight.check(misconfiguredSettings()));
         assertThat(text).startsWith("LiveSync cannot start live updates").contains("Fix: ");
     }
 

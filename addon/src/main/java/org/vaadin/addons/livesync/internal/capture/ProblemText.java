@@ -1,30 +1,17 @@
-package org.vaadin.addons.livesync;
+package org.vaadin.addons.livesync.internal.capture;
 
-import java.io.Serial;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Live sync cannot start: the database is not ready for logical replication. Lists every problem and its fix. */
-public class PreflightException extends RuntimeException {
+import org.vaadin.addons.livesync.PreflightProblem;
 
-    @Serial
-    private static final long serialVersionUID = 1L;
+/**
+ * The text of preflight problems as the log shows them: each with its fix. Stateless. For internal
+ * use only.
+ */
+public final class ProblemText {
 
-    private final transient List<PreflightProblem> problems;
-
-    /**
-     * An exception whose message describes every problem.
-     *
-     * @param problems the problems found, in the order the checks ran
-     */
-    public PreflightException(List<PreflightProblem> problems) {
-        super(describe(problems));
-        this.problems = List.copyOf(problems);
-    }
-
-    /** {@return the problems found, in the order the checks ran} */
-    public List<PreflightProblem> problems() {
-        return problems;
+    private ProblemText() {
     }
 
     /**
