@@ -270,7 +270,7 @@ public record CaptureSettings(
     /**
      * How often, while streaming, the publication is checked again for the {@linkplain
      * #withRequiredTables required tables} (default 30 s); a table dropped from it meanwhile becomes
-     * a {@linkplain LiveSync#warnings() warning}.
+     * a {@linkplain LiveState#warnings() warning} of {@link LiveSync#liveState()}.
      *
      * @param interval how often the publication is re-checked while streaming
      * @return a copy with that check interval, otherwise as this one

@@ -4,7 +4,7 @@ import java.util.EventListener;
 
 /**
  * Receives the {@link EntityEvent}s of the changes it was registered for
- * ({@link LiveSync#addEntityListener}, {@link EntityEvents#listen}).
+ * ({@link EntityEvents#listen}: {@code liveSync.events(Task.class).listen(...)}).
  * <p>
  * Threads: called on a {@code livesync-events-N} virtual thread, never on LiveSync's reader or
  * delivery thread; one call at a time per registration, in commit order. A listener registered

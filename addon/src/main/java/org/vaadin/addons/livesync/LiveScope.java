@@ -227,6 +227,10 @@ public final class LiveScope<S> implements Serializable {
     /**
      * Watches one record at a time of {@code type}, shown in {@code binder} (buffered: the form reads
      * the bean, {@link WatchedBean#save()} writes it). Show a record with {@link WatchedBean#show}.
+     * It is watched under a key of its own, {@code WatchKey.of("<Type> form", type)}
+     * ({@link WatchedBean#key()}), not the list's {@code WatchKey.of(type)}: cancelling a view's list
+     * of a type ({@code cancel(WatchKey.of(Task.class))}) leaves its form of that type alone; stop the
+     * form with {@link WatchedBean#cancel()} or {@code cancel(form.key())}.
      *
      * @param <T> the entity type
      * @param type the watched entity type
@@ -235,7 +239,7 @@ public final class LiveScope<S> implements Serializable {
      * @throws IllegalStateException if this scope already watches that key
      */
     public <T> WatchedBean<T> watchBean(Class<T> type, Binder<T> binder) {
-        return watchBean(WatchKey.of(type), binder);
+        return watchBean(WatchKey.of(type.getSimpleName() + " form", type), binder);
     }
 
     /**

@@ -88,7 +88,7 @@ public final class LiveSync implements AutoCloseable {
 
     /**
      * Starts reading in the background and returns at once. A database that is not ready does not
-     * make this throw: LiveSync logs what is wrong, reports it in {@link #problems()}, and starts
+     * make this throw: LiveSync logs what is wrong, reports it in {@link #liveState()} (its problems), and starts
      * delivering once it is fixed.
      *
      * @throws IllegalStateException when already started or stopped (a LiveSync starts once)
@@ -111,11 +111,6 @@ public final class LiveSync implements AutoCloseable {
         stop();
     }
 
-    /** {@return whether changes currently flow} */
-    public boolean isLive() {
-        return pipeline.isLive();
-    }
-
     /**
      * Waits until changes flow ({@link CaptureState#STREAMING}): from then on, every transaction that
      * commits reaches the views. A change committed before the stream first streams may be missed (a
@@ -126,15 +121,15 @@ public final class LiveSync implements AutoCloseable {
      *
      * @param timeout how long to wait at most
      * @return {@code true} when streaming, {@code false} when the timeout passed first or LiveSync
-     *     was stopped ({@link #problems()} then says what keeps it from streaming)
+     *     was stopped ({@link #liveState()}'s problems then say what keeps it from streaming)
      * @throws IllegalStateException when it was never {@link #start() started}
      * @throws InterruptedException  when the waiting thread is interrupted
      */
     public boolean awaitStreaming(Duration timeout) throws InterruptedException {
-        if (state() == CaptureState.NEW) {
+        if (status() == CaptureState.NEW) {
             throw new IllegalStateException("LiveSync was not started: call start() before awaitStreaming(..)");
         }
-        return poll(timeout, () -> isLive() || state() == CaptureState.STOPPED) && isLive();
+        return poll(timeout, () -> pipeline.isLive() || status() == CaptureState.STOPPED) && pipeline.isLive();
     }
 
     /**
@@ -161,10 +156,10 @@ public final class LiveSync implements AutoCloseable {
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        if (state() == CaptureState.NEW) {
+        if (status() == CaptureState.NEW) {
             throw new IllegalStateException("LiveSync was not started: call start() before awaitCaughtUp(..)");
         }
-        if (state() == CaptureState.STOPPED) {
+        if (status() == CaptureState.STOPPED) {
             return false;
         }
         Lsn target;
@@ -174,9 +169,9 @@ public final class LiveSync implements AutoCloseable {
             throw new IllegalStateException("LiveSync could not read the server's WAL position at "
                     + CaptureSettings.redacted(settings().jdbcUrl()) + ": " + e.getMessage(), e);
         }
-        return poll(timeout, () -> state() == CaptureState.STOPPED
+        return poll(timeout, () -> status() == CaptureState.STOPPED
                 || pipeline.listener().caughtUpTo().compareTo(target) >= 0 && pipeline.dispatcher().lateTransactions() == 0)
-                && state() != CaptureState.STOPPED;
+                && status() != CaptureState.STOPPED;
     }
 
     /** Checks {@code done} every few milliseconds until it holds or {@code timeout} passed; returns whether it held. */
@@ -194,8 +189,8 @@ public final class LiveSync implements AutoCloseable {
         return true;
     }
 
-    /** {@return what the stream is doing now} */
-    public CaptureState state() {
+    /** What the stream is doing now (the status of {@link #liveState()}, read without sampling the rest). */
+    private CaptureState status() {
         return pipeline.listener().state();
     }
 
@@ -246,16 +241,6 @@ public final class LiveSync implements AutoCloseable {
      */
     public Registration addStateListener(SerializableConsumer<LiveState> listener) {
         return stateFeed.addListener(listener);
-    }
-
-    /** {@return what keeps the stream from starting (each with its fix); empty once streaming} */
-    public List<PreflightProblem> problems() {
-        return pipeline.listener().problems();
-    }
-
-    /** {@return what works but deserves attention while streaming (e.g. heartbeats refused: stall detection is off)} */
-    public List<PreflightProblem> warnings() {
-        return pipeline.listener().warnings();
     }
 
     /**
@@ -362,19 +347,6 @@ public final class LiveSync implements AutoCloseable {
     }
 
     /**
-     * Registers a listener of every change of a watched type's rows: {@code events(type).listen(listener)}.
-     *
-     * @param <T>      the entity type
-     * @param type     the watched entity class
-     * @param listener told every event of the type's rows
-     * @return what removes the listener again
-     * @throws IllegalArgumentException if the class is not a {@code @Watched} entity
-     */
-    public <T> Registration addEntityListener(Class<T> type, EntityListener<T> listener) {
-        return events(type).listen(listener);
-    }
-
-    /**
      * Hands form saves a transaction runner (the Spring auto-configuration installs the application's).
      *
      * @param transactions runs each save's check and write in one transaction
@@ -390,6 +362,6 @@ public final class LiveSync implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LiveSync[" + state() + ", " + settings() + "]";
+        return "LiveSync[" + status() + ", " + settings() + "]";
     }
 }

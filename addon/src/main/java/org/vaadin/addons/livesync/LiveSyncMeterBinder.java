@@ -119,7 +119,7 @@ public final class LiveSyncMeterBinder implements MeterBinder, AutoCloseable {
                 .description("How long the changes not yet delivered may have waited since their commit; 0 when caught up")
                 .tags(tags).strongReference(true).register(registry);
         gauge(registry, "livesync.streaming", null, "1 while changes flow (state STREAMING), else 0",
-                s -> s.isLive() ? 1 : 0);
+                s -> s.pipeline().isLive() ? 1 : 0);
         gauge(registry, "livesync.uis", "uis", "UIs with at least one attached live view",
                 s -> s.pipeline().dispatcher().uis());
         gauge(registry, "livesync.subscriptions", "subscriptions",

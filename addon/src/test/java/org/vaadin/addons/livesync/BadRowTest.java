@@ -92,7 +92,7 @@ class BadRowTest extends LivePipelineTest {
         assertThat(items.loads.get()).as("a view of another entity does not reload").isEqualTo(itemLoads);
         assertThat(acme.loads.get()).as("the row's own view does not reload either").isEqualTo(acmeLoads);
         assertThat(acme.titles()).containsExactly("acme ok");
-        assertThat(env.liveSync.state()).isEqualTo(CaptureState.STREAMING);
+        assertThat(env.liveSync.liveState().status()).isEqualTo(CaptureState.STREAMING);
         List<ILoggingEvent> reports = log.list.stream()
                 .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN) && e.getFormattedMessage().contains("Gadget"))
                 .toList();

@@ -53,7 +53,7 @@ class CatchUpTest extends LivePipelineTest {
     void aWriteRightAfterAwaitStreamingReachesTheNewNodesView() throws Exception {
         try (LiveTestEnvironment.Node node = env.node(env.settings())) {
             assertThat(node.liveSync.awaitStreaming(LiveTestEnvironment.WAIT)).isTrue();
-            assertThat(node.liveSync.state()).isEqualTo(CaptureState.STREAMING);
+            assertThat(node.liveSync.liveState().status()).isEqualTo(CaptureState.STREAMING);
             ItemsView view = new ItemsView(node.liveSync, 7L, node::load);
             UI.getCurrent().add(view);
 
@@ -93,7 +93,7 @@ class CatchUpTest extends LivePipelineTest {
     void awaitStreamingIsFalseAtTheTimeoutWhileThePublicationIsMissing() throws Exception {
         try (LiveTestEnvironment.Node node = env.node(env.settings().withPublication("no_such_publication"))) {
             assertThat(node.liveSync.awaitStreaming(Duration.ofMillis(300))).isFalse();
-            assertThat(node.liveSync.isLive()).isFalse();
+            assertThat(node.liveSync.liveState().isLive()).isFalse();
         }
     }
 }

@@ -36,7 +36,7 @@ class DeliverySettingsTest extends LivePipelineTest {
 
     private LiveTestEnvironment.Node startNode(UnaryOperator<DeliverySettings> delivery) {
         node = env.node(LiveSyncSettings.of(env.settings()).withDelivery(delivery.apply(DeliverySettings.defaults())));
-        awaitUi(node.liveSync::isLive);
+        awaitUi(() -> node.liveSync.liveState().isLive());
         return node;
     }
 

@@ -30,7 +30,7 @@ class DurableResumeTest extends LivePipelineTest {
             throws Exception {
         String slot = TestDatabase.uniqueName("livesync_durable");
         try (LiveTestEnvironment.Node node = env.node(env.settings().withSlotName(slot).withTemporarySlot(false))) {
-            await().atMost(LiveTestEnvironment.WAIT).until(node.liveSync::isLive);
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.liveState().isLive());
             ItemsView view = TestSessions.openInNewSession(() -> new ItemsView(node.liveSync, 1L, node::load));
             EventRecorder<Item> recorder = new EventRecorder<>();
             Registration listening = node.liveSync.events(Item.class).ofKind(ChangeType.INSERTED).listen(recorder);
@@ -60,7 +60,7 @@ class DurableResumeTest extends LivePipelineTest {
     void transactionsSkippedOnResumeLeaveNoRowCountedInFlight() throws Exception {
         String slot = TestDatabase.uniqueName("livesync_skipped");
         try (LiveTestEnvironment.Node node = env.node(env.settings().withSlotName(slot).withTemporarySlot(false))) {
-            await().atMost(LiveTestEnvironment.WAIT).until(node.liveSync::isLive);
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.liveState().isLive());
             ItemsView view = TestSessions.openInNewSession(() -> new ItemsView(node.liveSync, 1L, node::load));
             long skippedBefore = TestAccess.pipeline(node.liveSync).listener().transactionsSkipped();
 
@@ -84,12 +84,12 @@ class DurableResumeTest extends LivePipelineTest {
         CaptureSettings settings = env.settings().withSlotName(slot).withTemporarySlot(false);
         try {
             try (LiveTestEnvironment.Node first = env.node(settings)) {
-                await().atMost(LiveTestEnvironment.WAIT).until(first.liveSync::isLive);
+                await().atMost(LiveTestEnvironment.WAIT).until(() -> first.liveSync.liveState().isLive());
             }
             invalidate(slot);
 
             try (LiveTestEnvironment.Node again = env.node(settings)) {
-                await().atMost(LiveTestEnvironment.WAIT).until(again.liveSync::isLive);
+                await().atMost(LiveTestEnvironment.WAIT).until(() -> again.liveSync.liveState().isLive());
                 ItemsView view = TestSessions.openInNewSession(() -> new ItemsView(again.liveSync, 1L, again::load));
                 env.insert(1, "after the slot was lost");
                 await().atMost(LiveTestEnvironment.WAIT).until(() -> TestSessions.read(view, view::titles)
@@ -106,18 +106,18 @@ class DurableResumeTest extends LivePipelineTest {
         String slot = TestDatabase.uniqueName("livesync_retention");
         env.db.execute("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
         try (LiveTestEnvironment.Node node = env.node(env.settings().withSlotName(slot).withTemporarySlot(false))) {
-            await().atMost(LiveTestEnvironment.WAIT).until(node.liveSync::isLive);
-            assertThat(node.liveSync.warnings()).singleElement().satisfies(warning -> {
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.liveState().isLive());
+            assertThat(node.liveSync.liveState().warnings()).singleElement().satisfies(warning -> {
                 assertThat(warning.kind()).isEqualTo(PreflightProblem.Kind.SLOT_RETENTION_UNBOUNDED);
                 assertThat(warning.fix()).contains("ALTER SYSTEM SET max_slot_wal_keep_size");
             });
-            assertThat(env.liveSync.warnings()).as("a temporary slot retains nothing once gone").isEmpty();
+            assertThat(env.liveSync.liveState().warnings()).as("a temporary slot retains nothing once gone").isEmpty();
 
             env.db.execute("ALTER SYSTEM SET max_slot_wal_keep_size = '10GB'", "SELECT pg_reload_conf()");
             long reconnects = node.liveSync.metrics().reconnects();
             terminateWalsender(slot);
             await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.metrics().reconnects() > reconnects
-                    && node.liveSync.isLive() && node.liveSync.warnings().isEmpty());
+                    && node.liveSync.liveState().isLive() && node.liveSync.liveState().warnings().isEmpty());
         } finally {
             env.db.execute("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
             dropPermanentSlot(slot);

@@ -257,7 +257,7 @@ class EntityEventsTest extends LivePipelineTest {
         List<Long> seen = Collections.synchronizedList(new ArrayList<>());
         EventRecorder<Item> other = record(env.liveSync.events(Item.class).forSubscriptionValue(1L));
         try (LogCapture log = LogCapture.start("org.vaadin.addons.livesync")) {
-            registrations.add(env.liveSync.addEntityListener(Item.class, event -> {
+            registrations.add(env.liveSync.events(Item.class).listen(event -> {
                 seen.add(event.id(Long.class));
                 throw new IllegalStateException("listener bug");
             }));
@@ -330,7 +330,7 @@ class EntityEventsTest extends LivePipelineTest {
     void aRemovedListenerReceivesNothingMoreAndLeavesNoRegistration() {
         int before = env.liveSync.metrics().entityListeners();
         EventRecorder<Item> removed = new EventRecorder<>();
-        Registration registration = env.liveSync.addEntityListener(Item.class, removed);
+        Registration registration = env.liveSync.events(Item.class).listen(removed);
         registrations.add(registration); // removed again after the test, should it fail before it does
         assertThat(env.liveSync.metrics().entityListeners()).isEqualTo(before + 1);
         long a = env.insert(1, "a");

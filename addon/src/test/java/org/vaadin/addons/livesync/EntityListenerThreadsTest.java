@@ -63,8 +63,7 @@ class EntityListenerThreadsTest extends LivePipelineTest {
             for (int i = 0; i < LISTENERS; i++) {
                 SlowListener listener = new SlowListener(entered, release);
                 listeners.add(listener);
-                registrations.add(i % 2 == 0 ? env.liveSync.addEntityListener(Item.class, listener)
-                        : env.liveSync.events(Item.class).listen(listener));
+                registrations.add(env.liveSync.events(Item.class).listen(listener));
             }
             List<Long> ids = new ArrayList<>();
             ids.add(env.insert(1, "first"));

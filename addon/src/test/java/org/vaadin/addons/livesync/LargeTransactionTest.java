@@ -78,7 +78,7 @@ class LargeTransactionTest extends LivePipelineTest {
                     .isGreaterThan(loadsBefore.get(i));
         }
         assertThat(TestAccess.pipeline(env.liveSync).interestEntries()).as("what the interest filter holds at quiescence").isZero();
-        assertThat(env.liveSync.state()).isEqualTo(CaptureState.STREAMING);
+        assertThat(env.liveSync.liveState().status()).isEqualTo(CaptureState.STREAMING);
         env.insert(2, "still live");
         awaitUi(() -> other.titles().contains("still live"));
     }

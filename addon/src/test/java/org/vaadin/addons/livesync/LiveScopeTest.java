@@ -363,6 +363,24 @@ class LiveScopeTest extends LivePipelineTest {
         }
 
         @Test
+        void cancellingTheListOfATypeLeavesTheFormOfThatTypeAlone() {
+            long shown = env.insert(1, "in the form");
+            ItemsView view = new ItemsView(env.liveSync, 1L, env::load);
+            UI.getCurrent().add(view);
+            view.form.show(shown);
+            assertThat(view.form.key()).isNotEqualTo(WatchKey.of(Item.class));
+
+            view.live().cancel(WatchKey.of(Item.class));
+            assertThat(view.list.isActive()).isFalse();
+            assertThat(view.form.isActive()).isTrue();
+            env.db.execute("UPDATE live_view_test.item SET title = 'renamed' WHERE id = " + shown);
+            awaitUi(() -> "renamed".equals(view.title.getValue()));
+
+            view.live().cancel(view.form.key());
+            assertThat(view.form.isActive()).isFalse();
+        }
+
+        @Test
         void watchingTheSameKeyTwiceSaysToGiveTheSecondAKeyOfItsOwn() {
             TwoTypesView view = new TwoTypesView(1);
             assertThatThrownBy(() -> view.live().watchList(Item.class, env::load))

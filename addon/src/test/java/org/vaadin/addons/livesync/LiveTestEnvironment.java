@@ -98,8 +98,8 @@ final class LiveTestEnvironment implements AutoCloseable {
     static void awaitStreaming(LiveSync liveSync) {
         try {
             if (!liveSync.awaitStreaming(WAIT)) {
-                throw new AssertionError("LiveSync is not streaming after " + WAIT + ": " + liveSync.state() + " "
-                        + liveSync.problems());
+                throw new AssertionError("LiveSync is not streaming after " + WAIT + ": " + liveSync.liveState().status() + " "
+                        + liveSync.liveState().problems());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

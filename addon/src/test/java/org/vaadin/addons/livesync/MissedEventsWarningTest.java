@@ -42,7 +42,7 @@ class MissedEventsWarningTest extends LivePipelineTest {
         };
         long missedBefore = env.liveSync.metrics().missedEntityEvents();
         try (LogCapture log = LogCapture.start("org.vaadin.addons.livesync")) {
-            Registration registration = env.liveSync.addEntityListener(Item.class, listener);
+            Registration registration = env.liveSync.events(Item.class).listen(listener);
             try {
                 env.db.execute("INSERT INTO live_view_test.item (tenant, title) SELECT 5, 'bulk ' || i "
                         + "FROM generate_series(1, " + ROWS + ") i");

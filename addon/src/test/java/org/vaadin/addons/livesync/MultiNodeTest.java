@@ -36,7 +36,7 @@ class MultiNodeTest extends LivePipelineTest {
     static void startSecondNode() {
         if (env != null) {
             second = env.node(env.settings());
-            await().atMost(LiveTestEnvironment.WAIT).until(second.liveSync::isLive);
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> second.liveSync.liveState().isLive());
         }
     }
 
@@ -87,7 +87,7 @@ class MultiNodeTest extends LivePipelineTest {
         long secondReconnects = second.liveSync.metrics().reconnects();
         String stoppedSlot;
         try (LiveTestEnvironment.Node third = env.node(env.settings())) {
-            await().atMost(LiveTestEnvironment.WAIT).until(third.liveSync::isLive);
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> third.liveSync.liveState().isLive());
             ItemsView onThird = open(() -> new ItemsView(third.liveSync, 1L, third::load));
             env.insert(1, "before the stop");
             awaitTitles(List.of(onFirst, onSecond, onThird), List.of("before the stop"));
@@ -97,8 +97,8 @@ class MultiNodeTest extends LivePipelineTest {
 
         env.insert(1, "after the stop");
         awaitTitles(List.of(onFirst, onSecond), List.of("before the stop", "after the stop"));
-        assertThat(env.liveSync.isLive()).isTrue();
-        assertThat(second.liveSync.isLive()).isTrue();
+        assertThat(env.liveSync.liveState().isLive()).isTrue();
+        assertThat(second.liveSync.liveState().isLive()).isTrue();
         assertThat(env.liveSync.metrics().reconnects()).as("first node never reconnected").isEqualTo(firstReconnects);
         assertThat(second.liveSync.metrics().reconnects()).as("second node never reconnected")
                 .isEqualTo(secondReconnects);
@@ -110,13 +110,13 @@ class MultiNodeTest extends LivePipelineTest {
     void twoNodesCreatedFromEqualSettingsReadThroughTemporarySlotsOfTheirOwn() {
         CaptureSettings shared = env.settings();
         try (LiveTestEnvironment.Node one = env.node(shared); LiveTestEnvironment.Node other = env.node(shared)) {
-            await().atMost(LiveTestEnvironment.WAIT).until(() -> one.liveSync.isLive() && other.liveSync.isLive());
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> one.liveSync.liveState().isLive() && other.liveSync.liveState().isLive());
             String oneSlot = one.liveSync.settings().slotName();
             String otherSlot = other.liveSync.settings().slotName();
             System.out.println("multi-node: two nodes from one CaptureSettings read slots " + oneSlot + " and " + otherSlot);
             assertThat(oneSlot).startsWith("livesync_").isNotEqualTo(otherSlot);
             assertThat(other.liveSync.settings().temporarySlot()).isTrue();
-            assertThat(List.of(one.liveSync, other.liveSync)).allSatisfy(node -> assertThat(node.problems()).isEmpty());
+            assertThat(List.of(one.liveSync, other.liveSync)).allSatisfy(node -> assertThat(node.liveState().problems()).isEmpty());
 
             ItemsView onOne = open(() -> new ItemsView(one.liveSync, 1L, one::load));
             ItemsView onOther = open(() -> new ItemsView(other.liveSync, 1L, other::load));
@@ -131,14 +131,14 @@ class MultiNodeTest extends LivePipelineTest {
         CaptureSettings permanent = env.settings().withTemporarySlot(false);
         try {
             try (LiveTestEnvironment.Node first = env.node(permanent.withSlotName(name))) {
-                await().atMost(LiveTestEnvironment.WAIT).until(first.liveSync::isLive);
+                await().atMost(LiveTestEnvironment.WAIT).until(() -> first.liveSync.liveState().isLive());
                 ItemsView onFirst = open(() -> new ItemsView(first.liveSync, 1L, first::load));
                 int firstPid = activePid(first.liveSync);
 
                 try (LiveTestEnvironment.Node clash = env.node(permanent.withSlotName(name))) {
-                    await().atMost(LiveTestEnvironment.WAIT).until(() -> clash.liveSync.problems().stream()
+                    await().atMost(LiveTestEnvironment.WAIT).until(() -> clash.liveSync.liveState().problems().stream()
                             .anyMatch(p -> p.kind() == Kind.SLOT_IN_USE));
-                    PreflightProblem problem = clash.liveSync.problems().stream()
+                    PreflightProblem problem = clash.liveSync.liveState().problems().stream()
                             .filter(p -> p.kind() == Kind.SLOT_IN_USE).findFirst().orElseThrow();
                     System.out.println("multi-node: the same permanent slot name twice: " + problem.message()
                             + " Fix: " + problem.fix());
@@ -146,11 +146,11 @@ class MultiNodeTest extends LivePipelineTest {
                     assertThat(problem.fix()).contains("livesync.slot.name");
                     env.insert(1, "while the clash waits");
                     awaitTitles(List.of(onFirst), List.of("while the clash waits"));
-                    assertThat(clash.liveSync.state()).as("still waiting").isEqualTo(CaptureState.NOT_READY);
+                    assertThat(clash.liveSync.liveState().status()).as("still waiting").isEqualTo(CaptureState.NOT_READY);
                 }
 
                 try (LiveTestEnvironment.Node own = env.node(permanent.withSlotName(name + "_b"))) {
-                    await().atMost(LiveTestEnvironment.WAIT).until(own.liveSync::isLive);
+                    await().atMost(LiveTestEnvironment.WAIT).until(() -> own.liveSync.liveState().isLive());
                     ItemsView onOwn = open(() -> new ItemsView(own.liveSync, 1L, own::load));
                     env.insert(1, "with a name of its own");
                     awaitTitles(List.of(onFirst), List.of("while the clash waits", "with a name of its own"));
@@ -173,7 +173,7 @@ class MultiNodeTest extends LivePipelineTest {
     void eachNodesWalsenderDecodesEveryCommitOnThePrimary() throws Exception {
         int commits = 3_000;
         try (LiveTestEnvironment.Node third = env.node(env.settings())) {
-            await().atMost(LiveTestEnvironment.WAIT).until(third.liveSync::isLive);
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> third.liveSync.liveState().isLive());
             List<LiveSync> nodes = List.of(env.liveSync, second.liveSync, third.liveSync);
             List<Integer> walsenders = nodes.stream().map(MultiNodeTest::activePid).toList();
             try (Connection writer = env.db.connect(); PreparedStatement insert = writer.prepareStatement(

@@ -30,7 +30,7 @@ class ReloadHerdTest extends LivePipelineTest {
         LiveSyncSettings settings = LiveSyncSettings.of(env.settings()).withDelivery(DeliverySettings.defaults()
                 .withUiThreads(VIEWS / 2).withMaxConcurrentReloads(MAX_RELOADS));
         try (LiveTestEnvironment.Node node = env.node(settings)) {
-            await().atMost(LiveTestEnvironment.WAIT).until(node.liveSync::isLive);
+            await().atMost(LiveTestEnvironment.WAIT).until(() -> node.liveSync.liveState().isLive());
             AtomicBoolean hold = new AtomicBoolean();
             CountDownLatch release = new CountDownLatch(1);
             AtomicInteger running = new AtomicInteger();

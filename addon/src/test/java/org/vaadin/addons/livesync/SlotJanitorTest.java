@@ -35,7 +35,7 @@ class SlotJanitorTest extends LivePipelineTest {
             boolean runningClosed = false;
             try (LiveTestEnvironment.Node janitor = env.node(permanent.withSlotName(ownSlot)
                     .withSlotCleanup(SlotCleanup.of(prefix, Duration.ofSeconds(1))))) {
-                await().atMost(LiveTestEnvironment.WAIT).until(() -> running.liveSync.isLive() && janitor.liveSync.isLive());
+                await().atMost(LiveTestEnvironment.WAIT).until(() -> running.liveSync.liveState().isLive() && janitor.liveSync.liveState().isLive());
 
                 await().atMost(LiveTestEnvironment.WAIT).until(() -> !slotExists(crashed));
                 assertThat(slotExists(stopped)).as("a slot in use is never dropped").isTrue();

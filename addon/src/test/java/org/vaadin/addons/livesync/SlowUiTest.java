@@ -70,6 +70,6 @@ class SlowUiTest extends LivePipelineTest {
 
         await().atMost(LiveTestEnvironment.WAIT).until(() -> TestSessions.read(other, () -> other.list.rows().size() == 2));
         assertThat(env.liveSync.metrics().registrations()).isEqualTo(before + 2);
-        assertThat(env.liveSync.state()).isEqualTo(org.vaadin.addons.livesync.CaptureState.STREAMING);
+        assertThat(env.liveSync.liveState().status()).isEqualTo(org.vaadin.addons.livesync.CaptureState.STREAMING);
     }
 }

@@ -71,6 +71,6 @@ class ViewBadInputTest extends LivePipelineTest {
         env.insert(1, "after");
 
         awaitUi(() -> view.titles().containsAll(List.of("before", "while renamed", "after")));
-        assertThat(env.liveSync.state()).isEqualTo(CaptureState.STREAMING);
+        assertThat(env.liveSync.liveState().status()).isEqualTo(CaptureState.STREAMING);
     }
 }

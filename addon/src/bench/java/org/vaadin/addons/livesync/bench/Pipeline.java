@@ -68,9 +68,9 @@ final class Pipeline implements AutoCloseable {
                 db.password()).withPublication(publication)));
         liveSync.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!liveSync.isLive()) {
+        while (!liveSync.liveState().isLive()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("LiveSync is not live after 60 s: " + liveSync.problems());
+                throw new IllegalStateException("LiveSync is not live after 60 s: " + liveSync.liveState().problems());
             }
             LockSupport.parkNanos(10_000_000);
         }

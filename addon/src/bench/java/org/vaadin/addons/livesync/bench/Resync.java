@@ -69,7 +69,7 @@ final class Resync {
             touchEveryTenant(db, MARK);
             await(() -> fresh.get() >= views, "every view shows the change committed after the kill");
             double seconds = (System.nanoTime() - killed) / 1e9;
-            await(() -> pipeline.liveSync.metrics().reconnects() > reconnects && pipeline.liveSync.isLive()
+            await(() -> pipeline.liveSync.metrics().reconnects() > reconnects && pipeline.liveSync.liveState().isLive()
                     && !pipeline.liveSync.liveState().isResyncing(), "live again, nothing to reload");
             pipeline.quiesce(Duration.ofSeconds(120));
             long queries = pipeline.counting.statements() - statements - baseline;

@@ -152,11 +152,11 @@ final class WriteTps {
                      .withPublication(PUBLICATION))) {
             liveSync.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!liveSync.isLive() && System.nanoTime() < deadline) {
+            while (!liveSync.liveState().isLive() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            if (!liveSync.isLive()) {
-                throw new IllegalStateException("LiveSync not live: " + liveSync.problems());
+            if (!liveSync.liveState().isLive()) {
+                throw new IllegalStateException("LiveSync not live: " + liveSync.liveState().problems());
             }
             long before = liveSync.metrics().transactions();
             long walsender = db.queryLong("SELECT coalesce(max(active_pid), 0) FROM pg_replication_slots WHERE slot_name = '"

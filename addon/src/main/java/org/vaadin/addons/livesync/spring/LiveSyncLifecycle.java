@@ -37,7 +37,7 @@ final class LiveSyncLifecycle implements SmartLifecycle {
                     + "views stay loaded but receive no live changes until the application restarts");
             return;
         }
-        if (liveSync.state() == CaptureState.NEW) {
+        if (liveSync.liveState().status() == CaptureState.NEW) {
             liveSync.start();
         }
         running = true;

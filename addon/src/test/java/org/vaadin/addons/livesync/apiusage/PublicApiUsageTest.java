@@ -168,8 +168,8 @@ class PublicApiUsageTest {
         try (LiveSync liveSync = LiveSync.create(entityManagerFactory, settings)) {
             liveSync.install(context);
             liveSync.start();
-            CaptureState state = liveSync.state();
-            List<PreflightProblem> problems = liveSync.problems();
+            CaptureState state = liveSync.liveState().status();
+            List<PreflightProblem> problems = liveSync.liveState().problems();
             LiveSyncMetrics metrics = liveSync.metrics();
             assertThat(state == CaptureState.STREAMING || problems.isEmpty() || metrics.registrations() >= 0).isTrue();
             assertThat(LiveSync.current()).isSameAs(liveSync);

@@ -118,7 +118,7 @@ class ConvergenceTest {
         liveSync = LiveSync.create(sessionFactory, CaptureSettings.forDatabase(db.jdbcUrl(), db.user(), db.password())
                 .withPublication(publication).withReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)));
         liveSync.start();
-        await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+        await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.liveState().isLive());
         MockVaadin.setup();
     }
 
@@ -616,7 +616,7 @@ class ConvergenceTest {
 
     /** Waits until everything committed so far was delivered (and applied: the sessions' locks are free). */
     private void quiesce() throws SQLException {
-        await().atMost(Duration.ofMinutes(5)).until(liveSync::isLive);
+        await().atMost(Duration.ofMinutes(5)).until(() -> liveSync.liveState().isLive());
         db.execute("INSERT INTO conv_test.row_default (tenant, title) VALUES (-1, 'marker')",
                 "INSERT INTO conv_test.row_global (title) VALUES ('marker')"); // every global lazy Grid must count it
         Lsn written;
@@ -625,7 +625,7 @@ class ConvergenceTest {
             rs.next();
             written = Lsn.valueOf(rs.getString(1));
         }
-        await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.isLive()
+        await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.liveState().isLive()
                 && org.vaadin.addons.livesync.TestAccess.pipeline(liveSync).listener().caughtUpTo().compareTo(written) >= 0);
         await().atMost(Duration.ofMinutes(10)).until(() -> liveSync.metrics().busyUis() == 0 && liveSync.metrics().lateTransactions() == 0);
     }

@@ -136,7 +136,7 @@ class LiveSyncAutoConfigurationTest {
         runner.run(context -> {
             LiveSync liveSync = context.getBean(LiveSync.class);
             started[0] = liveSync;
-            await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+            await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.liveState().isLive());
             Health health = context.getBean("livesyncHealthIndicator", HealthIndicator.class).health(true);
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("state", "STREAMING")
@@ -153,7 +153,7 @@ class LiveSyncAutoConfigurationTest {
         runner.run(first -> runner.run(second -> {
             LiveSync one = first.getBean(LiveSync.class);
             LiveSync other = second.getBean(LiveSync.class);
-            await().atMost(Duration.ofSeconds(30)).until(() -> one.isLive() && other.isLive());
+            await().atMost(Duration.ofSeconds(30)).until(() -> one.liveState().isLive() && other.liveState().isLive());
             assertThat(one.settings().slotName()).startsWith("livesync_").isNotEqualTo(other.settings().slotName());
             assertThat(slotsNamed(one.settings().slotName())).isEqualTo(1);
             assertThat(slotsNamed(other.settings().slotName())).isEqualTo(1);
@@ -180,8 +180,8 @@ class LiveSyncAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             LiveSync liveSync = context.getBean(LiveSync.class);
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> liveSync.state() == CaptureState.NOT_READY);
-            assertThat(liveSync.problems()).extracting(PreflightProblem::kind)
+                    .until(() -> liveSync.liveState().status() == CaptureState.NOT_READY);
+            assertThat(liveSync.liveState().problems()).extracting(PreflightProblem::kind)
                     .containsExactly(PreflightProblem.Kind.DATABASE_UNREACHABLE);
             Health health = context.getBean("livesyncHealthIndicator", HealthIndicator.class).health(true);
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
@@ -236,10 +236,10 @@ class LiveSyncAutoConfigurationTest {
                 assertThat(context).hasNotFailed();
                 LiveSync liveSync = context.getBean(LiveSync.class);
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> liveSync.state() == CaptureState.NOT_READY);
+                        .until(() -> liveSync.liveState().status() == CaptureState.NOT_READY);
                 Health health = context.getBean("livesyncHealthIndicator", HealthIndicator.class).health(true);
 
-                assertThat(liveSync.problems()).singleElement().satisfies(p -> {
+                assertThat(liveSync.liveState().problems()).singleElement().satisfies(p -> {
                     assertThat(p.kind()).isEqualTo(PreflightProblem.Kind.DATABASE_UNREACHABLE);
                     assertThat(p.message()).contains("127.0.0.1:1/nowhere").doesNotContain("secret");
                 });
@@ -288,7 +288,7 @@ class LiveSyncAutoConfigurationTest {
                 assertThat(health.getDetails().get("warnings").toString()).contains("stall detection is off");
 
                 DB.execute("GRANT EXECUTE ON FUNCTION " + EMIT_MESSAGE + " TO " + ROLE);
-                await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.warnings().isEmpty());
+                await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.liveState().warnings().isEmpty());
                 assertThat(indicator.health(true).getDetails()).doesNotContainKey("warnings");
             });
         } finally {
@@ -307,7 +307,7 @@ class LiveSyncAutoConfigurationTest {
                     "livesync.password=" + password).run(context -> {
                 assertThat(context).hasNotFailed();
                 LiveSync liveSync = context.getBean(LiveSync.class);
-                await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+                await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.liveState().isLive());
                 DB.execute("INSERT INTO " + SCHEMA + ".spring_task VALUES (601, 7, 'seen by the health')");
                 HealthIndicator indicator = context.getBean("livesyncHealthIndicator", HealthIndicator.class);
                 await().atMost(Duration.ofSeconds(30))
@@ -353,7 +353,7 @@ class LiveSyncAutoConfigurationTest {
                 .withUserConfiguration(TaskEvents.class).run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(EntityEventPublisher.class);
                     LiveSync liveSync = context.getBean(LiveSync.class);
-                    await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.liveState().isLive());
                     TaskEvents events = context.getBean(TaskEvents.class);
 
                     DB.execute("INSERT INTO " + SCHEMA + ".spring_task VALUES (501, 7, 'mine'), (502, 8, 'theirs')",
@@ -405,7 +405,7 @@ class LiveSyncAutoConfigurationTest {
         private final List<Registration> registrations = new ArrayList<>();
 
         TaskEvents(LiveSync liveSync) {
-            registrations.add(liveSync.addEntityListener(SpringTask.class, event -> {
+            registrations.add(liveSync.events(SpringTask.class).listen(event -> {
                 thrownOn.add(event.id());
                 throw new IllegalStateException("a listener with a bug");
             }));

@@ -113,7 +113,7 @@ class LiveSyncPropertiesTest {
                         .withReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
                 assertThat(liveSync.deliverySettings())
                         .isEqualTo(new DeliverySettings(77, 7777, Duration.ZERO, 3, Duration.ofSeconds(7), 2));
-                await().atMost(Duration.ofSeconds(30)).until(liveSync::isLive);
+                await().atMost(Duration.ofSeconds(30)).until(() -> liveSync.liveState().isLive());
                 assertThat(permanentSlotExists(slot)).as("the configured permanent slot streams").isTrue();
             });
         } finally {

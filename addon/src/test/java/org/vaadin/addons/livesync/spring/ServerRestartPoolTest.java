@@ -64,7 +64,7 @@ class ServerRestartPoolTest {
                     "spring.datasource.hikari.minimum-idle=" + POOL).run(context -> {
                 LiveSync liveSync = context.getBean(LiveSync.class);
                 liveSync.install(VaadinService.getCurrent().getContext());
-                await().atMost(WAIT).until(liveSync::isLive);
+                await().atMost(WAIT).until(() -> liveSync.liveState().isLive());
                 TaskView view = new TaskView(liveSync, 7L, context.getBean(EntityManagerFactory.class));
                 UI.getCurrent().add(view);
                 List<String> heard = new CopyOnWriteArrayList<>();
@@ -79,7 +79,7 @@ class ServerRestartPoolTest {
 
                 restart(cluster);
                 await("streaming again after the restart").atMost(WAIT)
-                        .until(() -> liveSync.isLive() && liveSync.metrics().reconnects() > 0);
+                        .until(() -> liveSync.liveState().isLive() && liveSync.metrics().reconnects() > 0);
                 APP.db().execute("INSERT INTO " + APP.table() + " VALUES (2, 7, 'after')");
                 awaitUi("the view and the listener have the row written after the restart",
                         () -> view.titles().equals(List.of("before", "after"))

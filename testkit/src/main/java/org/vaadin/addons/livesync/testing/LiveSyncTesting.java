@@ -131,7 +131,7 @@ public final class LiveSyncTesting {
     }
 
     private static String describe(LiveSync liveSync) {
-        return liveSync.state() + (liveSync.problems().isEmpty() ? "" : ", problems: " + liveSync.problems());
+        return liveSync.liveState().status() + (liveSync.liveState().problems().isEmpty() ? "" : ", problems: " + liveSync.liveState().problems());
     }
 
     private static AssertionError interrupted(InterruptedException e) {

@@ -62,7 +62,7 @@ class PlainJavaEndToEndTest {
                 + " (install it with `apt-get install -y chromium`, or name one with -Dlivesync.chromium=...)");
         db = TestDatabase.get().freshDatabase("livesync_example_plain_java");
         server = PlainJavaServer.start(0, db.jdbcUrl(), db.user(), db.password());
-        await().atMost(DEADLINE).until(server.liveSync()::isLive); // writes before the stream is ready are not seen
+        await().atMost(DEADLINE).until(() -> server.liveSync().liveState().isLive()); // writes before the stream is ready are not seen
 
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
@@ -122,7 +122,7 @@ class PlainJavaEndToEndTest {
 
         server.close();
 
-        assertThat(liveSync.state()).isEqualTo(CaptureState.STOPPED);
+        assertThat(liveSync.liveState().status()).isEqualTo(CaptureState.STOPPED);
         await().atMost(DEADLINE).until(() -> slotCount(slot) == 0); // a temporary slot goes with its connection
     }
 
