@@ -716,12 +716,16 @@ public final class LiveDataProvider<T, F> extends AbstractBackEndDataProvider<T,
             return;
         }
         if (delta.reload() || delta.cleared()) {
-            arrived = null; // what a reload misses was never routed: the queries see the current versions
             forgetRemoved(delta);
             keepCount(delta);
             filteredCountUnknown();
-            Runnable refresh = () -> refreshRange(new ListChange<>(List.copyOf(delta.puts().values()),
-                    delta.puts().keySet(), delta.removals(), delta.cleared(), true));
+            Runnable refresh = () -> {
+                // what a reload misses was never routed, and the refresh may run later than this
+                // delta's apply: its queries see the current versions, whatever stamp came since
+                needCurrent = true;
+                refreshRange(new ListChange<>(List.copyOf(delta.puts().values()), delta.puts().keySet(),
+                        delta.removals(), delta.cleared(), true));
+            };
             if (delta.reload()) {
                 subscription.resync(refresh); // the range's query runs later, shared by equal viewports (PageCache)
             } else {

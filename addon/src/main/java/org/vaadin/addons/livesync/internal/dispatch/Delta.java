@@ -292,7 +292,8 @@ public final class Delta<T> {
 
     /**
      * The page cache's versions of the subscription's (type, value) once this delta was routed: a
-     * page computed at or after them saw its changes. Null for a delta not routed by the dispatcher.
+     * page computed at or after them saw its changes. Null for a delta not routed by the dispatcher,
+     * or of a subscription that did not ask for it ({@link Subscription#wantRowFacts}).
      *
      * @return the page cache's versions once it was routed, or null
      */

@@ -603,7 +603,9 @@ public final class Dispatcher {
                        Delta<?> delta) {
         // also when delivered late (after routing bumped them): a page computed in between may miss it
         pages.changed(subscription.entity().type(), subscription.value());
-        delta.routedAt(pages.stamp(subscription.entity().type(), subscription.value()));
+        if (subscription.wantsRowFacts()) { // only a lazy view reads the stamp: others are spared the lookups
+            delta.routedAt(pages.stamp(subscription.entity().type(), subscription.value()));
+        }
         UiMailbox mailbox = mailboxes.get(subscription.ui());
         if (mailbox != null && !subscription.isClosed()) {
             byUi.computeIfAbsent(mailbox, m -> new LinkedHashMap<>()).put(subscription, delta);

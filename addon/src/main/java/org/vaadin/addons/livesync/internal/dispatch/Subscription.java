@@ -98,9 +98,11 @@ public final class Subscription<T> implements AutoCloseable {
     }
 
     /**
-     * Asks for what the WAL told of each changed row in its deltas ({@link Delta#facts}), which a lazy
-     * view uses to skip changes that cannot matter; other views are spared the work. Deltas resolved
-     * before this call carry none (their rows count as not known). Any thread.
+     * Asks for what the WAL told of each changed row in its deltas ({@link Delta#facts}) and for the
+     * page cache's versions once each was routed ({@link Delta#pageStamp}), which a lazy view uses to
+     * skip changes that cannot matter and to share pages; other views are spared the work. Deltas
+     * resolved before this call carry neither (their rows count as not known, their refreshes take
+     * the current versions). Any thread.
      */
     public void wantRowFacts() {
         rowFacts = true;
